@@ -1,0 +1,87 @@
+import { HardhatUserConfig, subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "@nomicfoundation/hardhat-toolbox";
+import path from "path";
+
+import "./tasks";
+
+/**
+ * Offline compilers: every version we compile with is an exact-pinned npm alias of `solc`
+ * (see package.json). Hardhat would otherwise try to download its compiler list and fail (HH502).
+ */
+const NPM_SOLC: Record<string, string> = {
+  "0.8.19": "solc-0.8.19", // Morpho Blue pins 0.8.19
+  "0.8.24": "solc-0.8.24", // our own tools
+};
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  const pkg = NPM_SOLC[args.solcVersion];
+  if (pkg === undefined) {
+    // Never fall back to a download: name the fix instead.
+    throw new Error(
+      `solc ${args.solcVersion} is not installed from npm. Add "solc-${args.solcVersion}": "npm:solc@${args.solcVersion}" ` +
+        `to devDependencies and map it in hardhat.config.ts NPM_SOLC.`,
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require(pkg) as { version(): string };
+  const compilerPath = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "soljson.js");
+  void runSuper;
+  return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion: solc.version() };
+});
+
+const MORPHO_COMPILER = {
+  version: "0.8.19",
+  // Mainnet Morpho Blue was built with optimizer 999999 runs and via-IR (morpho-blue foundry.toml).
+  settings: { optimizer: { enabled: true, runs: 999999 }, viaIR: true, evmVersion: "paris" },
+};
+
+const config: HardhatUserConfig = {
+  solidity: {
+    compilers: [
+      { version: "0.8.24", settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
+      MORPHO_COMPILER,
+    ],
+    overrides: {
+      "contracts/morpho/MorphoBlue.sol": MORPHO_COMPILER,
+      "@morpho-org/morpho-blue/src/Morpho.sol": MORPHO_COMPILER,
+    },
+  },
+  networks: {
+    hardhat: {
+      chainId: 31337,
+      // Genesis on the eve of the 10 Oct 2025 crash; the harness then spaces its blocks 12 s apart (src/chain/clock.ts),
+      // so chain time, interest and every report number are the same on every run.
+      initialDate: "2025-10-10T00:00:00Z",
+      // Large populations and flash loops need room; each tx is still capped by the hardfork.
+      blockGasLimit: 60_000_000,
+      accounts: { count: 20, accountsBalance: (10n ** 24n).toString() },
+    },
+    localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
+  },
+  typechain: {
+    outDir: "typechain-types",
+    target: "ethers-v6",
+    // Types for the real protocol artifacts shipped in npm packages (deployed as-is, never recompiled).
+    externalArtifacts: [
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/Pool.sol/Pool.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/PoolConfigurator.sol/PoolConfigurator.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/configuration/PoolAddressesProvider.sol/PoolAddressesProvider.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/configuration/ACLManager.sol/ACLManager.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/misc/AaveOracle.sol/AaveOracle.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/misc/AaveProtocolDataProvider.sol/AaveProtocolDataProvider.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/DefaultReserveInterestRateStrategy.sol/DefaultReserveInterestRateStrategy.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/AToken.sol/AToken.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/VariableDebtToken.sol/VariableDebtToken.json",
+      "node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/StableDebtToken.sol/StableDebtToken.json",
+      "node_modules/@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json",
+      "node_modules/@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json",
+      "node_modules/@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json",
+      "node_modules/@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json",
+      "node_modules/@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json",
+    ],
+  },
+  mocha: { timeout: 600_000 },
+};
+
+export default config;

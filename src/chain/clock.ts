@@ -1,0 +1,39 @@
+/**
+ * A deterministic block clock: every transaction the harness sends is mined in its own block exactly
+ * `secondsPerBlock` after the previous one, whatever the wall clock does. Interest accrual, and so every
+ * amount in a report, then depends only on the scenario, not on how fast the machine runs.
+ */
+import { RpcProvider, rpc, toQuantity } from "./rpc";
+
+export const SECONDS_PER_BLOCK = 12;
+
+interface RawBlock {
+  number: string;
+  timestamp: string;
+}
+
+export async function latestBlock(provider: RpcProvider): Promise<{ number: bigint; timestamp: bigint }> {
+  const b = await rpc<RawBlock>(provider, "eth_getBlockByNumber", ["latest", false]);
+  return { number: BigInt(b.number), timestamp: BigInt(b.timestamp) };
+}
+
+/** Pins the timestamp of the next block to latest + `seconds`. */
+export async function scheduleNextBlock(provider: RpcProvider, seconds: number = SECONDS_PER_BLOCK): Promise<bigint> {
+  const { timestamp } = await latestBlock(provider);
+  const next = timestamp + BigInt(seconds);
+  await rpc(provider, "evm_setNextBlockTimestamp", [toQuantity(next)]);
+  return next;
+}
+
+/** Mines `blocks` empty blocks, `secondsPerBlock` apart (one RPC call on Hardhat and anvil). */
+export async function mineBlocks(provider: RpcProvider, blocks: number, secondsPerBlock: number = SECONDS_PER_BLOCK): Promise<void> {
+  if (blocks <= 0) return;
+  await scheduleNextBlock(provider, secondsPerBlock);
+  await rpc(provider, "hardhat_mine", [toQuantity(blocks), toQuantity(secondsPerBlock)]);
+}
+
+/** Advances chain time by `seconds` in one block. */
+export async function advanceTime(provider: RpcProvider, seconds: number): Promise<void> {
+  await scheduleNextBlock(provider, seconds);
+  await rpc(provider, "evm_mine", []);
+}

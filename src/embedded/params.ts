@@ -1,0 +1,264 @@
+/**
+ * Parameters of the embedded chain. Risk parameters are mainnet's published values (Aave V3 Ethereum core
+ * market, Morpho Blue mainnet markets); each carries its source. docs/mainnet-params.md has the full table.
+ *
+ * Units: bps are Aave basis points (1e4 = 100%), `Wad` values are 1e18-scaled, raw token amounts are in the
+ * token's own decimals, prices `E8` are USD with 8 decimals.
+ */
+import { WAD } from "../constants";
+
+export type TokenSymbol = "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI" | "WETH";
+export const TOKEN_SYMBOLS: readonly TokenSymbol[] = ["USDe", "sUSDe", "USDC", "USDT", "DAI", "WETH"];
+
+export interface TokenParams {
+  symbol: TokenSymbol;
+  name: string;
+  decimals: number;
+  /** "vault": the ERC-4626 sUSDe stand-in over USDe. */
+  kind: "erc20" | "vault";
+}
+
+/** Feeds of ours (SettableAggregator, 8 decimals), by name. */
+export type FeedName = "USDe/USD" | "USDT/USD" | "USDC/USD" | "DAI/USD" | "ETH/USD";
+export const FEED_NAMES: readonly FeedName[] = ["USDe/USD", "USDT/USD", "USDC/USD", "DAI/USD", "ETH/USD"];
+
+/**
+ * How a lending market prices USDe / sUSDe (issue: oracle policies).
+ * - pegged-to-USDT: USDe uses the USDT/USD feed; sUSDe = rate x USDT/USD (Aave mainnet's design).
+ * - market: USDe follows the USDe/USD feed; sUSDe = rate x USDe/USD.
+ * - exchange-rate: USDe fixed at 1; sUSDe = its ERC-4626 rate only (Morpho's common sUSDe oracles).
+ * - fixed: USDe and sUSDe fixed (sUSDe at rate 1 x 1) — hard-coded 1:1 oracles.
+ */
+export type OraclePolicy = "pegged-to-USDT" | "market" | "exchange-rate" | "fixed";
+export const ORACLE_POLICIES: readonly OraclePolicy[] = ["pegged-to-USDT", "market", "exchange-rate", "fixed"];
+
+export interface RateStrategyParams {
+  optimalUsageRatioBps: number;
+  baseVariableBorrowRateBps: number;
+  variableRateSlope1Bps: number;
+  variableRateSlope2Bps: number;
+}
+
+export interface AaveReserveParams {
+  asset: TokenSymbol;
+  ltvBps: number;
+  liquidationThresholdBps: number;
+  /** 10000 + bonus, as Aave stores it (10450 = 4.5% bonus). */
+  liquidationBonusBps: number;
+  reserveFactorBps: number;
+  liquidationProtocolFeeBps: number;
+  /** Whole tokens, as Aave stores caps; 0 = no cap. */
+  supplyCap: bigint;
+  borrowCap: bigint;
+  borrowingEnabled: boolean;
+  flashLoanEnabled: boolean;
+  rateStrategy: RateStrategyParams;
+  source: string;
+}
+
+export interface AaveEModeParams {
+  id: number;
+  label: string;
+  ltvBps: number;
+  liquidationThresholdBps: number;
+  liquidationBonusBps: number;
+  /** Aave v3.0.x (the npm package's logic): a user in E-mode borrows and gets E-mode LT only on assets of the category. */
+  assets: TokenSymbol[];
+  source: string;
+}
+
+export interface MorphoMarketParams {
+  /** e.g. "sUSDe/USDC-91.5" — collateral/loan-LLTV%. */
+  key: string;
+  collateral: TokenSymbol;
+  loan: TokenSymbol;
+  lltvWad: bigint;
+  /** Loan-token liquidity supplied at deployment, raw units. */
+  supplyRaw: bigint;
+  source: string;
+}
+
+export interface UniswapLiquidityLayer {
+  /** Price of token A in token B, as decimal strings, bounding the range. */
+  lowerPrice: string;
+  upperPrice: string;
+  /** Share of the pool's depth in this range, bps. */
+  shareBps: number;
+}
+
+export interface UniswapPoolParams {
+  key: string;
+  tokenA: TokenSymbol;
+  tokenB: TokenSymbol;
+  fee: number;
+  /** Initial price of A in B ("1" = peg; sUSDe/USDe pools use the vault rate when "vault-rate"). */
+  initialPrice: string | "vault-rate";
+  /** Amount of token A (and the same value of token B) deposited across all layers, whole tokens. */
+  depthPerSide: bigint;
+  layers: UniswapLiquidityLayer[];
+}
+
+export interface EmbeddedParams {
+  tokens: TokenParams[];
+  /** Initial feed answers, USD 8 decimals. */
+  feedsE8: Record<FeedName, bigint>;
+  susde: {
+    cooldownSeconds: number;
+    vestingSeconds: number;
+    /** sUSDe → USDe rate at start, WAD (reached by vesting rewards into a seed deposit). */
+    initialRateWad: bigint;
+    seedDepositRaw: bigint;
+  };
+  aave: {
+    oraclePolicy: OraclePolicy;
+    reserves: AaveReserveParams[];
+    eModes: AaveEModeParams[];
+    flashLoanPremiumTotalBps: number;
+    flashLoanPremiumToProtocolBps: number;
+    /** Liquidity supplied to Aave at deployment (raw units) so there is something to borrow. */
+    seedSupplyRaw: Partial<Record<TokenSymbol, bigint>>;
+  };
+  morpho: {
+    oraclePolicy: OraclePolicy;
+    /** FixedRateIrm default rate, per second, WAD. */
+    borrowRatePerSecondWad: bigint;
+    markets: MorphoMarketParams[];
+  };
+  uniswap: {
+    pools: UniswapPoolParams[];
+  };
+}
+
+const units = (amount: bigint, decimals: number): bigint => amount * 10n ** BigInt(decimals);
+const lltv = (pctTimes10: bigint): bigint => (pctTimes10 * WAD) / 1000n;
+
+const AAVE_SRC = "Aave V3 Ethereum core market config (see docs/mainnet-params.md)";
+
+/** Documented defaults. */
+export function defaultEmbeddedParams(): EmbeddedParams {
+  return {
+    tokens: [
+      { symbol: "USDe", name: "USDe (loopstress stand-in)", decimals: 18, kind: "erc20" },
+      { symbol: "sUSDe", name: "Staked USDe (loopstress stand-in)", decimals: 18, kind: "vault" },
+      { symbol: "USDC", name: "USD Coin (loopstress stand-in)", decimals: 6, kind: "erc20" },
+      { symbol: "USDT", name: "Tether USD (loopstress stand-in)", decimals: 6, kind: "erc20" },
+      { symbol: "DAI", name: "Dai Stablecoin (loopstress stand-in)", decimals: 18, kind: "erc20" },
+      { symbol: "WETH", name: "Wrapped Ether (loopstress stand-in)", decimals: 18, kind: "erc20" },
+    ],
+    feedsE8: {
+      "USDe/USD": 100_000_000n,
+      "USDT/USD": 100_000_000n,
+      "USDC/USD": 100_000_000n,
+      "DAI/USD": 100_000_000n,
+      // ETH/USD close of 9 Oct 2025, the day before the crash (approximate, display of scale only).
+      "ETH/USD": 435_000_000_000n,
+    },
+    susde: {
+      cooldownSeconds: 7 * 24 * 3600, // Ethena sUSDe cooldownDuration (7 days)
+      vestingSeconds: 8 * 3600, // Ethena StakedUSDeV2 VESTING_PERIOD (8 hours)
+      initialRateWad: (119n * WAD) / 100n, // sUSDe/USDe ~1.19 in Oct 2025 (convertToAssets(1e18))
+      seedDepositRaw: units(1_000_000n, 18),
+    },
+    aave: {
+      oraclePolicy: "pegged-to-USDT",
+      reserves: [
+        {
+          asset: "USDe", ltvBps: 7200, liquidationThresholdBps: 7500, liquidationBonusBps: 10850,
+          reserveFactorBps: 2500, liquidationProtocolFeeBps: 1000, supplyCap: 2_000_000_000n, borrowCap: 0n,
+          borrowingEnabled: true, flashLoanEnabled: true,
+          rateStrategy: { optimalUsageRatioBps: 9000, baseVariableBorrowRateBps: 0, variableRateSlope1Bps: 900, variableRateSlope2Bps: 5000 },
+          source: AAVE_SRC,
+        },
+        {
+          asset: "sUSDe", ltvBps: 7200, liquidationThresholdBps: 7500, liquidationBonusBps: 10850,
+          reserveFactorBps: 2000, liquidationProtocolFeeBps: 1000, supplyCap: 2_000_000_000n, borrowCap: 0n,
+          borrowingEnabled: false, flashLoanEnabled: false,
+          rateStrategy: { optimalUsageRatioBps: 4500, baseVariableBorrowRateBps: 0, variableRateSlope1Bps: 0, variableRateSlope2Bps: 0 },
+          source: AAVE_SRC,
+        },
+        {
+          asset: "USDC", ltvBps: 7500, liquidationThresholdBps: 7800, liquidationBonusBps: 10450,
+          reserveFactorBps: 1000, liquidationProtocolFeeBps: 1000, supplyCap: 3_500_000_000n, borrowCap: 3_200_000_000n,
+          borrowingEnabled: true, flashLoanEnabled: true,
+          rateStrategy: { optimalUsageRatioBps: 9200, baseVariableBorrowRateBps: 0, variableRateSlope1Bps: 650, variableRateSlope2Bps: 6000 },
+          source: AAVE_SRC,
+        },
+        {
+          asset: "USDT", ltvBps: 7500, liquidationThresholdBps: 7800, liquidationBonusBps: 10450,
+          reserveFactorBps: 1000, liquidationProtocolFeeBps: 1000, supplyCap: 5_000_000_000n, borrowCap: 4_500_000_000n,
+          borrowingEnabled: true, flashLoanEnabled: true,
+          rateStrategy: { optimalUsageRatioBps: 9200, baseVariableBorrowRateBps: 0, variableRateSlope1Bps: 650, variableRateSlope2Bps: 7500 },
+          source: AAVE_SRC,
+        },
+        {
+          asset: "DAI", ltvBps: 6300, liquidationThresholdBps: 7700, liquidationBonusBps: 10500,
+          reserveFactorBps: 2500, liquidationProtocolFeeBps: 1000, supplyCap: 0n, borrowCap: 0n,
+          borrowingEnabled: true, flashLoanEnabled: true,
+          rateStrategy: { optimalUsageRatioBps: 9000, baseVariableBorrowRateBps: 0, variableRateSlope1Bps: 650, variableRateSlope2Bps: 7500 },
+          source: AAVE_SRC,
+        },
+        {
+          asset: "WETH", ltvBps: 8050, liquidationThresholdBps: 8300, liquidationBonusBps: 10500,
+          reserveFactorBps: 1500, liquidationProtocolFeeBps: 1000, supplyCap: 0n, borrowCap: 0n,
+          borrowingEnabled: true, flashLoanEnabled: true,
+          rateStrategy: { optimalUsageRatioBps: 9000, baseVariableBorrowRateBps: 0, variableRateSlope1Bps: 270, variableRateSlope2Bps: 8000 },
+          source: AAVE_SRC,
+        },
+      ],
+      eModes: [
+        {
+          id: 2,
+          label: "sUSDe Stablecoins",
+          ltvBps: 9000,
+          liquidationThresholdBps: 9200,
+          liquidationBonusBps: 10400,
+          // Mainnet (v3.2+ bitmaps): USDe, sUSDe collateral; USDC, USDT borrowable. The npm logic is v3.0.x, where an
+          // asset has one category and borrowing in E-mode needs the borrowed asset in it: all four are members.
+          assets: ["USDe", "sUSDe", "USDC", "USDT"],
+          source: "Aave V3 Ethereum E-mode category 2 (issue #2; docs/mainnet-params.md)",
+        },
+      ],
+      flashLoanPremiumTotalBps: 5, // Aave V3 Ethereum FLASHLOAN_PREMIUM_TOTAL = 0.05%
+      flashLoanPremiumToProtocolBps: 0,
+      seedSupplyRaw: {
+        USDC: units(500_000_000n, 6),
+        USDT: units(500_000_000n, 6),
+        DAI: units(100_000_000n, 18),
+        WETH: units(100_000n, 18),
+        USDe: units(50_000_000n, 18),
+      },
+    },
+    morpho: {
+      oraclePolicy: "exchange-rate",
+      borrowRatePerSecondWad: 1_585_489_599n, // ~5% APR: 0.05e18 / 31,536,000 s
+      markets: [
+        { key: "sUSDe/USDC-91.5", collateral: "sUSDe", loan: "USDC", lltvWad: lltv(915n), supplyRaw: units(100_000_000n, 6), source: "Morpho Blue mainnet market sUSDe/USDC LLTV 91.5%" },
+        { key: "sUSDe/DAI-91.5", collateral: "sUSDe", loan: "DAI", lltvWad: lltv(915n), supplyRaw: units(100_000_000n, 18), source: "Morpho Blue mainnet market sUSDe/DAI LLTV 91.5%" },
+        { key: "sUSDe/DAI-86", collateral: "sUSDe", loan: "DAI", lltvWad: lltv(860n), supplyRaw: units(50_000_000n, 18), source: "Morpho Blue mainnet market sUSDe/DAI LLTV 86%" },
+        { key: "sUSDe/DAI-94.5", collateral: "sUSDe", loan: "DAI", lltvWad: lltv(945n), supplyRaw: units(50_000_000n, 18), source: "Morpho Blue mainnet market sUSDe/DAI LLTV 94.5%" },
+        { key: "USDe/DAI-91.5", collateral: "USDe", loan: "DAI", lltvWad: lltv(915n), supplyRaw: units(100_000_000n, 18), source: "Morpho Blue mainnet market USDe/DAI LLTV 91.5%" },
+        { key: "USDe/DAI-86", collateral: "USDe", loan: "DAI", lltvWad: lltv(860n), supplyRaw: units(50_000_000n, 18), source: "Morpho Blue mainnet market USDe/DAI LLTV 86%" },
+        { key: "USDe/DAI-94.5", collateral: "USDe", loan: "DAI", lltvWad: lltv(945n), supplyRaw: units(50_000_000n, 18), source: "Morpho Blue mainnet market USDe/DAI LLTV 94.5%" },
+      ],
+    },
+    uniswap: {
+      pools: [
+        { key: "USDe/USDC-0.01%", tokenA: "USDe", tokenB: "USDC", fee: 100, initialPrice: "1", depthPerSide: 20_000_000n, layers: DEFAULT_LAYERS },
+        { key: "USDe/USDT-0.01%", tokenA: "USDe", tokenB: "USDT", fee: 100, initialPrice: "1", depthPerSide: 20_000_000n, layers: DEFAULT_LAYERS },
+        { key: "USDe/DAI-0.01%", tokenA: "USDe", tokenB: "DAI", fee: 100, initialPrice: "1", depthPerSide: 10_000_000n, layers: DEFAULT_LAYERS },
+        { key: "sUSDe/USDe-0.01%", tokenA: "sUSDe", tokenB: "USDe", fee: 100, initialPrice: "vault-rate", depthPerSide: 10_000_000n, layers: DEFAULT_LAYERS },
+      ],
+    },
+  };
+}
+
+/**
+ * Default liquidity shape: most depth within ±0.2% of the peg (market makers), a band to ±2%, and a thin
+ * tail down to 0.5 so large sales move the price far instead of running out of liquidity at once.
+ * Prices are relative to the pool's initial price.
+ */
+export const DEFAULT_LAYERS: UniswapLiquidityLayer[] = [
+  { lowerPrice: "0.998", upperPrice: "1.002", shareBps: 6000 },
+  { lowerPrice: "0.98", upperPrice: "1.02", shareBps: 3000 },
+  { lowerPrice: "0.5", upperPrice: "1.5", shareBps: 1000 },
+];

@@ -1,0 +1,145 @@
+import { PERCENTAGE_FACTOR, WAD } from "../constants";
+import { InputError } from "../errors";
+import { parseUnitsExact } from "../math/fixed-point";
+import { EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
+
+function bps(field: string, value: number, max = Number(PERCENTAGE_FACTOR)): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new InputError(field, `must be an integer number of basis points in [0, ${max}], got ${value}`);
+  }
+}
+
+/**
+ * Checks embedded-chain parameters before anything is deployed, with the protocols' own constraints
+ * (Aave PoolConfigurator and Morpho createMarket would revert later with a bare code).
+ */
+export function validateEmbeddedParams(p: EmbeddedParams): void {
+  const known = new Set<string>(p.tokens.map((t) => t.symbol));
+  const token = (field: string, symbol: string): TokenSymbol => {
+    if (!TOKEN_SYMBOLS.includes(symbol as TokenSymbol)) {
+      throw new InputError(field, `unknown token "${symbol}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
+    }
+    if (!known.has(symbol)) throw new InputError(field, `token "${symbol}" is not in tokens[]`, "add it to tokens");
+    return symbol as TokenSymbol;
+  };
+  const seen = new Set<string>();
+  p.tokens.forEach((t, i) => {
+    token(`tokens[${i}].symbol`, t.symbol);
+    if (seen.has(t.symbol)) throw new InputError(`tokens[${i}].symbol`, `duplicate token ${t.symbol}`);
+    seen.add(t.symbol);
+    if (!Number.isInteger(t.decimals) || t.decimals < 0 || t.decimals > 36) {
+      throw new InputError(`tokens[${t.symbol}].decimals`, `must be an integer in [0, 36], got ${t.decimals}`);
+    }
+  });
+  for (const name of FEED_NAMES) {
+    const v = p.feedsE8[name];
+    if (v === undefined || v <= 0n) {
+      throw new InputError(`feedsE8["${name}"]`, `must be a positive price (USD, 8 decimals), got ${String(v)}`, "protocols fall back or revert on prices <= 0");
+    }
+  }
+  if (p.susde.initialRateWad < WAD) {
+    throw new InputError("susde.initialRateWad", "the sUSDe rate cannot start below 1 USDe per share", "use a value >= 1e18");
+  }
+  for (const [field, policy] of [["aave.oraclePolicy", p.aave.oraclePolicy], ["morpho.oraclePolicy", p.morpho.oraclePolicy]] as const) {
+    if (!ORACLE_POLICIES.includes(policy)) {
+      throw new InputError(field, `unknown oracle policy "${policy}"`, `use one of ${ORACLE_POLICIES.join(", ")}`);
+    }
+  }
+
+  const reserveLt = new Map<string, number>();
+  p.aave.reserves.forEach((r, i) => {
+    const at = `aave.reserves[${i}:${r.asset}]`;
+    token(`${at}.asset`, r.asset);
+    bps(`${at}.ltvBps`, r.ltvBps);
+    bps(`${at}.liquidationThresholdBps`, r.liquidationThresholdBps);
+    bps(`${at}.reserveFactorBps`, r.reserveFactorBps);
+    bps(`${at}.liquidationProtocolFeeBps`, r.liquidationProtocolFeeBps);
+    if (r.liquidationThresholdBps < r.ltvBps) {
+      throw new InputError(
+        `${at}.liquidationThresholdBps`,
+        `liquidation threshold ${r.liquidationThresholdBps} bps is below LTV ${r.ltvBps} bps`,
+        "the threshold must be >= LTV (Aave PoolConfigurator rule)",
+      );
+    }
+    if (r.liquidationThresholdBps > 0) {
+      if (r.liquidationBonusBps <= Number(PERCENTAGE_FACTOR)) {
+        throw new InputError(`${at}.liquidationBonusBps`, `must exceed 10000 (10000 + bonus), got ${r.liquidationBonusBps}`);
+      }
+      if ((r.liquidationThresholdBps * r.liquidationBonusBps) / 10_000 > 10_000) {
+        throw new InputError(`${at}.liquidationBonusBps`, "threshold x bonus exceeds 100%: liquidations could not be covered by collateral");
+      }
+    }
+    const rs = r.rateStrategy;
+    bps(`${at}.rateStrategy.optimalUsageRatioBps`, rs.optimalUsageRatioBps);
+    for (const k of ["baseVariableBorrowRateBps", "variableRateSlope1Bps", "variableRateSlope2Bps"] as const) {
+      bps(`${at}.rateStrategy.${k}`, rs[k], 1_000_000);
+    }
+    if (r.supplyCap < 0n || r.borrowCap < 0n) throw new InputError(`${at}.supplyCap`, "caps cannot be negative");
+    reserveLt.set(r.asset, r.liquidationThresholdBps);
+  });
+  p.aave.eModes.forEach((e, i) => {
+    const at = `aave.eModes[${i}:${e.id}]`;
+    if (!Number.isInteger(e.id) || e.id < 1 || e.id > 255) throw new InputError(`${at}.id`, "must be an integer in [1, 255]");
+    bps(`${at}.ltvBps`, e.ltvBps);
+    bps(`${at}.liquidationThresholdBps`, e.liquidationThresholdBps);
+    if (e.liquidationThresholdBps < e.ltvBps) {
+      throw new InputError(`${at}.liquidationThresholdBps`, `liquidation threshold ${e.liquidationThresholdBps} bps is below LTV ${e.ltvBps} bps`, "the threshold must be >= LTV");
+    }
+    if (e.liquidationBonusBps <= 10_000 || (e.liquidationThresholdBps * e.liquidationBonusBps) / 10_000 > 10_000) {
+      throw new InputError(`${at}.liquidationBonusBps`, `must be > 10000 with threshold x bonus <= 100%, got ${e.liquidationBonusBps}`);
+    }
+    e.assets.forEach((a, j) => {
+      token(`${at}.assets[${j}]`, a);
+      const lt = reserveLt.get(a);
+      if (lt === undefined) throw new InputError(`${at}.assets[${j}]`, `${a} is not an Aave reserve`, "add it to aave.reserves");
+      if (lt >= e.liquidationThresholdBps) {
+        throw new InputError(`${at}.liquidationThresholdBps`, `must exceed ${a}'s own threshold ${lt} bps (Aave rule)`);
+      }
+    });
+  });
+  bps("aave.flashLoanPremiumTotalBps", p.aave.flashLoanPremiumTotalBps);
+  bps("aave.flashLoanPremiumToProtocolBps", p.aave.flashLoanPremiumToProtocolBps);
+  for (const [sym, amount] of Object.entries(p.aave.seedSupplyRaw)) {
+    token(`aave.seedSupplyRaw.${sym}`, sym);
+    if ((amount ?? 0n) < 0n) throw new InputError(`aave.seedSupplyRaw.${sym}`, "cannot be negative");
+  }
+
+  const marketKeys = new Set<string>();
+  p.morpho.markets.forEach((m, i) => {
+    const at = `morpho.markets[${i}:${m.key}]`;
+    if (marketKeys.has(m.key)) throw new InputError(`${at}.key`, "duplicate market key");
+    marketKeys.add(m.key);
+    token(`${at}.collateral`, m.collateral);
+    token(`${at}.loan`, m.loan);
+    if (m.collateral === m.loan) throw new InputError(`${at}.loan`, "loan and collateral tokens must differ");
+    if (m.lltvWad <= 0n || m.lltvWad >= WAD) {
+      throw new InputError(`${at}.lltvWad`, `LLTV must be in (0, 1e18), got ${m.lltvWad}`, "e.g. 915000000000000000 for 91.5%");
+    }
+    if (m.supplyRaw < 0n) throw new InputError(`${at}.supplyRaw`, "cannot be negative");
+  });
+  if (p.morpho.borrowRatePerSecondWad < 0n) throw new InputError("morpho.borrowRatePerSecondWad", "cannot be negative");
+
+  p.uniswap.pools.forEach((pool, i) => {
+    const at = `uniswap.pools[${i}:${pool.key}]`;
+    token(`${at}.tokenA`, pool.tokenA);
+    token(`${at}.tokenB`, pool.tokenB);
+    if (pool.tokenA === pool.tokenB) throw new InputError(`${at}.tokenB`, "a pool needs two different tokens");
+    if (![100, 500, 3000, 10000].includes(pool.fee)) {
+      throw new InputError(`${at}.fee`, `unsupported fee tier ${pool.fee}`, "use 100, 500, 3000 or 10000 (hundredths of a bp)");
+    }
+    if (pool.initialPrice !== "vault-rate" && parseUnitsExact(pool.initialPrice, 18, `${at}.initialPrice`) <= 0n) {
+      throw new InputError(`${at}.initialPrice`, "must be > 0");
+    }
+    if (pool.depthPerSide <= 0n) throw new InputError(`${at}.depthPerSide`, "must be > 0 whole tokens");
+    let share = 0;
+    pool.layers.forEach((l, j) => {
+      const lo = parseUnitsExact(l.lowerPrice, 18, `${at}.layers[${j}].lowerPrice`);
+      const hi = parseUnitsExact(l.upperPrice, 18, `${at}.layers[${j}].upperPrice`);
+      if (lo <= 0n || hi <= lo) throw new InputError(`${at}.layers[${j}]`, "needs 0 < lowerPrice < upperPrice");
+      if (lo > WAD || hi < WAD) throw new InputError(`${at}.layers[${j}]`, "each layer must contain the initial price (relative 1.0)");
+      bps(`${at}.layers[${j}].shareBps`, l.shareBps);
+      share += l.shareBps;
+    });
+    if (share !== 10_000) throw new InputError(`${at}.layers`, `shares must add up to 10000 bps, got ${share}`);
+  });
+}

@@ -1,0 +1,22 @@
+/** Display helpers: numbers here are for people; the reports keep the raw bigints. */
+import { toNumber } from "../math/fixed-point";
+
+export function fmtUnits(amountRaw: bigint, decimals: number, digits = 2): string {
+  return toNumber(amountRaw, decimals).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function fmtBps(bps: bigint | number): string {
+  return `${(Number(bps) / 100).toFixed(2)}%`;
+}
+
+export function fmtWadPct(wad: bigint): string {
+  return `${(toNumber(wad, 18) * 100).toFixed(2)}%`;
+}
+
+/** A Markdown table (also readable in a terminal). */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(headers), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...rows.map((r) => line(r.map(String)))].join("\n");
+}
