@@ -1,0 +1,112 @@
+/**
+ * One interface for every lending protocol loopstress drives. An instance is one borrowable pair on a protocol
+ * (collateral → debt, plus the E-mode for Aave), so a loop, a liquidation bot or a threshold check is written once.
+ * Adding a protocol (e.g. Spark, an Aave V3 fork) means one new file implementing this interface.
+ *
+ * Every number returned comes from contract state or events; risk parameters are read from chain, never from
+ * our own constants.
+ */
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { TokenSymbol } from "../embedded/params";
+
+export type ProtocolName = "aave-v3" | "morpho-blue";
+
+export interface RiskParams {
+  protocol: ProtocolName;
+  market: string;
+  collateral: TokenSymbol;
+  debt: TokenSymbol;
+  /** Max LTV for new borrows (Aave LTV, E-mode aware; Morpho: LLTV), WAD. */
+  maxLtvWad: bigint;
+  /** Liquidation threshold (Aave LT, E-mode aware; Morpho: LLTV), WAD. */
+  liquidationThresholdWad: bigint;
+  /** Collateral paid per unit of debt repaid (Aave: liquidation bonus, e.g. 1.04e18; Morpho: incentive factor), WAD. */
+  liquidationIncentiveWad: bigint;
+  /** Aave: share of the bonus taken by the protocol, WAD (0 on Morpho). */
+  protocolFeeOfBonusWad: bigint;
+  /** Protocol code version actually deployed, e.g. "aave-v3 pool revision 1", "morpho-blue 1.0". */
+  version: string;
+  /** Protocol-specific raw parameters for display (bps, ids, …). */
+  raw: Record<string, string>;
+}
+
+export interface AssetAmount {
+  symbol: TokenSymbol;
+  amountRaw: bigint;
+  /** Value in USD (Aave: oracle base currency; Morpho: loan token valued at its own USD feed), WAD. */
+  valueUsdWad: bigint;
+}
+
+export interface PositionState {
+  protocol: ProtocolName;
+  market: string;
+  account: string;
+  block: number;
+  collateral: AssetAmount[];
+  debt: AssetAmount[];
+  collateralUsdWad: bigint;
+  debtUsdWad: bigint;
+  /** Aave: getUserAccountData().healthFactor; Morpho: collateral x price x LLTV / borrowed. WAD; MaxUint256 with no debt. */
+  healthFactorWad: bigint;
+  /** Debt value / collateral value at the protocol's oracle, WAD. */
+  ltvWad: bigint;
+  liquidatable: boolean;
+}
+
+/** What one liquidation did, entirely from the protocol's event and state around the transaction. */
+export interface LiquidationRecord {
+  protocol: ProtocolName;
+  market: string;
+  borrower: string;
+  liquidator: string;
+  debtAsset: TokenSymbol;
+  repaidRaw: bigint;
+  collateralAsset: TokenSymbol;
+  /** Collateral received by the liquidator (Aave: after the protocol fee). */
+  seizedRaw: bigint;
+  /** Aave liquidation protocol fee, collateral units (0 on Morpho). */
+  protocolFeeRaw: bigint;
+  /** Collateral value paid above the repaid debt at the oracle prices, debt units. */
+  bonusRaw: bigint;
+  /** Morpho badDebtAssets; Aave: debt left with zero collateral. Debt units. */
+  badDebtRaw: bigint;
+  /** Oracle prices used: collateral price in debt token per whole unit, WAD. */
+  collateralPriceWad: bigint;
+  healthFactorBeforeWad: bigint;
+  healthFactorAfterWad: bigint;
+  gasUsed: bigint;
+  block: number;
+  txHash: string;
+}
+
+export interface LendingMarket {
+  readonly protocol: ProtocolName;
+  /** e.g. "aave-v3:USDe/USDC:emode-2", "morpho-blue:sUSDe/USDC-91.5" */
+  readonly key: string;
+  readonly collateral: TokenSymbol;
+  readonly debt: TokenSymbol;
+  /** The contract that pulls tokens (for approvals) and that flash-loan contracts call. */
+  readonly spender: string;
+
+  /** One-time account set-up (Aave: enter the E-mode; approvals). */
+  prepare(user: Signer): Promise<void>;
+  supplyCollateral(user: Signer, amountRaw: bigint): Promise<ContractTransactionReceipt>;
+  withdrawCollateral(user: Signer, amountRaw: bigint): Promise<ContractTransactionReceipt>;
+  borrow(user: Signer, amountRaw: bigint): Promise<ContractTransactionReceipt>;
+  /** amountRaw = MaxUint256 repays everything. */
+  repay(user: Signer, amountRaw: bigint): Promise<ContractTransactionReceipt>;
+
+  riskParams(): Promise<RiskParams>;
+  position(account: string): Promise<PositionState>;
+  /** Collateral price the protocol uses now: debt-token units per whole collateral token, WAD. */
+  collateralPriceWad(): Promise<bigint>;
+  /** Of `accounts`, those the protocol would let anyone liquidate now. */
+  liquidatable(accounts: string[]): Promise<string[]>;
+  /** Accounts that borrowed on this market between two blocks, from the protocol's events. */
+  borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]>;
+  /**
+   * Liquidates `borrower` directly (the liquidator holds the debt token), repaying at most `maxRepayRaw`
+   * (MaxUint256: as much as the protocol allows). Returns the measured record.
+   */
+  liquidate(liquidator: Signer, borrower: string, maxRepayRaw: bigint): Promise<LiquidationRecord>;
+}

@@ -1,0 +1,23 @@
+/** Shared fixtures: the embedded chain is deployed once per run and restored by snapshot (loadFixture). */
+import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
+import type { ChainContext } from "../src/chain/context";
+
+export interface EmbeddedFixture extends EmbeddedDeployment {
+  ctx: ChainContext;
+  deployer: HardhatEthersSigner;
+  /** Accounts 1..19, free for tests (users, liquidators). */
+  users: HardhatEthersSigner[];
+}
+
+export async function embeddedChain(): Promise<EmbeddedFixture> {
+  const [deployer, ...users] = await hre.ethers.getSigners();
+  const deployment = await deployEmbedded(deployer, hre.ethers.provider);
+  return { ...deployment, ctx: { provider: hre.ethers.provider, record: deployment.record, admin: deployer }, deployer, users };
+}
+
+export function loadEmbedded(): Promise<EmbeddedFixture> {
+  return loadFixture(embeddedChain);
+}
