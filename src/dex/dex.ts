@@ -1,0 +1,32 @@
+/**
+ * One interface per DEX family (Uniswap V3 embedded and on mainnet; Curve on mainnet later). Amounts are raw
+ * token units; prices are "token B per whole token A", WAD, read from pool state.
+ */
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { TokenSymbol } from "../embedded/params";
+
+export interface SwapResult {
+  tokenIn: TokenSymbol;
+  tokenOut: TokenSymbol;
+  amountInRaw: bigint;
+  amountOutRaw: bigint;
+  /** Pool price of tokenIn in tokenOut before and after, WAD (from the pool's state). */
+  priceBeforeWad: bigint;
+  priceAfterWad: bigint;
+  pool: string;
+  receipt: ContractTransactionReceipt;
+}
+
+export interface Dex {
+  readonly name: string;
+  /** The address that pulls tokenIn (approve it), e.g. Uniswap's SwapRouter. */
+  readonly spender: string;
+  /** Pool used for a pair, or undefined if none. */
+  poolFor(tokenA: TokenSymbol, tokenB: TokenSymbol): string | undefined;
+  /** Price of whole `base` in `quote`, WAD, from the pool's current state (no fee). */
+  price(base: TokenSymbol, quote: TokenSymbol): Promise<bigint>;
+  /** Output of an exact-input swap if executed now (no state change). */
+  quoteExactIn(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint>;
+  /** Executes an exact-input swap from `user` (approval included); reverts decoded if below minOutRaw. */
+  swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw?: bigint): Promise<SwapResult>;
+}
