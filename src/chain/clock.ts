@@ -37,3 +37,14 @@ export async function advanceTime(provider: RpcProvider, seconds: number): Promi
   await scheduleNextBlock(provider, seconds);
   await rpc(provider, "evm_mine", []);
 }
+
+/** Advances by exactly `blocks` blocks and `seconds` seconds (the last block absorbs the remainder). */
+export async function advance(provider: RpcProvider, blocks: number, seconds: number): Promise<void> {
+  if (blocks <= 0) {
+    if (seconds > 0) await advanceTime(provider, seconds);
+    return;
+  }
+  const interval = Math.max(1, Math.floor(seconds / blocks));
+  await mineBlocks(provider, blocks - 1, interval);
+  await advanceTime(provider, Math.max(1, seconds - interval * (blocks - 1)));
+}

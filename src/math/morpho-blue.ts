@@ -70,3 +70,23 @@ export function liquidationPrice(collateral: bigint, borrowed: bigint, lltv: big
   }
   return lo - 1n;
 }
+
+/** MathLib.wTaylorCompounded: e^(x n) - 1 by a three-term Taylor expansion. */
+export function wTaylorCompounded(x: bigint, n: bigint): bigint {
+  const firstTerm = x * n;
+  const secondTerm = mulDivDown(firstTerm, firstTerm, 2n * WAD);
+  const thirdTerm = mulDivDown(secondTerm, firstTerm, 3n * WAD);
+  return firstTerm + secondTerm + thirdTerm;
+}
+
+/** Borrow-side totals after _accrueInterest at `elapsed` seconds with a per-second rate (supply side not needed). */
+export function accruedBorrowAssets(totalBorrowAssets: bigint, ratePerSecondWad: bigint, elapsed: bigint): bigint {
+  if (elapsed <= 0n) return totalBorrowAssets;
+  return totalBorrowAssets + wMulDown(totalBorrowAssets, wTaylorCompounded(ratePerSecondWad, elapsed));
+}
+
+/** Health factor as the protocol sees it: max borrow (collateral x price x LLTV) over borrowed assets, WAD. */
+export function healthFactorWad(collateral: bigint, borrowed: bigint, price: bigint, lltv: bigint): bigint {
+  if (borrowed === 0n) return 2n ** 256n - 1n;
+  return wDivDown(wMulDown(mulDivDown(collateral, price, ORACLE_PRICE_SCALE), lltv), borrowed);
+}

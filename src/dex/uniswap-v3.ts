@@ -1,0 +1,118 @@
+/**
+ * Uniswap V3 through its real periphery (SwapRouter, QuoterV2) on the pools recorded in the chain profile.
+ * A pair without a pool of its own is routed through USDe (e.g. sUSDe → USDe → USDC), as bots do.
+ */
+import { Signer, concat, toBeHex, zeroPadValue, MaxUint256 } from "ethers";
+import { IERC20Metadata__factory, QuoterV2__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
+import { WAD } from "../constants";
+import type { ChainContext } from "../chain/context";
+import { tokenAddress, tokenDecimals } from "../chain/context";
+import type { UniswapPoolRecord } from "../chain/deployments";
+import { sendTx } from "../chain/tx";
+import type { TokenSymbol } from "../embedded/params";
+import { InputError } from "../errors";
+import { rawPriceWadFromSqrtX96 } from "../math/uniswap-v3";
+import { ensureAllowance } from "../strategies/collateral";
+import type { Dex, SwapResult } from "./dex";
+
+/** The hub token for two-hop routes. */
+const HUB: TokenSymbol = "USDe";
+
+export interface Hop {
+  tokenIn: TokenSymbol;
+  tokenOut: TokenSymbol;
+  pool: UniswapPoolRecord;
+}
+
+export class UniswapV3Dex implements Dex {
+  readonly name = "uniswap-v3";
+  readonly spender: string;
+
+  constructor(private readonly ctx: ChainContext) {
+    this.spender = ctx.record.uniswap.swapRouter;
+  }
+
+  poolFor(a: TokenSymbol, b: TokenSymbol): string | undefined {
+    return this.poolRecord(a, b)?.address;
+  }
+
+  private poolRecord(a: TokenSymbol, b: TokenSymbol): UniswapPoolRecord | undefined {
+    const ta = this.ctx.record.tokens[a]?.address.toLowerCase();
+    const tb = this.ctx.record.tokens[b]?.address.toLowerCase();
+    if (!ta || !tb) return undefined;
+    // The deepest-fee-tier order of the record is kept: first match wins.
+    return Object.values(this.ctx.record.uniswap.pools).find((p) => {
+      const t0 = p.token0.toLowerCase();
+      const t1 = p.token1.toLowerCase();
+      return (t0 === ta && t1 === tb) || (t0 === tb && t1 === ta);
+    });
+  }
+
+  /** The hops a swap takes: direct when a pool exists, else through USDe. */
+  route(tokenIn: TokenSymbol, tokenOut: TokenSymbol): Hop[] {
+    if (tokenIn === tokenOut) throw new InputError("swap", `tokenIn and tokenOut are both ${tokenIn}`);
+    const direct = this.poolRecord(tokenIn, tokenOut);
+    if (direct) return [{ tokenIn, tokenOut, pool: direct }];
+    const first = tokenIn !== HUB ? this.poolRecord(tokenIn, HUB) : undefined;
+    const second = tokenOut !== HUB ? this.poolRecord(HUB, tokenOut) : undefined;
+    if (first && second) return [{ tokenIn, tokenOut: HUB, pool: first }, { tokenIn: HUB, tokenOut, pool: second }];
+    throw new InputError("swap", `no Uniswap V3 pool or ${HUB} route for ${tokenIn} → ${tokenOut} in chain profile "${this.ctx.record.profile}"`);
+  }
+
+  /** Uniswap V3 path bytes: token ‖ fee (uint24) ‖ token … (used by our flash-loan contracts too). */
+  path(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
+    const hops = this.route(tokenIn, tokenOut);
+    const parts: string[] = [tokenAddress(this.ctx, hops[0].tokenIn)];
+    for (const h of hops) parts.push(zeroPadValue(toBeHex(h.pool.fee), 3), tokenAddress(this.ctx, h.tokenOut));
+    return concat(parts);
+  }
+
+  /** Whole `quote` per whole `base` in one pool, WAD, from slot0 (no fee). */
+  private async hopPrice(h: Hop): Promise<bigint> {
+    const slot0 = await UniswapV3Pool__factory.connect(h.pool.address, this.ctx.provider).slot0();
+    const raw1per0 = rawPriceWadFromSqrtX96(slot0.sqrtPriceX96);
+    const inIs0 = tokenAddress(this.ctx, h.tokenIn).toLowerCase() === h.pool.token0.toLowerCase();
+    const decIn = BigInt(tokenDecimals(this.ctx, h.tokenIn));
+    const decOut = BigInt(tokenDecimals(this.ctx, h.tokenOut));
+    if (inIs0) return (raw1per0 * 10n ** decIn) / 10n ** decOut;
+    if (raw1per0 === 0n) return 0n;
+    return (WAD * WAD * 10n ** decIn) / (raw1per0 * 10n ** decOut);
+  }
+
+  async price(base: TokenSymbol, quote: TokenSymbol): Promise<bigint> {
+    let p = WAD;
+    for (const h of this.route(base, quote)) p = (p * (await this.hopPrice(h))) / WAD;
+    return p;
+  }
+
+  async quoteExactIn(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint> {
+    const quoter = QuoterV2__factory.connect(this.ctx.record.uniswap.quoter, this.ctx.provider);
+    const [amountOut] = await quoter.quoteExactInput.staticCall(this.path(tokenIn, tokenOut), amountInRaw);
+    return amountOut;
+  }
+
+  async swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw = 0n): Promise<SwapResult> {
+    if (amountInRaw <= 0n) throw new InputError("swap.amountIn", "must be > 0");
+    const recipient = await user.getAddress();
+    const path = this.path(tokenIn, tokenOut);
+    await ensureAllowance(this.ctx, user, tokenIn, this.spender, amountInRaw);
+    const out = IERC20Metadata__factory.connect(tokenAddress(this.ctx, tokenOut), this.ctx.provider);
+    const before = await out.balanceOf(recipient);
+    const priceBeforeWad = await this.price(tokenIn, tokenOut);
+    const router = SwapRouter__factory.connect(this.spender, user);
+    const receipt = await sendTx(this.ctx.provider, `swap ${tokenIn} → ${tokenOut} on Uniswap V3`, () =>
+      router.exactInput({ path, recipient, deadline: MaxUint256, amountIn: amountInRaw, amountOutMinimum: minOutRaw }),
+    );
+    const amountOutRaw = (await out.balanceOf(recipient)) - before;
+    return {
+      tokenIn,
+      tokenOut,
+      amountInRaw,
+      amountOutRaw,
+      priceBeforeWad,
+      priceAfterWad: await this.price(tokenIn, tokenOut),
+      pool: this.route(tokenIn, tokenOut).map((h) => h.pool.address).join(">"),
+      receipt,
+    };
+  }
+}

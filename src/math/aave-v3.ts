@@ -1,0 +1,125 @@
+/**
+ * Aave V3.0.x math (the logic shipped in @aave/core-v3 1.19.x, Pool revision 1), mirroring WadRayMath, MathUtils,
+ * ReserveLogic, GenericLogic and LiquidationLogic with their rounding, so predictions can be compared exactly
+ * with what the Pool does.
+ */
+import {
+  AAVE_CLOSE_FACTOR_HF_THRESHOLD,
+  AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR,
+  AAVE_MAX_LIQUIDATION_CLOSE_FACTOR,
+  RAY,
+} from "../constants";
+import { percentDiv, percentMul, wadDivHalfUp } from "./fixed-point";
+
+/** MathUtils.SECONDS_PER_YEAR (365 days). */
+export const AAVE_SECONDS_PER_YEAR = 365n * 24n * 3600n;
+
+/** WadRayMath.rayMul: half-up. */
+export const rayMul = (a: bigint, b: bigint): bigint => (a * b + RAY / 2n) / RAY;
+/** WadRayMath.rayDiv: half-up. */
+export const rayDiv = (a: bigint, b: bigint): bigint => (a * RAY + b / 2n) / b;
+
+/** MathUtils.calculateLinearInterest. */
+export function linearInterest(rateRay: bigint, lastUpdate: bigint, now: bigint): bigint {
+  return RAY + (rateRay * (now - lastUpdate)) / AAVE_SECONDS_PER_YEAR;
+}
+
+/** MathUtils.calculateCompoundedInterest (three-term binomial approximation). */
+export function compoundedInterest(rateRay: bigint, lastUpdate: bigint, now: bigint): bigint {
+  const exp = now - lastUpdate;
+  if (exp === 0n) return RAY;
+  const expMinusOne = exp - 1n;
+  const expMinusTwo = exp > 2n ? exp - 2n : 0n;
+  const basePowerTwo = rayMul(rateRay, rateRay) / (AAVE_SECONDS_PER_YEAR * AAVE_SECONDS_PER_YEAR);
+  const basePowerThree = rayMul(basePowerTwo, rateRay) / AAVE_SECONDS_PER_YEAR;
+  const secondTerm = (exp * expMinusOne * basePowerTwo) / 2n;
+  const thirdTerm = (exp * expMinusOne * expMinusTwo * basePowerThree) / 6n;
+  return RAY + (rateRay * exp) / AAVE_SECONDS_PER_YEAR + secondTerm + thirdTerm;
+}
+
+/** The fields of Pool.getReserveData that the indexes depend on. */
+export interface ReserveIndexes {
+  liquidityIndex: bigint;
+  variableBorrowIndex: bigint;
+  currentLiquidityRate: bigint;
+  currentVariableBorrowRate: bigint;
+  lastUpdateTimestamp: bigint;
+}
+
+/** ReserveLogic.getNormalizedIncome at timestamp `now`. */
+export function normalizedIncome(r: ReserveIndexes, now: bigint): bigint {
+  if (r.lastUpdateTimestamp === now) return r.liquidityIndex;
+  return rayMul(linearInterest(r.currentLiquidityRate, r.lastUpdateTimestamp, now), r.liquidityIndex);
+}
+
+/** ReserveLogic.getNormalizedDebt at timestamp `now`. */
+export function normalizedDebt(r: ReserveIndexes, now: bigint): bigint {
+  if (r.lastUpdateTimestamp === now) return r.variableBorrowIndex;
+  return rayMul(compoundedInterest(r.currentVariableBorrowRate, r.lastUpdateTimestamp, now), r.variableBorrowIndex);
+}
+
+/** GenericLogic._getUserBalanceInBaseCurrency / _getUserDebtInBaseCurrency (variable debt only). */
+export function valueInBase(balanceRaw: bigint, priceBase: bigint, decimals: number): bigint {
+  return (balanceRaw * priceBase) / 10n ** BigInt(decimals);
+}
+
+/** GenericLogic health factor for one collateral and one debt (avg threshold = the collateral's threshold). */
+export function healthFactor(collateralBase: bigint, debtBase: bigint, liquidationThresholdBps: bigint): bigint {
+  if (debtBase === 0n) return 2n ** 256n - 1n;
+  return wadDivHalfUp(percentMul(collateralBase, liquidationThresholdBps), debtBase);
+}
+
+/** LiquidationLogic._calculateDebt: the close factor that applies at a health factor. */
+export function closeFactorBps(healthFactorWad: bigint): bigint {
+  return healthFactorWad > AAVE_CLOSE_FACTOR_HF_THRESHOLD ? AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR : AAVE_MAX_LIQUIDATION_CLOSE_FACTOR;
+}
+
+export interface AaveLiquidationInputs {
+  /** Borrower's debt (variable) at the liquidation block, raw. */
+  userDebtRaw: bigint;
+  /** Borrower's collateral aToken balance at the liquidation block, raw. */
+  userCollateralRaw: bigint;
+  debtToCoverRequested: bigint;
+  healthFactorWad: bigint;
+  collateralPriceBase: bigint;
+  debtPriceBase: bigint;
+  collateralDecimals: number;
+  debtDecimals: number;
+  /** 10000 + bonus (E-mode aware). */
+  liquidationBonusBps: bigint;
+  liquidationProtocolFeeBps: bigint;
+}
+
+export interface AaveLiquidationAmounts {
+  closeFactorBps: bigint;
+  debtRepaidRaw: bigint;
+  /** To the liquidator (the event's liquidatedCollateralAmount). */
+  collateralToLiquidatorRaw: bigint;
+  protocolFeeRaw: bigint;
+}
+
+/** LiquidationLogic._calculateDebt + _calculateAvailableCollateralToLiquidate. */
+export function liquidationAmounts(i: AaveLiquidationInputs): AaveLiquidationAmounts {
+  const cf = closeFactorBps(i.healthFactorWad);
+  const maxDebt = percentMul(i.userDebtRaw, cf);
+  const debtToCover = i.debtToCoverRequested > maxDebt ? maxDebt : i.debtToCoverRequested;
+  const collUnit = 10n ** BigInt(i.collateralDecimals);
+  const debtUnit = 10n ** BigInt(i.debtDecimals);
+  const baseCollateral = (i.debtPriceBase * debtToCover * collUnit) / (i.collateralPriceBase * debtUnit);
+  const maxCollateral = percentMul(baseCollateral, i.liquidationBonusBps);
+  let collateralAmount: bigint;
+  let debtNeeded: bigint;
+  if (maxCollateral > i.userCollateralRaw) {
+    collateralAmount = i.userCollateralRaw;
+    debtNeeded = percentDiv((i.collateralPriceBase * collateralAmount * debtUnit) / (i.debtPriceBase * collUnit), i.liquidationBonusBps);
+  } else {
+    collateralAmount = maxCollateral;
+    debtNeeded = debtToCover;
+  }
+  let fee = 0n;
+  if (i.liquidationProtocolFeeBps !== 0n) {
+    const bonusCollateral = collateralAmount - percentDiv(collateralAmount, i.liquidationBonusBps);
+    fee = percentMul(bonusCollateral, i.liquidationProtocolFeeBps);
+  }
+  return { closeFactorBps: cf, debtRepaidRaw: debtNeeded, collateralToLiquidatorRaw: collateralAmount - fee, protocolFeeRaw: fee };
+}

@@ -1,0 +1,267 @@
+/**
+ * Aave V3 adapter: one collateral → one debt pair, optionally in an E-mode category. Risk parameters, prices,
+ * positions and liquidation amounts are read from the Pool, the data provider, the oracle and the events.
+ * A fork of Aave V3 (Spark) would be a subclass naming its own key prefix.
+ */
+import { MaxUint256, Signer } from "ethers";
+import {
+  AToken__factory,
+  AaveOracle__factory,
+  AaveProtocolDataProvider__factory,
+  Pool__factory,
+  VariableDebtToken__factory,
+} from "../../typechain-types";
+import { AAVE_BASE_CURRENCY_UNIT, PERCENTAGE_FACTOR, WAD } from "../constants";
+import type { ChainContext } from "../chain/context";
+import { tokenAddress, tokenDecimals } from "../chain/context";
+import { sendTx } from "../chain/tx";
+import type { TokenSymbol } from "../embedded/params";
+import { ensureAllowance } from "../strategies/collateral";
+import type { LendingMarket, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+
+export interface AaveMarketSpec {
+  collateral: TokenSymbol;
+  debt: TokenSymbol;
+  /** 0: no E-mode. */
+  eModeCategory: number;
+}
+
+/** Aave's variable interest rate mode. */
+const VARIABLE_RATE = 2n;
+/** USD base-currency (8 decimals) → WAD. */
+const BASE_TO_WAD = WAD / AAVE_BASE_CURRENCY_UNIT;
+
+export class AaveV3Market implements LendingMarket {
+  readonly protocol: ProtocolName = "aave-v3";
+  readonly key: string;
+  readonly collateral: TokenSymbol;
+  readonly debt: TokenSymbol;
+  readonly eModeCategory: number;
+  readonly spender: string;
+
+  constructor(
+    private readonly ctx: ChainContext,
+    spec: AaveMarketSpec,
+  ) {
+    this.collateral = spec.collateral;
+    this.debt = spec.debt;
+    this.eModeCategory = spec.eModeCategory;
+    this.key = `aave-v3:${spec.collateral}/${spec.debt}${spec.eModeCategory ? `:emode-${spec.eModeCategory}` : ""}`;
+    this.spender = ctx.record.aave.pool;
+  }
+
+  get collateralAddress(): string {
+    return tokenAddress(this.ctx, this.collateral);
+  }
+
+  get debtAddress(): string {
+    return tokenAddress(this.ctx, this.debt);
+  }
+
+  private pool(signer?: Signer) {
+    return Pool__factory.connect(this.ctx.record.aave.pool, signer ?? this.ctx.provider);
+  }
+
+  private reserve(symbol: TokenSymbol) {
+    const r = this.ctx.record.aave.reserves[symbol];
+    if (!r) throw new Error(`${this.key}: ${symbol} is not an Aave reserve in chain profile "${this.ctx.record.profile}"`);
+    return r;
+  }
+
+  /** The variable debt token, on which a user gives credit delegation to a flash-loan contract. */
+  get variableDebtToken(): string {
+    return this.reserve(this.debt).variableDebtToken;
+  }
+
+  async prepare(user: Signer): Promise<void> {
+    const account = await user.getAddress();
+    if (this.eModeCategory !== 0 && (await this.pool().getUserEMode(account)) !== BigInt(this.eModeCategory)) {
+      await sendTx(this.ctx.provider, `${this.key}: setUserEMode(${this.eModeCategory})`, () => this.pool(user).setUserEMode(this.eModeCategory));
+    }
+  }
+
+  async supplyCollateral(user: Signer, amountRaw: bigint) {
+    await ensureAllowance(this.ctx, user, this.collateral, this.spender, amountRaw);
+    const onBehalfOf = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: supply ${this.collateral}`, () => this.pool(user).supply(this.collateralAddress, amountRaw, onBehalfOf, 0));
+  }
+
+  async withdrawCollateral(user: Signer, amountRaw: bigint) {
+    const to = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: withdraw ${this.collateral}`, () => this.pool(user).withdraw(this.collateralAddress, amountRaw, to));
+  }
+
+  async borrow(user: Signer, amountRaw: bigint) {
+    const onBehalfOf = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: borrow ${this.debt}`, () => this.pool(user).borrow(this.debtAddress, amountRaw, VARIABLE_RATE, 0, onBehalfOf));
+  }
+
+  async repay(user: Signer, amountRaw: bigint) {
+    await ensureAllowance(this.ctx, user, this.debt, this.spender, amountRaw);
+    const onBehalfOf = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: repay ${this.debt}`, () => this.pool(user).repay(this.debtAddress, amountRaw, VARIABLE_RATE, onBehalfOf));
+  }
+
+  async riskParams(): Promise<RiskParams> {
+    const dp = AaveProtocolDataProvider__factory.connect(this.ctx.record.aave.dataProvider, this.ctx.provider);
+    const cfg = await dp.getReserveConfigurationData(this.collateralAddress);
+    let ltv = cfg.ltv;
+    let lt = cfg.liquidationThreshold;
+    let bonus = cfg.liquidationBonus;
+    let eModeApplies = false;
+    if (this.eModeCategory !== 0) {
+      const assetCategory = await dp.getReserveEModeCategory(this.collateralAddress);
+      if (assetCategory === BigInt(this.eModeCategory)) {
+        const e = await this.pool().getEModeCategoryData(this.eModeCategory);
+        [ltv, lt, bonus] = [BigInt(e.ltv), BigInt(e.liquidationThreshold), BigInt(e.liquidationBonus)];
+        eModeApplies = true;
+      }
+    }
+    const feeBps = await dp.getLiquidationProtocolFee(this.collateralAddress);
+    const revision = await this.pool().POOL_REVISION();
+    const bpsToWad = (b: bigint) => (b * WAD) / PERCENTAGE_FACTOR;
+    return {
+      protocol: this.protocol,
+      market: this.key,
+      collateral: this.collateral,
+      debt: this.debt,
+      maxLtvWad: bpsToWad(ltv),
+      liquidationThresholdWad: bpsToWad(lt),
+      liquidationIncentiveWad: bpsToWad(bonus),
+      protocolFeeOfBonusWad: bpsToWad(feeBps),
+      version: `aave-v3 Pool revision ${revision}`,
+      raw: {
+        poolRevision: revision.toString(),
+        ltvBps: ltv.toString(),
+        liquidationThresholdBps: lt.toString(),
+        liquidationBonusBps: bonus.toString(),
+        liquidationProtocolFeeBps: feeBps.toString(),
+        eModeCategory: String(eModeApplies ? this.eModeCategory : 0),
+      },
+    };
+  }
+
+  /** Oracle prices in the base currency (USD, 8 decimals). */
+  async pricesBase(): Promise<{ collateral: bigint; debt: bigint }> {
+    const oracle = AaveOracle__factory.connect(this.ctx.record.aave.oracle, this.ctx.provider);
+    const [collateral, debt] = await oracle.getAssetsPrices([this.collateralAddress, this.debtAddress]);
+    return { collateral, debt };
+  }
+
+  async collateralPriceWad(): Promise<bigint> {
+    const p = await this.pricesBase();
+    // debt raw units per 1e18 raw collateral units (collateral is 18 decimals for USDe/sUSDe)
+    return (p.collateral * 10n ** BigInt(tokenDecimals(this.ctx, this.debt)) * WAD) / (p.debt * 10n ** BigInt(tokenDecimals(this.ctx, this.collateral)));
+  }
+
+  async position(account: string): Promise<PositionState> {
+    const [data, p, block] = await Promise.all([this.pool().getUserAccountData(account), this.pricesBase(), this.ctx.provider.getBlockNumber()]);
+    const collateralRaw = await AToken__factory.connect(this.reserve(this.collateral).aToken, this.ctx.provider).balanceOf(account);
+    const debtRaw = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).balanceOf(account);
+    const usd = (raw: bigint, price: bigint, symbol: TokenSymbol) => (raw * price * BASE_TO_WAD) / 10n ** BigInt(tokenDecimals(this.ctx, symbol));
+    const hasDebt = data.totalDebtBase > 0n;
+    return {
+      protocol: this.protocol,
+      market: this.key,
+      account,
+      block,
+      collateral: [{ symbol: this.collateral, amountRaw: collateralRaw, valueUsdWad: usd(collateralRaw, p.collateral, this.collateral) }],
+      debt: [{ symbol: this.debt, amountRaw: debtRaw, valueUsdWad: usd(debtRaw, p.debt, this.debt) }],
+      collateralUsdWad: data.totalCollateralBase * BASE_TO_WAD,
+      debtUsdWad: data.totalDebtBase * BASE_TO_WAD,
+      healthFactorWad: hasDebt ? data.healthFactor : MaxUint256,
+      ltvWad: data.totalCollateralBase === 0n ? (hasDebt ? MaxUint256 : 0n) : (data.totalDebtBase * WAD) / data.totalCollateralBase,
+      liquidatable: hasDebt && data.healthFactor < WAD,
+    };
+  }
+
+  async liquidatable(accounts: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const a of accounts) {
+      const d = await this.pool().getUserAccountData(a);
+      if (d.totalDebtBase > 0n && d.healthFactor < WAD) out.push(a);
+    }
+    return out;
+  }
+
+  async borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]> {
+    const pool = this.pool();
+    const logs = await pool.queryFilter(pool.filters.Borrow(this.debtAddress), fromBlock, toBlock);
+    return [...new Set(logs.map((l) => l.args.onBehalfOf))];
+  }
+
+  async liquidate(liquidator: Signer, borrower: string, maxRepayRaw: bigint): Promise<LiquidationRecord> {
+    const before = await this.pool().getUserAccountData(borrower);
+    const prices = await this.pricesBase();
+    const priceWad = await this.collateralPriceWad();
+    const liquidatorAddress = await liquidator.getAddress();
+    await ensureAllowance(this.ctx, liquidator, this.debt, this.spender, maxRepayRaw === MaxUint256 ? MaxUint256 : maxRepayRaw);
+    const receipt = await sendTx(this.ctx.provider, `${this.key}: liquidationCall(${borrower})`, () =>
+      this.pool(liquidator).liquidationCall(this.collateralAddress, this.debtAddress, borrower, maxRepayRaw, false),
+    );
+    return this.recordFromReceipt(receipt, borrower, before.healthFactor, prices, priceWad, liquidatorAddress);
+  }
+
+  /** Builds the liquidation record from a receipt containing the Pool's LiquidationCall event (ours or a contract's). */
+  async recordFromReceipt(
+    receipt: { logs: readonly { address: string; topics: readonly string[]; data: string }[]; gasUsed: bigint; blockNumber: number; hash: string },
+    borrower: string,
+    healthFactorBeforeWad: bigint,
+    prices: { collateral: bigint; debt: bigint },
+    collateralPriceWad: bigint,
+    fallbackLiquidator: string,
+  ): Promise<LiquidationRecord> {
+    const pool = this.pool();
+    const aTokenAddress = this.reserve(this.collateral).aToken;
+    const aToken = AToken__factory.connect(aTokenAddress, this.ctx.provider);
+    const treasury = (await aToken.RESERVE_TREASURY_ADDRESS()).toLowerCase();
+    let repaid = 0n;
+    let seized = 0n;
+    let liquidator = fallbackLiquidator;
+    let fee = 0n;
+    let found = false;
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() === this.ctx.record.aave.pool.toLowerCase()) {
+        const parsed = pool.interface.parseLog(log);
+        if (parsed?.name === "LiquidationCall" && String(parsed.args.user).toLowerCase() === borrower.toLowerCase()) {
+          repaid = parsed.args.debtToCover as bigint;
+          seized = parsed.args.liquidatedCollateralAmount as bigint;
+          liquidator = String(parsed.args.liquidator);
+          found = true;
+        }
+      } else if (log.address.toLowerCase() === aTokenAddress.toLowerCase()) {
+        const parsed = aToken.interface.parseLog(log);
+        // The protocol fee moves as aTokens from the borrower to the treasury (AToken.transferOnLiquidation).
+        if (parsed?.name === "Transfer" && String(parsed.args.from).toLowerCase() === borrower.toLowerCase() && String(parsed.args.to).toLowerCase() === treasury) {
+          fee += parsed.args.value as bigint;
+        }
+      }
+    }
+    if (!found) throw new Error(`${this.key}: no LiquidationCall event for ${borrower} in tx ${receipt.hash}`);
+    const after = await this.pool().getUserAccountData(borrower);
+    const debtLeft = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).balanceOf(borrower);
+    const collDec = 10n ** BigInt(tokenDecimals(this.ctx, this.collateral));
+    const debtDec = 10n ** BigInt(tokenDecimals(this.ctx, this.debt));
+    const seizedValueInDebt = (seized * prices.collateral * debtDec) / (prices.debt * collDec);
+    return {
+      protocol: this.protocol,
+      market: this.key,
+      borrower,
+      liquidator,
+      debtAsset: this.debt,
+      repaidRaw: repaid,
+      collateralAsset: this.collateral,
+      seizedRaw: seized,
+      protocolFeeRaw: fee,
+      bonusRaw: seizedValueInDebt - repaid,
+      // Aave v3.0 has no deficit accounting: debt left on an account with no collateral is bad debt.
+      badDebtRaw: after.totalCollateralBase === 0n ? debtLeft : 0n,
+      collateralPriceWad,
+      healthFactorBeforeWad: healthFactorBeforeWad,
+      healthFactorAfterWad: after.totalDebtBase === 0n ? MaxUint256 : after.healthFactor,
+      gasUsed: receipt.gasUsed,
+      block: receipt.blockNumber,
+      txHash: receipt.hash,
+    };
+  }
+}

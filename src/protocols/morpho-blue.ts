@@ -1,0 +1,278 @@
+/**
+ * Morpho Blue adapter: one market of the chain profile. Positions are valued the way Morpho itself values them
+ * (oracle price at 1e36 scale, borrow shares rounded up to assets, interest accrued as _accrueInterest would),
+ * and liquidations are measured from the Liquidate event.
+ */
+import { MaxUint256, Signer } from "ethers";
+import { EventsLib__factory, IIrm__factory, IOracle__factory, Morpho__factory } from "../../typechain-types";
+import { ORACLE_PRICE_SCALE, WAD } from "../constants";
+import type { ChainContext } from "../chain/context";
+import { tokenDecimals, tokenSymbolOf } from "../chain/context";
+import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
+import type { MorphoMarketRecord } from "../chain/deployments";
+import { sendTx } from "../chain/tx";
+import type { TokenSymbol } from "../embedded/params";
+import { mulDivDown } from "../math/fixed-point";
+import {
+  MarketParamsStruct,
+  accruedBorrowAssets,
+  healthFactorWad,
+  isHealthy,
+  liquidationIncentiveFactor,
+  seizedForRepaidShares,
+  toAssetsUp,
+} from "../math/morpho-blue";
+import { OWN_FEED } from "../oracles/policy";
+import { getFeedPrice } from "../oracles/feeds";
+import { ensureAllowance } from "../strategies/collateral";
+import type { LendingMarket, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+
+/** The npm package the embedded chain compiles; Morpho Blue is immutable and has no on-chain version getter. */
+export const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
+
+export interface MorphoMarketState {
+  totalBorrowAssets: bigint;
+  totalBorrowShares: bigint;
+  totalSupplyAssets: bigint;
+  lastUpdate: bigint;
+}
+
+export class MorphoBlueMarket implements LendingMarket {
+  readonly protocol: ProtocolName = "morpho-blue";
+  readonly key: string;
+  readonly collateral: TokenSymbol;
+  readonly debt: TokenSymbol;
+  readonly spender: string;
+  readonly record: MorphoMarketRecord;
+
+  constructor(
+    private readonly ctx: ChainContext,
+    readonly marketKey: string,
+  ) {
+    const r = ctx.record.morpho.markets[marketKey];
+    if (!r) throw new Error(`unknown Morpho market "${marketKey}" in chain profile "${ctx.record.profile}"`);
+    this.record = r;
+    this.key = `morpho-blue:${marketKey}`;
+    this.collateral = tokenSymbolOf(ctx, r.collateralToken);
+    this.debt = tokenSymbolOf(ctx, r.loanToken);
+    this.spender = ctx.record.morpho.morpho;
+  }
+
+  get marketParams(): MarketParamsStruct {
+    const r = this.record;
+    return { loanToken: r.loanToken, collateralToken: r.collateralToken, oracle: r.oracle, irm: r.irm, lltv: BigInt(r.lltv) };
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  private morpho(signer?: Signer) {
+    return Morpho__factory.connect(this.ctx.record.morpho.morpho, signer ?? this.ctx.provider);
+  }
+
+  async prepare(user: Signer): Promise<void> {
+    void user; // Morpho needs no per-account set-up; approvals are made on demand.
+  }
+
+  async supplyCollateral(user: Signer, amountRaw: bigint) {
+    await ensureAllowance(this.ctx, user, this.collateral, this.spender, amountRaw);
+    const onBehalf = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: supplyCollateral`, () => this.morpho(user).supplyCollateral(this.marketParams, amountRaw, onBehalf, "0x"));
+  }
+
+  async withdrawCollateral(user: Signer, amountRaw: bigint) {
+    const me = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: withdrawCollateral`, () => this.morpho(user).withdrawCollateral(this.marketParams, amountRaw, me, me));
+  }
+
+  async borrow(user: Signer, amountRaw: bigint) {
+    const me = await user.getAddress();
+    return sendTx(this.ctx.provider, `${this.key}: borrow`, () => this.morpho(user).borrow(this.marketParams, amountRaw, 0n, me, me));
+  }
+
+  async repay(user: Signer, amountRaw: bigint) {
+    const me = await user.getAddress();
+    await ensureAllowance(this.ctx, user, this.debt, this.spender, MaxUint256 / 2n);
+    if (amountRaw === MaxUint256) {
+      // Repay by shares so no dust of debt is left.
+      const { borrowShares } = await this.morpho().position(this.id, me);
+      return sendTx(this.ctx.provider, `${this.key}: repay all`, () => this.morpho(user).repay(this.marketParams, 0n, borrowShares, me, "0x"));
+    }
+    return sendTx(this.ctx.provider, `${this.key}: repay`, () => this.morpho(user).repay(this.marketParams, amountRaw, 0n, me, "0x"));
+  }
+
+  async riskParams(): Promise<RiskParams> {
+    const mp = await this.morpho().idToMarketParams(this.id);
+    const incentive = liquidationIncentiveFactor(mp.lltv);
+    return {
+      protocol: this.protocol,
+      market: this.key,
+      collateral: this.collateral,
+      debt: this.debt,
+      maxLtvWad: mp.lltv,
+      liquidationThresholdWad: mp.lltv,
+      liquidationIncentiveWad: incentive,
+      protocolFeeOfBonusWad: 0n,
+      version: MORPHO_BLUE_VERSION,
+      raw: { marketId: this.id, lltvWad: mp.lltv.toString(), incentiveWad: incentive.toString(), oracle: mp.oracle, irm: mp.irm },
+    };
+  }
+
+  /** Oracle price: loan raw units per collateral raw unit, scaled by 1e36. */
+  async oraclePrice(): Promise<bigint> {
+    return IOracle__factory.connect(this.record.oracle, this.ctx.provider).price();
+  }
+
+  async collateralPriceWad(): Promise<bigint> {
+    // debt raw units per 1e18 raw collateral units
+    return (await this.oraclePrice()) / (ORACLE_PRICE_SCALE / WAD);
+  }
+
+  /** Market totals as Morpho will see them at `timestamp` (after _accrueInterest with the IRM's view rate). */
+  async marketStateAt(timestamp: bigint): Promise<MorphoMarketState> {
+    const m = await this.morpho().market(this.id);
+    const elapsed = timestamp - m.lastUpdate;
+    let totalBorrowAssets = m.totalBorrowAssets;
+    if (elapsed > 0n && m.totalBorrowAssets > 0n) {
+      const rate = await IIrm__factory.connect(this.record.irm, this.ctx.provider).borrowRateView(this.marketParams, {
+        totalSupplyAssets: m.totalSupplyAssets,
+        totalSupplyShares: m.totalSupplyShares,
+        totalBorrowAssets: m.totalBorrowAssets,
+        totalBorrowShares: m.totalBorrowShares,
+        lastUpdate: m.lastUpdate,
+        fee: m.fee,
+      });
+      totalBorrowAssets = accruedBorrowAssets(m.totalBorrowAssets, rate, elapsed);
+    }
+    return {
+      totalBorrowAssets,
+      totalBorrowShares: m.totalBorrowShares,
+      totalSupplyAssets: m.totalSupplyAssets + (totalBorrowAssets - m.totalBorrowAssets),
+      lastUpdate: m.lastUpdate,
+    };
+  }
+
+  /** Timestamp of the block the harness's next transaction lands in. */
+  private async nextTimestamp(): Promise<bigint> {
+    return (await latestBlock(this.ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
+  }
+
+  private async loanUsdWad(): Promise<bigint> {
+    const feed = OWN_FEED[this.debt];
+    return ((await getFeedPrice(this.ctx, feed)) * WAD) / 10n ** 8n;
+  }
+
+  async position(account: string): Promise<PositionState> {
+    const { timestamp } = await latestBlock(this.ctx.provider);
+    const block = await this.ctx.provider.getBlockNumber();
+    const [pos, state, price, loanUsd] = await Promise.all([this.morpho().position(this.id, account), this.marketStateAt(timestamp), this.oraclePrice(), this.loanUsdWad()]);
+    const borrowed = toAssetsUp(pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares);
+    const collateralInLoan = mulDivDown(pos.collateral, price, ORACLE_PRICE_SCALE);
+    const debtDecimals = BigInt(tokenDecimals(this.ctx, this.debt));
+    const loanToUsd = (raw: bigint) => (raw * loanUsd) / 10n ** debtDecimals;
+    const lltv = BigInt(this.record.lltv);
+    return {
+      protocol: this.protocol,
+      market: this.key,
+      account,
+      block,
+      collateral: [{ symbol: this.collateral, amountRaw: pos.collateral, valueUsdWad: loanToUsd(collateralInLoan) }],
+      debt: [{ symbol: this.debt, amountRaw: borrowed, valueUsdWad: loanToUsd(borrowed) }],
+      collateralUsdWad: loanToUsd(collateralInLoan),
+      debtUsdWad: loanToUsd(borrowed),
+      healthFactorWad: healthFactorWad(pos.collateral, borrowed, price, lltv),
+      ltvWad: collateralInLoan === 0n ? (borrowed === 0n ? 0n : MaxUint256) : (borrowed * WAD) / collateralInLoan,
+      liquidatable: pos.borrowShares > 0n && !isHealthy(pos.collateral, pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv),
+    };
+  }
+
+  async liquidatable(accounts: string[]): Promise<string[]> {
+    const { timestamp } = await latestBlock(this.ctx.provider);
+    const state = await this.marketStateAt(timestamp);
+    const price = await this.oraclePrice();
+    const lltv = BigInt(this.record.lltv);
+    const out: string[] = [];
+    for (const a of accounts) {
+      const p = await this.morpho().position(this.id, a);
+      if (p.borrowShares > 0n && !isHealthy(p.collateral, p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv)) out.push(a);
+    }
+    return out;
+  }
+
+  async borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]> {
+    // Morpho 1.0 (solc 0.8.19) emits its events from EventsLib, so they are not in Morpho's own ABI.
+    const events = EventsLib__factory.connect(this.ctx.record.morpho.morpho, this.ctx.provider);
+    const logs = await events.queryFilter(events.filters.Borrow(this.id), fromBlock, toBlock);
+    return [...new Set(logs.map((l) => l.args.onBehalf))];
+  }
+
+  /**
+   * How a liquidator would call liquidate() to repay at most `maxRepayRaw` (MaxUint256: everything the collateral
+   * covers): by shares when the collateral covers the whole debt plus incentive, else by seizing all collateral.
+   */
+  async liquidationArgs(borrower: string, maxRepayRaw: bigint): Promise<{ seizedAssets: bigint; repaidShares: bigint }> {
+    const pos = await this.morpho().position(this.id, borrower);
+    const state = await this.marketStateAt(await this.nextTimestamp());
+    const price = await this.oraclePrice();
+    const lltv = BigInt(this.record.lltv);
+    const incentive = liquidationIncentiveFactor(lltv);
+    if (maxRepayRaw === MaxUint256) {
+      const seizedAll = seizedForRepaidShares(pos.borrowShares, price, lltv, state.totalBorrowAssets, state.totalBorrowShares);
+      if (seizedAll <= pos.collateral) return { seizedAssets: 0n, repaidShares: pos.borrowShares };
+      return { seizedAssets: pos.collateral, repaidShares: 0n };
+    }
+    // seized = repay x incentive / price, capped by the collateral
+    const seized = mulDivDown((maxRepayRaw * incentive) / WAD, ORACLE_PRICE_SCALE, price);
+    return { seizedAssets: seized < pos.collateral ? seized : pos.collateral, repaidShares: 0n };
+  }
+
+  async liquidate(liquidator: Signer, borrower: string, maxRepayRaw: bigint): Promise<LiquidationRecord> {
+    const hfBefore = (await this.position(borrower)).healthFactorWad;
+    const args = await this.liquidationArgs(borrower, maxRepayRaw);
+    const priceWad = await this.collateralPriceWad();
+    await ensureAllowance(this.ctx, liquidator, this.debt, this.spender, MaxUint256 / 2n);
+    const receipt = await sendTx(this.ctx.provider, `${this.key}: liquidate(${borrower})`, () =>
+      this.morpho(liquidator).liquidate(this.marketParams, borrower, args.seizedAssets, args.repaidShares, "0x"),
+    );
+    return this.recordFromReceipt(receipt, borrower, hfBefore, priceWad);
+  }
+
+  /** Builds the liquidation record from a receipt holding Morpho's Liquidate event (ours or a contract's). */
+  async recordFromReceipt(
+    receipt: { logs: readonly { address: string; topics: readonly string[]; data: string }[]; gasUsed: bigint; blockNumber: number; hash: string },
+    borrower: string,
+    healthFactorBeforeWad: bigint,
+    collateralPriceWad: bigint,
+  ): Promise<LiquidationRecord> {
+    const events = EventsLib__factory.createInterface();
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== this.ctx.record.morpho.morpho.toLowerCase()) continue;
+      const parsed = events.parseLog(log);
+      if (parsed?.name !== "Liquidate" || String(parsed.args.borrower).toLowerCase() !== borrower.toLowerCase()) continue;
+      const repaid = parsed.args.repaidAssets as bigint;
+      const seized = parsed.args.seizedAssets as bigint;
+      const seizedValue = (seized * collateralPriceWad) / WAD;
+      return {
+        protocol: this.protocol,
+        market: this.key,
+        borrower,
+        liquidator: String(parsed.args.caller),
+        debtAsset: this.debt,
+        repaidRaw: repaid,
+        collateralAsset: this.collateral,
+        seizedRaw: seized,
+        protocolFeeRaw: 0n,
+        bonusRaw: seizedValue - repaid,
+        badDebtRaw: parsed.args.badDebtAssets as bigint,
+        collateralPriceWad,
+        healthFactorBeforeWad,
+        healthFactorAfterWad: (await this.position(borrower)).healthFactorWad,
+        gasUsed: receipt.gasUsed,
+        block: receipt.blockNumber,
+        txHash: receipt.hash,
+      };
+    }
+    throw new Error(`${this.key}: no Liquidate event for ${borrower} in tx ${receipt.hash}`);
+  }
+}

@@ -1,0 +1,48 @@
+/** Report of one loop: every round's borrow, swap and supply, and the position the protocol reports after it. */
+import path from "path";
+import fs from "fs";
+import type { ChainContext } from "../chain/context";
+import { writeFileAtomic } from "../chain/deployments";
+import type { LoopResult } from "../strategies/iterative-loop";
+import type { PositionState } from "../protocols/lending-market";
+import { fmtUnits, table } from "./format";
+
+function bigintsToStrings(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(bigintsToStrings);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bigintsToStrings(v)]));
+  return value;
+}
+
+function posCells(ctx: ChainContext, p: PositionState): string[] {
+  const c = p.collateral[0];
+  const d = p.debt[0];
+  const dec = (s: string) => ctx.record.tokens[s as keyof typeof ctx.record.tokens]?.decimals ?? 18;
+  return [
+    c ? `${fmtUnits(c.amountRaw, dec(c.symbol))} ${c.symbol}` : "0",
+    d ? `${fmtUnits(d.amountRaw, dec(d.symbol))} ${d.symbol}` : "0",
+    fmtUnits(p.ltvWad * 100n, 18, 2) + "%",
+    p.healthFactorWad > 10n ** 30n ? "∞" : fmtUnits(p.healthFactorWad, 18, 4),
+  ];
+}
+
+export function loopMarkdown(r: LoopResult, ctx: ChainContext): string {
+  const debtDec = (s: string) => ctx.record.tokens[s as keyof typeof ctx.record.tokens]?.decimals ?? 18;
+  const debtSym = r.final.debt[0]?.symbol ?? "";
+  const rows = r.rounds.map((x) => [String(x.round), `${fmtUnits(x.borrowedRaw, debtDec(debtSym))}`, fmtUnits(x.swapOutUsdeRaw, 18), fmtUnits(x.suppliedRaw, 18), ...posCells(ctx, x.position), x.gasUsed.toString()]);
+  return [
+    `# Loop on ${r.market} (account ${r.account})`,
+    "",
+    table(["round", `borrowed ${debtSym}`, "USDe from swap", "supplied", "collateral", "debt", "LTV", "health factor", "gas"], rows),
+    "",
+    `Final: ${posCells(ctx, r.final).join(" · ")} · total gas ${r.totalGasUsed}`,
+  ].join("\n");
+}
+
+export function writeLoopReport(r: LoopResult, ctx: ChainContext, rootDir = path.join(process.cwd(), "reports")): string {
+  const dir = path.join(rootDir, `loop-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
+  fs.mkdirSync(dir, { recursive: true });
+  writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(bigintsToStrings(r), null, 2)}\n`);
+  writeFileAtomic(path.join(dir, "summary.md"), `${loopMarkdown(r, ctx)}\n`);
+  return dir;
+}

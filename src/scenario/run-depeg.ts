@@ -1,0 +1,225 @@
+/**
+ * Runs a depeg scenario: open the loops (real transactions), snapshot, then for each oracle-policy set revert to
+ * the snapshot, apply the policies, walk the price path and let the bot liquidate whatever the protocols allow.
+ * Everything reported is read from events and state.
+ */
+import type { Signer } from "ethers";
+import { WAD } from "../constants";
+import { InputError } from "../errors";
+import type { ChainContext } from "../chain/context";
+import { deal, revertTo, snapshot } from "../chain/cheats";
+import { latestBlock } from "../chain/clock";
+import { parseUnitsExact } from "../math/fixed-point";
+import { UniswapV3Dex } from "../dex/uniswap-v3";
+import { applyAavePolicy, applyMorphoPolicy, getFeedPrice } from "../oracles/feeds";
+import { PathPoint, buildPath, walkPath } from "../oracles/paths";
+import { openMarket } from "../protocols/registry";
+import type { LendingMarket } from "../protocols/lending-market";
+import { runIterativeLoop, LoopResult, validateLoopParams } from "../strategies/iterative-loop";
+import { LiquidationBot, LiquidationOutcome } from "../strategies/liquidation-bot";
+import type { DepegReport, RunReport } from "../report/depeg-report";
+import type { DepegScenario, PathSpec, PolicySet } from "./schema";
+import path from "path";
+
+export function scenarioPath(spec: PathSpec, baseDir: string): PathPoint[] {
+  return buildPath(spec, (f) => path.resolve(baseDir, f));
+}
+
+interface OpenPosition {
+  market: LendingMarket;
+  loop: LoopResult;
+}
+
+export interface RunDepegOptions {
+  /** Signers for positions (one each) and the liquidator. */
+  users: Signer[];
+  liquidator: Signer;
+  log?: (line: string) => void;
+}
+
+export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, options: RunDepegOptions): Promise<DepegReport> {
+  const log = options.log ?? (() => undefined);
+  const points = scenarioPath(scenario.path, scenario.baseDir);
+  if (points.length === 0) throw new InputError("path", "has no points", "give at least one price");
+  const feed = scenario.path.feed;
+  if (!ctx.record.feeds[feed]) throw new InputError("path.feed", `unknown feed "${feed}"`, `use one of ${Object.keys(ctx.record.feeds).join(", ")}`);
+
+  // Validate every loop against on-chain parameters before any transaction.
+  const needed = scenario.loops.reduce((n, l) => n + l.count, 0);
+  if (needed > options.users.length) throw new InputError("loops[].count", `needs ${needed} accounts, ${options.users.length} available`);
+  const specs = scenario.loops.map((l, i) => {
+    const market = openMarket(ctx, l.market, `loops[${i}].market`);
+    const params = {
+      initialSymbol: l.initialToken,
+      initialRaw: parseUnitsExact(l.initialAmount, 18, `loops[${i}].initialAmount`),
+      rounds: l.rounds,
+      targetLtvWad: parseUnitsExact(l.targetLtv, 18, `loops[${i}].targetLtv`),
+    };
+    return { market, params, count: l.count, index: i };
+  });
+  for (const s of specs) {
+    await validateLoopParams(s.market, s.params).catch((err: unknown) => {
+      if (err instanceof InputError) throw new InputError(`loops[${s.index}].${err.field}`, err.message.slice(err.field.length + 2));
+      throw err;
+    });
+  }
+
+  const dex = new UniswapV3Dex(ctx);
+  const positions: OpenPosition[] = [];
+  let u = 0;
+  for (const s of specs) {
+    for (let c = 0; c < s.count; c++) {
+      const user = options.users[u++];
+      await deal(ctx, s.params.initialSymbol, user, s.params.initialRaw);
+      log(`loop ${s.market.key} #${c + 1}: ${s.params.rounds} rounds at LTV ${scenarioLtv(s.params.targetLtvWad)}`);
+      positions.push({ market: s.market, loop: await runIterativeLoop(ctx, s.market, dex, user, s.params) });
+    }
+  }
+  const start = await latestBlock(ctx.provider);
+  const base = await snapshot(ctx.provider);
+  const runs: RunReport[] = [];
+  for (const [i, policies] of scenario.policies.entries()) {
+    if (i > 0) await revertTo(ctx.provider, base);
+    const snap = i < scenario.policies.length - 1 ? await snapshot(ctx.provider) : undefined;
+    log(`policies: Aave ${policies.aave}, Morpho ${policies.morpho}`);
+    runs.push(await runPolicies(ctx, dex, positions, policies, feed, points, options, scenario.liquidator.sell, log));
+    if (snap) await revertTo(ctx.provider, snap);
+  }
+  return {
+    schemaVersion: 1,
+    scenario: scenario.name,
+    description: scenario.description,
+    chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock: Number(start.number) },
+    path: { feed, points: points.length },
+    runs,
+  };
+}
+
+function scenarioLtv(wad: bigint): string {
+  return `${(Number((wad * 10_000n) / WAD) / 100).toFixed(2)}%`;
+}
+
+/** Does this market's oracle read `feed` under the policy? (Then its HF scales with the feed.) */
+function readsFeed(market: LendingMarket, policies: PolicySet, feed: string): boolean {
+  if (feed !== "USDe/USD") return false;
+  return (market.protocol === "aave-v3" ? policies.aave : policies.morpho) === "market";
+}
+
+async function runPolicies(
+  ctx: ChainContext,
+  dex: UniswapV3Dex,
+  positions: OpenPosition[],
+  policies: PolicySet,
+  feed: string,
+  points: PathPoint[],
+  options: RunDepegOptions,
+  sell: boolean,
+  log: (line: string) => void,
+): Promise<RunReport> {
+  await applyAavePolicy(ctx, policies.aave);
+  for (const key of new Set(positions.filter((p) => p.market.protocol === "morpho-blue").map((p) => p.market.key))) {
+    await applyMorphoPolicy(ctx, key.slice("morpho-blue:".length), policies.morpho);
+  }
+  const bot = new LiquidationBot(ctx, dex, options.liquidator, { sell });
+  const feedStart = await getFeedPrice(ctx, feed);
+  const state = await Promise.all(positions.map(async (p) => {
+    const pos = await p.market.position(p.loop.account);
+    return {
+      start: pos,
+      minHf: pos.healthFactorWad,
+      firstLiq: null as bigint | null,
+      liquidations: 0,
+      predicted: readsFeed(p.market, policies, feed) && pos.healthFactorWad > 0n ? (feedStart * WAD) / pos.healthFactorWad : null,
+    };
+  }));
+  const outcomes: { o: LiquidationOutcome; feedE8: bigint }[] = [];
+  const pointRows: RunReport["points"] = [];
+  const byMarket = new Map<string, { market: LendingMarket; accounts: string[] }>();
+  for (const p of positions) {
+    const e = byMarket.get(p.market.key) ?? { market: p.market, accounts: [] };
+    e.accounts.push(p.loop.account);
+    byMarket.set(p.market.key, e);
+  }
+  await walkPath(ctx, feed, points, async (point) => {
+    let count = 0;
+    for (const { market, accounts } of byMarket.values()) {
+      for (const o of await bot.sweep(market, accounts)) {
+        outcomes.push({ o, feedE8: point.priceE8 });
+        count++;
+        const idx = positions.findIndex((p) => p.market.key === market.key && p.loop.account.toLowerCase() === o.record.borrower.toLowerCase());
+        if (idx >= 0) {
+          state[idx].liquidations++;
+          if (state[idx].firstLiq === null) state[idx].firstLiq = point.priceE8;
+        }
+      }
+    }
+    for (const [i, p] of positions.entries()) {
+      const hf = (await p.market.position(p.loop.account)).healthFactorWad;
+      if (hf < state[i].minHf) state[i].minHf = hf;
+    }
+    if (count > 0) log(`  ${feed} ${Number(point.priceE8) / 1e8}: ${count} liquidation(s)`);
+    pointRows.push({ block: (await ctx.provider.getBlockNumber()), feedPriceE8: point.priceE8.toString(), dexUsdeUsdcWad: (await dex.price("USDe", "USDC")).toString(), liquidations: count });
+  });
+
+  const usdOf = async (market: LendingMarket, amountRaw: bigint, which: "debt" | "collateral", priceWad: bigint): Promise<bigint> => {
+    const debtDecimals = ctx.record.tokens[market.debt]!.decimals;
+    const collDecimals = ctx.record.tokens[market.collateral]!.decimals;
+    // Stablecoin debt valued at $1 per unit; collateral at the protocol's own price in debt units.
+    if (which === "debt") return amountRaw * 10n ** BigInt(18 - debtDecimals);
+    return ((amountRaw * priceWad) / 10n ** BigInt(collDecimals)) * 10n ** BigInt(18 - debtDecimals);
+  };
+  let repaid = 0n, seized = 0n, bad = 0n, profit = 0n, gas = 0n;
+  const rows: RunReport["liquidations"] = [];
+  for (const { o, feedE8 } of outcomes) {
+    const market = byMarket.get(o.record.market)?.market ?? positions.find((p) => p.market.key === o.record.market)!.market;
+    repaid += await usdOf(market, o.record.repaidRaw, "debt", 0n);
+    seized += await usdOf(market, o.record.seizedRaw, "collateral", o.record.collateralPriceWad);
+    bad += await usdOf(market, o.record.badDebtRaw, "debt", 0n);
+    profit += o.netProfitUsdWad;
+    gas += o.record.gasUsed;
+    rows.push({
+      protocol: o.record.protocol, market: o.record.market, borrower: o.record.borrower, liquidator: o.record.liquidator,
+      debtAsset: o.record.debtAsset, repaidRaw: o.record.repaidRaw.toString(), collateralAsset: o.record.collateralAsset,
+      seizedRaw: o.record.seizedRaw.toString(), protocolFeeRaw: o.record.protocolFeeRaw.toString(), bonusRaw: o.record.bonusRaw.toString(),
+      badDebtRaw: o.record.badDebtRaw.toString(), collateralPriceWad: o.record.collateralPriceWad.toString(), feedPriceE8: feedE8.toString(),
+      healthFactorBeforeWad: o.record.healthFactorBeforeWad.toString(), healthFactorAfterWad: o.record.healthFactorAfterWad.toString(),
+      saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(), dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
+      profitRaw: o.profitRaw.toString(), gasUsed: o.record.gasUsed.toString(), gasCostWei: o.gasCostWei.toString(),
+      netProfitUsdWad: o.netProfitUsdWad.toString(), block: o.record.block, txHash: o.record.txHash,
+    });
+  }
+  const positionRows: RunReport["positions"] = [];
+  for (const [i, p] of positions.entries()) {
+    const end = await p.market.position(p.loop.account);
+    const s = state[i];
+    positionRows.push({
+      account: p.loop.account,
+      market: p.market.key,
+      loop: { initialToken: p.loop.params.initialSymbol, initialRaw: p.loop.params.initialRaw.toString(), rounds: p.loop.params.rounds, targetLtvWad: p.loop.params.targetLtvWad.toString() },
+      collateralRaw: (s.start.collateral[0]?.amountRaw ?? 0n).toString(),
+      debtRaw: (s.start.debt[0]?.amountRaw ?? 0n).toString(),
+      healthFactorStartWad: s.start.healthFactorWad.toString(),
+      predictedLiquidationFeedE8: s.predicted === null ? null : s.predicted.toString(),
+      observedFirstLiquidationFeedE8: s.firstLiq === null ? null : s.firstLiq.toString(),
+      minHealthFactorWad: s.minHf.toString(),
+      liquidations: s.liquidations,
+      finalCollateralRaw: (end.collateral[0]?.amountRaw ?? 0n).toString(),
+      finalDebtRaw: (end.debt[0]?.amountRaw ?? 0n).toString(),
+    });
+  }
+  return {
+    policies,
+    points: pointRows,
+    positions: positionRows,
+    liquidations: rows,
+    totals: {
+      liquidations: rows.length,
+      positionsLiquidated: state.filter((s) => s.liquidations > 0).length,
+      repaidUsdWad: repaid.toString(),
+      seizedUsdWad: seized.toString(),
+      badDebtUsdWad: bad.toString(),
+      liquidatorNetProfitUsdWad: profit.toString(),
+      gasUsed: gas.toString(),
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The depeg scenario file (JSON or YAML), validated with zod: errors name the path of the bad field.
+ */
+import fs from "fs";
+import path from "path";
+import YAML from "yaml";
+import { z } from "zod";
+import { InputError } from "../errors";
+import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal number written as a string, e.g. \"0.65\"");
+const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
+
+export const LoopSpecSchema = z
+  .object({
+    market: z.string().min(1),
+    initialToken: z.enum(["USDe", "sUSDe"]).default("USDe"),
+    initialAmount: decimal,
+    rounds: z.number().int().min(0, "loop count must be >= 0"),
+    targetLtv: decimal,
+    /** How many identical positions (each its own account). */
+    count: z.number().int().min(1).max(18).default(1),
+  })
+  .strict();
+
+export const PathSchema = z.union([
+  z.object({ feed: z.string().default("USDe/USD"), step: z.object({ to: decimal, afterBlocks: z.number().int().min(0).default(1) }).strict() }).strict(),
+  z.object({ feed: z.string().default("USDe/USD"), ramp: z.object({ from: decimal, to: decimal, blocks: z.number().int().min(1), points: z.number().int().min(1) }).strict() }).strict(),
+  z.object({ feed: z.string().default("USDe/USD"), csv: z.string().min(1) }).strict(),
+]);
+
+export const PolicySetSchema = z.object({ aave: policy, morpho: policy }).strict();
+
+export const DepegScenarioSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)"),
+    description: z.string().optional(),
+    loops: z.array(LoopSpecSchema).min(1, "needs at least one loop"),
+    path: PathSchema,
+    /** Each policy set is run from the same starting state (snapshot) and compared. */
+    policies: z.array(PolicySetSchema).min(1),
+    liquidator: z.object({ sell: z.boolean().default(true) }).strict().default({ sell: true }),
+  })
+  .strict();
+
+export type LoopSpec = z.infer<typeof LoopSpecSchema>;
+export type PathSpec = z.infer<typeof PathSchema>;
+export type PolicySet = z.infer<typeof PolicySetSchema>;
+export type DepegScenario = z.infer<typeof DepegScenarioSchema> & { baseDir: string };
+
+function issuePath(p: (string | number)[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), "") || "(root)";
+}
+
+export function parseDepegScenario(raw: unknown, baseDir: string, source: string): DepegScenario {
+  const r = DepegScenarioSchema.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
+    throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
+  }
+  for (const [i, p] of r.data.policies.entries()) void [i, p];
+  return { ...r.data, baseDir };
+}
+
+export function readDepegScenario(file: string): DepegScenario {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new InputError("scenario", `cannot read ${file}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new InputError(file, `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  return parseDepegScenario(raw, path.dirname(path.resolve(file)), path.basename(file));
+}
