@@ -8,16 +8,24 @@ import {
   AToken__factory,
   AaveOracle__factory,
   AaveProtocolDataProvider__factory,
+  IERC20Metadata__factory,
+  IERC4626__factory,
   Pool__factory,
   VariableDebtToken__factory,
+  VaultRateAggregator__factory,
 } from "../../typechain-types";
-import { AAVE_BASE_CURRENCY_UNIT, PERCENTAGE_FACTOR, WAD } from "../constants";
+import { AAVE_BASE_CURRENCY_UNIT, AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, WAD } from "../constants";
+import { InputError } from "../errors";
+import { healthFactor, normalizedDebt, normalizedIncome, rayMul, valueInBase } from "../math/aave-v3";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import { sendTx } from "../chain/tx";
 import type { TokenSymbol } from "../embedded/params";
 import { ensureAllowance } from "../strategies/collateral";
-import type { LendingMarket, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type { LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+
+/** Pool revisions whose liquidation logic src/math/aave-v3.ts reproduces (v3.0.x). */
+export const MODELLED_POOL_REVISIONS = [1n];
 
 export interface AaveMarketSpec {
   collateral: TokenSymbol;
@@ -262,6 +270,52 @@ export class AaveV3Market implements LendingMarket {
       gasUsed: receipt.gasUsed,
       block: receipt.blockNumber,
       txHash: receipt.hash,
+    };
+  }
+
+  /**
+   * How the collateral's AaveOracle source answers as a function of `feedAddress`: the feed itself, or an
+   * ERC-4626 rate x feed adapter (VaultRateAggregator) reading it. Anything else does not read the feed.
+   */
+  private async collateralPriceFn(feedAddress: string): Promise<(priceE8: bigint) => bigint> {
+    const oracle = AaveOracle__factory.connect(this.ctx.record.aave.oracle, this.ctx.provider);
+    const source = await oracle.getSourceOfAsset(this.collateralAddress);
+    if (source.toLowerCase() === feedAddress.toLowerCase()) return (p) => p;
+    const adapter = VaultRateAggregator__factory.connect(source, this.ctx.provider);
+    const underlying = await adapter.underlyingFeed().catch(() => undefined);
+    if (underlying && underlying.toLowerCase() === feedAddress.toLowerCase()) {
+      const vault = IERC4626__factory.connect(await adapter.vault(), this.ctx.provider);
+      const assets = await vault.convertToAssets(10n ** (await vault.decimals()));
+      const oneAsset = 10n ** (await IERC20Metadata__factory.connect(await vault.asset(), this.ctx.provider).decimals());
+      return (p) => (p * assets) / oneAsset;
+    }
+    throw new InputError("feed", `${this.key}: the AaveOracle source of ${this.collateral} (${source}) does not read feed ${feedAddress}`, "apply the \"market\" oracle policy first, or pick the feed the source reads");
+  }
+
+  async liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel> {
+    const risk = await this.riskParams();
+    const revision = BigInt(risk.raw.poolRevision);
+    if (!MODELLED_POOL_REVISIONS.includes(revision)) {
+      throw new Error(`${this.key}: no analytic model for Aave Pool revision ${revision} (modelled: ${MODELLED_POOL_REVISIONS.join(", ")})`);
+    }
+    const priceOf = await this.collateralPriceFn(feedAddress);
+    const pool = this.pool();
+    const [collReserve, debtReserve] = await Promise.all([pool.getReserveData(this.collateralAddress), pool.getReserveData(this.debtAddress)]);
+    const scaledColl = await AToken__factory.connect(this.reserve(this.collateral).aToken, this.ctx.provider).scaledBalanceOf(account);
+    const scaledDebt = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).scaledBalanceOf(account);
+    const collRaw = rayMul(scaledColl, normalizedIncome(collReserve, timestamp));
+    const debtRaw = rayMul(scaledDebt, normalizedDebt(debtReserve, timestamp));
+    const { debt: debtPrice } = await this.pricesBase();
+    const debtBase = valueInBase(debtRaw, debtPrice, tokenDecimals(this.ctx, this.debt));
+    const lt = BigInt(risk.raw.liquidationThresholdBps);
+    const collDecimals = tokenDecimals(this.ctx, this.collateral);
+    const hf = (p: bigint) => healthFactor(valueInBase(collRaw, priceOf(p), collDecimals), debtBase, lt);
+    return {
+      description: `Aave v3.0 GenericLogic health factor and LiquidationLogic close factor (Pool revision ${revision}), LT ${lt} bps, indexes at t=${timestamp}`,
+      healthFactorWad: hf,
+      liquidatable: (p) => hf(p) < WAD,
+      fullCloseFactor: (p) => hf(p) <= AAVE_CLOSE_FACTOR_HF_THRESHOLD,
+      debtRaw,
     };
   }
 }

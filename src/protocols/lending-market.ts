@@ -79,6 +79,23 @@ export interface LiquidationRecord {
   txHash: string;
 }
 
+/**
+ * A position's health as a function of one price feed, computed from on-chain state and parameters with the
+ * protocol's own formulas and rounding, as of a given future timestamp (interest accrued to it).
+ */
+export interface LiquidationModel {
+  /** What the model reproduces, e.g. "Aave v3.0 GenericLogic/LiquidationLogic (Pool revision 1)". */
+  description: string;
+  /** Health factor (Aave) or max-borrow/borrowed (Morpho) at feed price `priceE8`, WAD. */
+  healthFactorWad(priceE8: bigint): bigint;
+  /** Would the protocol let anyone liquidate at this feed price? */
+  liquidatable(priceE8: bigint): boolean;
+  /** Aave only: does the 100% close factor apply at this feed price? */
+  fullCloseFactor?(priceE8: bigint): boolean;
+  /** The borrower's debt at the model's timestamp, raw. */
+  debtRaw: bigint;
+}
+
 export interface LendingMarket {
   readonly protocol: ProtocolName;
   /** e.g. "aave-v3:USDe/USDC:emode-2", "morpho-blue:sUSDe/USDC-91.5" */
@@ -109,4 +126,9 @@ export interface LendingMarket {
    * (MaxUint256: as much as the protocol allows). Returns the measured record.
    */
   liquidate(liquidator: Signer, borrower: string, maxRepayRaw: bigint): Promise<LiquidationRecord>;
+  /**
+   * The analytic model of `account` against the feed at `feedAddress` at `timestamp`. Throws an InputError if
+   * the market's oracle does not read that feed (under its current oracle policy).
+   */
+  liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel>;
 }

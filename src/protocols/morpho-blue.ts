@@ -3,8 +3,9 @@
  * (oracle price at 1e36 scale, borrow shares rounded up to assets, interest accrued as _accrueInterest would),
  * and liquidations are measured from the Liquidate event.
  */
-import { MaxUint256, Signer } from "ethers";
-import { EventsLib__factory, IIrm__factory, IOracle__factory, Morpho__factory } from "../../typechain-types";
+import { MaxUint256, Signer, ZeroAddress } from "ethers";
+import { AggregatorV3Interface__factory, EventsLib__factory, FeedMorphoOracle__factory, IERC4626__factory, IIrm__factory, IOracle__factory, Morpho__factory } from "../../typechain-types";
+import { InputError } from "../errors";
 import { ORACLE_PRICE_SCALE, WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenDecimals, tokenSymbolOf } from "../chain/context";
@@ -25,7 +26,7 @@ import {
 import { OWN_FEED } from "../oracles/policy";
 import { getFeedPrice } from "../oracles/feeds";
 import { ensureAllowance } from "../strategies/collateral";
-import type { LendingMarket, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type { LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
 
 /** The npm package the embedded chain compiles; Morpho Blue is immutable and has no on-chain version getter. */
 export const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
@@ -274,5 +275,37 @@ export class MorphoBlueMarket implements LendingMarket {
       };
     }
     throw new Error(`${this.key}: no Liquidate event for ${borrower} in tx ${receipt.hash}`);
+  }
+
+  /**
+   * The market oracle's price (1e36 scale) as a function of `feedAddress`, for oracles of ours (FeedMorphoOracle:
+   * scale x vault rate x base feed / quote feed) whose base feed is that feed.
+   */
+  private async oraclePriceFn(feedAddress: string): Promise<(priceE8: bigint) => bigint> {
+    const oracle = FeedMorphoOracle__factory.connect(this.record.oracle, this.ctx.provider);
+    const config = await oracle.config().catch(() => undefined);
+    if (!config || config.baseFeed.toLowerCase() !== feedAddress.toLowerCase()) {
+      throw new InputError("feed", `${this.key}: the market oracle ${this.record.oracle} does not read feed ${feedAddress} as its base feed`, 'apply the "market" oracle policy first, or pick the feed the oracle reads');
+    }
+    const scale = await oracle.scaleFactor();
+    const sample = config.baseVaultConversionSample;
+    const assets = config.baseVault === ZeroAddress ? 1n : await IERC4626__factory.connect(config.baseVault, this.ctx.provider).convertToAssets(sample);
+    let quote = 1n;
+    if (config.quoteFeed !== ZeroAddress) [, quote] = await AggregatorV3Interface__factory.connect(config.quoteFeed, this.ctx.provider).latestRoundData();
+    return (p) => (scale * assets * p) / (quote * sample);
+  }
+
+  async liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel> {
+    const priceOf = await this.oraclePriceFn(feedAddress);
+    const pos = await this.morpho().position(this.id, account);
+    const state = await this.marketStateAt(timestamp);
+    const borrowed = toAssetsUp(pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares);
+    const lltv = BigInt(this.record.lltv);
+    return {
+      description: `Morpho Blue 1.0 _isHealthy (LLTV ${lltv}), interest accrued to t=${timestamp}`,
+      healthFactorWad: (p) => healthFactorWad(pos.collateral, borrowed, priceOf(p), lltv),
+      liquidatable: (p) => pos.borrowShares > 0n && !isHealthy(pos.collateral, pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, priceOf(p), lltv),
+      debtRaw: borrowed,
+    };
   }
 }
