@@ -179,7 +179,8 @@ export class AaveV3Market implements LendingMarket {
       debtUsdWad: data.totalDebtBase * BASE_TO_WAD,
       healthFactorWad: hasDebt ? data.healthFactor : MaxUint256,
       ltvWad: data.totalCollateralBase === 0n ? (hasDebt ? MaxUint256 : 0n) : (data.totalDebtBase * WAD) / data.totalCollateralBase,
-      liquidatable: hasDebt && data.healthFactor < WAD,
+      // With no collateral left the Pool refuses (error 46): the leftover debt is bad debt, not a liquidation.
+      liquidatable: hasDebt && data.healthFactor < WAD && collateralRaw > 0n,
     };
   }
 
@@ -187,7 +188,7 @@ export class AaveV3Market implements LendingMarket {
     const out: string[] = [];
     for (const a of accounts) {
       const d = await this.pool().getUserAccountData(a);
-      if (d.totalDebtBase > 0n && d.healthFactor < WAD) out.push(a);
+      if (d.totalDebtBase > 0n && d.healthFactor < WAD && d.totalCollateralBase > 0n) out.push(a);
     }
     return out;
   }

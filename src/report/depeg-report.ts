@@ -49,6 +49,8 @@ export const PositionRowSchema = z.object({
   /** Feed price (E8) of the first path point at which the position was liquidated. */
   observedFirstLiquidationFeedE8: int.nullable(),
   minHealthFactorWad: int,
+  /** Health factor after each path point (after that point's liquidations), one per point. */
+  healthFactorPathWad: z.array(int),
   liquidations: z.number().int(),
   finalCollateralRaw: int,
   finalDebtRaw: int,
@@ -59,6 +61,8 @@ export const RunSchema = z.object({
   points: z.array(z.object({ block: z.number().int(), feedPriceE8: int, dexUsdeUsdcWad: int, liquidations: z.number().int() })),
   positions: z.array(PositionRowSchema),
   liquidations: z.array(LiquidationRowSchema),
+  /** Liquidations a protocol refused, with the decoded revert. */
+  refusals: z.array(z.object({ market: z.string(), borrower: z.string(), reason: z.string() })),
   totals: z.object({
     liquidations: z.number().int(),
     positionsLiquidated: z.number().int(),

@@ -127,6 +127,7 @@ async function runPolicies(
     return {
       start: pos,
       minHf: pos.healthFactorWad,
+      hfPath: [] as bigint[],
       firstLiq: null as bigint | null,
       liquidations: 0,
       predicted: readsFeed(p.market, policies, feed) && pos.healthFactorWad > 0n ? (feedStart * WAD) / pos.healthFactorWad : null,
@@ -155,6 +156,7 @@ async function runPolicies(
     }
     for (const [i, p] of positions.entries()) {
       const hf = (await p.market.position(p.loop.account)).healthFactorWad;
+      state[i].hfPath.push(hf);
       if (hf < state[i].minHf) state[i].minHf = hf;
     }
     if (count > 0) log(`  ${feed} ${Number(point.priceE8) / 1e8}: ${count} liquidation(s)`);
@@ -202,6 +204,7 @@ async function runPolicies(
       predictedLiquidationFeedE8: s.predicted === null ? null : s.predicted.toString(),
       observedFirstLiquidationFeedE8: s.firstLiq === null ? null : s.firstLiq.toString(),
       minHealthFactorWad: s.minHf.toString(),
+      healthFactorPathWad: s.hfPath.map(String),
       liquidations: s.liquidations,
       finalCollateralRaw: (end.collateral[0]?.amountRaw ?? 0n).toString(),
       finalDebtRaw: (end.debt[0]?.amountRaw ?? 0n).toString(),
@@ -210,6 +213,7 @@ async function runPolicies(
   return {
     policies,
     points: pointRows,
+    refusals: bot.refusals,
     positions: positionRows,
     liquidations: rows,
     totals: {

@@ -49,7 +49,16 @@ async function feedWad(ctx: ChainContext, feedName: string): Promise<bigint> {
 
 const USD_FEED_OF: Record<string, string> = { USDC: "USDC/USD", USDT: "USDT/USD", DAI: "DAI/USD", USDe: "USDe/USD", WETH: "ETH/USD" };
 
+export interface Refusal {
+  market: string;
+  borrower: string;
+  reason: string;
+}
+
 export class LiquidationBot {
+  /** Liquidations the protocols refused, with their decoded reasons. */
+  readonly refusals: Refusal[] = [];
+
   constructor(
     private readonly ctx: ChainContext,
     private readonly dex: Dex,
@@ -69,12 +78,17 @@ export class LiquidationBot {
         const debt = pos.debt.find((d) => d.symbol === market.debt);
         if (!debt || debt.amountRaw === 0n) break;
         // A bot's inventory: enough of the debt token to repay the whole debt.
-        await deal(this.ctx, market.debt, this.liquidator, debt.amountRaw);
+        // Interest accrues until the liquidation's block: keep 1% on top of the debt read now.
+        await deal(this.ctx, market.debt, this.liquidator, debt.amountRaw + debt.amountRaw / 100n + 1n);
         let record: LiquidationRecord;
         try {
           record = await market.liquidate(this.liquidator, borrower, MaxUint256);
         } catch (err) {
-          if (err instanceof RevertError) break; // the protocol refused (e.g. nothing left to seize)
+          if (err instanceof RevertError) {
+            // The protocol refused (e.g. nothing left to seize): recorded, never hidden.
+            this.refusals.push({ market: market.key, borrower, reason: err.reason });
+            break;
+          }
           throw err;
         }
         outcomes.push(await this.settle(market, record));

@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { loadEmbedded } from "../fixtures";
+import { InputError } from "../../src/errors";
+import { parseDepegScenario } from "../../src/scenario/schema";
+import { runDepeg } from "../../src/scenario/run-depeg";
+import { DepegReport, DepegReportSchema, writeDepegReport } from "../../src/report/depeg-report";
+
+const scenario = (patch: Record<string, unknown> = {}) =>
+  parseDepegScenario(
+    {
+      name: "test-depeg",
+      loops: [
+        { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" },
+        { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" },
+      ],
+      path: { feed: "USDe/USD", ramp: { from: "1.00", to: "0.65", blocks: 16, points: 8 } },
+      policies: [
+        { aave: "market", morpho: "market" },
+        { aave: "pegged-to-USDT", morpho: "exchange-rate" },
+      ],
+      ...patch,
+    },
+    os.tmpdir(),
+    "test.yaml",
+  );
+
+async function run(patch: Record<string, unknown> = {}): Promise<DepegReport> {
+  const { ctx, users } = await loadEmbedded();
+  return runDepeg(ctx, scenario(patch), { users: users.slice(0, 10), liquidator: users[10] });
+}
+
+const toWad = (raw: string, asset: string) => BigInt(raw) * 10n ** BigInt(asset === "USDC" || asset === "USDT" ? 12 : 0);
+
+describe("depeg scenario", function () {
+  let report: DepegReport;
+  before(async function () {
+    report = await run();
+  });
+
+  it("liquidates under the market policy and nobody under mainnet's pegged-to-USDT / exchange-rate policies", function () {
+    const [market, pegged] = report.runs;
+    expect(market.policies).to.deep.equal({ aave: "market", morpho: "market" });
+    expect(market.totals.liquidations).to.be.greaterThan(0);
+    expect(market.totals.positionsLiquidated).to.equal(2);
+    expect(pegged.totals.liquidations).to.equal(0);
+    expect(pegged.liquidations).to.deep.equal([]);
+    // Under the pegged policy the health factors only drift with interest.
+    for (const p of pegged.positions) {
+      for (const hf of p.healthFactorPathWad) expect(Number(BigInt(hf)) / Number(BigInt(p.healthFactorStartWad))).to.be.within(0.99999, 1);
+    }
+    expect(market.refusals).to.deep.equal([]);
+  });
+
+  it("per-round numbers add up to the totals", function () {
+    const run = report.runs[0];
+    expect(run.liquidations.length).to.equal(run.totals.liquidations);
+    expect(run.points.reduce((s, p) => s + p.liquidations, 0)).to.equal(run.totals.liquidations);
+    expect(run.positions.reduce((s, p) => s + p.liquidations, 0)).to.equal(run.totals.liquidations);
+    const repaid = run.liquidations.reduce((s, l) => s + toWad(l.repaidRaw, l.debtAsset), 0n);
+    expect(repaid.toString()).to.equal(run.totals.repaidUsdWad);
+    expect(run.liquidations.reduce((s, l) => s + BigInt(l.gasUsed), 0n).toString()).to.equal(run.totals.gasUsed);
+    for (const p of run.positions) expect(p.healthFactorPathWad).to.have.length(run.points.length);
+  });
+
+  it("shows the predicted liquidation price beside the observed one: liquidated at the first path point at or below it", function () {
+    const run = report.runs[0];
+    const feeds = run.points.map((p) => BigInt(p.feedPriceE8));
+    for (const p of run.positions) {
+      const predicted = BigInt(p.predictedLiquidationFeedE8!);
+      const expectedFirst = feeds.find((f) => f <= predicted);
+      expect(p.observedFirstLiquidationFeedE8, p.market).to.equal(expectedFirst?.toString());
+    }
+  });
+
+  it("gives the same report for the same scenario on the same chain", async function () {
+    expect(await run()).to.deep.equal(report);
+  });
+
+  it("writes report.json (schema-valid) and summary.md", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-"));
+    const out = writeDepegReport(report, dir);
+    const parsed = DepegReportSchema.parse(JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")));
+    expect(parsed).to.deep.equal(JSON.parse(JSON.stringify(report)));
+    const md = fs.readFileSync(path.join(out, "summary.md"), "utf8");
+    expect(md).to.match(/\| market +\| market +\| [1-9]/);
+    expect(md).to.contain("**No position was liquidated**");
+    expect(fs.readdirSync(out).sort()).to.deep.equal(["report.json", "summary.md"]);
+  });
+
+  describe("bad input: a clear error naming the field, nothing run", function () {
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ["price <= 0", { path: { step: { to: "0", afterBlocks: 1 } } }, "path.step.to", /price must be > 0/],
+      ["unreadable CSV", { path: { csv: "does-not-exist.csv" } }, "path.csv", /cannot read .*does-not-exist\.csv: ENOENT/],
+      ["unknown market", { loops: [{ market: "aave-v3:USDe/GHO:emode-2", initialAmount: "1", rounds: 1, targetLtv: "0.5" }] }, "loops[0].market", /unknown token "GHO"/],
+      ["LTV above the threshold", { loops: [{ market: "morpho-blue:USDe/DAI-86", initialAmount: "1", rounds: 1, targetLtv: "0.9" }] }, "loops[0].targetLtv", /at or above .* liquidation threshold 86\.00%/],
+      ["unknown feed", { path: { feed: "GHO/USD", step: { to: "0.9", afterBlocks: 1 } } }, "path.feed", /unknown feed "GHO\/USD"/],
+    ];
+    for (const [name, patch, field, message] of cases) {
+      it(name, async function () {
+        const { ctx } = await loadEmbedded();
+        const before = await ctx.provider.getBlockNumber();
+        const err = await run(patch).then(() => undefined, (e: unknown) => e);
+        expect(err).to.be.instanceOf(InputError);
+        expect((err as InputError).field).to.equal(field);
+        expect((err as Error).message).to.match(message);
+        expect(await ctx.provider.getBlockNumber()).to.equal(before);
+      });
+    }
+
+    it("schema errors name the path of the bad field", function () {
+      expect(() => scenario({ loops: [{ market: "aave-v3:USDe/USDC", initialAmount: "1", rounds: -2, targetLtv: "0.5" }] }))
+        .to.throw(InputError, /test\.yaml: loops\[0\]\.rounds: loop count must be >= 0/);
+      expect(() => scenario({ extra: 1 })).to.throw(InputError, /Unrecognized key/);
+      expect(() => scenario({ path: { feed: "USDe/USD", ramp: { from: "1", to: "-0.5", blocks: 2, points: 2 } } })).to.throw(InputError, /path/);
+    });
+  });
+});
