@@ -3,7 +3,7 @@
  * positions and liquidation amounts are read from the Pool, the data provider, the oracle and the events.
  * A fork of Aave V3 (Spark) would be a subclass naming its own key prefix.
  */
-import { MaxUint256, Signer } from "ethers";
+import { MaxUint256, Signer, ZeroAddress } from "ethers";
 import {
   AToken__factory,
   AaveOracle__factory,
@@ -16,13 +16,15 @@ import {
 } from "../../typechain-types";
 import { AAVE_BASE_CURRENCY_UNIT, AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
-import { healthFactor, normalizedDebt, normalizedIncome, rayMul, valueInBase } from "../math/aave-v3";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import { sendTx } from "../chain/tx";
 import type { TokenSymbol } from "../embedded/params";
 import { ensureAllowance } from "../strategies/collateral";
-import type { LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type { FlashLiquidator } from "../../typechain-types";
+import { closeFactorBps, healthFactor, normalizedDebt, normalizedIncome, rayMul, valueInBase } from "../math/aave-v3";
+import { percentMul } from "../math/fixed-point";
+import type { FlashLiquidation, FlashLoopCall, LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
 
 /** Pool revisions whose liquidation logic src/math/aave-v3.ts reproduces (v3.0.x). */
 export const MODELLED_POOL_REVISIONS = [1n];
@@ -318,5 +320,56 @@ export class AaveV3Market implements LendingMarket {
       fullCloseFactor: (p) => hf(p) <= AAVE_CLOSE_FACTOR_HF_THRESHOLD,
       debtRaw,
     };
+  }
+
+  async flashLoanPremiumBps(): Promise<bigint> {
+    return this.pool().FLASHLOAN_PREMIUM_TOTAL();
+  }
+
+  async flashLoop(user: Signer, call: FlashLoopCall) {
+    const looper = await call.looper.getAddress();
+    const premium = percentMul(call.flashAmountRaw, await this.flashLoanPremiumBps());
+    await this.prepare(user);
+    const account = await user.getAddress();
+    const debtToken = VariableDebtToken__factory.connect(this.variableDebtToken, user);
+    if ((await debtToken.borrowAllowance(account, looper)) < call.flashAmountRaw + premium) {
+      await sendTx(this.ctx.provider, `${this.key}: approveDelegation to LeverageLooper`, () => debtToken.approveDelegation(looper, call.flashAmountRaw + premium));
+    }
+    await ensureAllowance(this.ctx, user, call.initialToken, looper, call.initialRaw);
+    const vault = this.collateral === "sUSDe" ? this.collateralAddress : ZeroAddress;
+    return sendTx(this.ctx.provider, `${this.key}: LeverageLooper.loopAave`, () =>
+      call.looper.connect(user).loopAave({
+        initialToken: tokenAddress(this.ctx, call.initialToken),
+        initialAmount: call.initialRaw,
+        collateral: this.collateralAddress,
+        debtAsset: this.debtAddress,
+        flashAmount: call.flashAmountRaw,
+        swapPath: call.swapPath,
+        minUsdeOut: call.minUsdeOutRaw,
+        vault,
+      }),
+    );
+  }
+
+  async flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation> {
+    const pos = await this.position(borrower);
+    const debtRaw = pos.debt[0].amountRaw;
+    // Flash-borrow what the close factor lets us repay (plus room for a block of interest); Aave takes no more.
+    const allowed = percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + debtRaw / 10_000n + 1n;
+    const amount = maxRepayRaw < allowed ? maxRepayRaw : allowed;
+    const prices = await this.pricesBase();
+    const priceWad = await this.collateralPriceWad();
+    const receipt = await sendTx(this.ctx.provider, `${this.key}: FlashLiquidator.liquidateAave(${borrower})`, () =>
+      liquidator.liquidateAave(this.collateralAddress, this.debtAddress, borrower, amount, swapPath, 0n),
+    );
+    const record = await this.recordFromReceipt(receipt, borrower, pos.healthFactorWad, prices, priceWad, await liquidator.getAddress());
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== (await liquidator.getAddress()).toLowerCase()) continue;
+      const parsed = liquidator.interface.parseLog(log);
+      if (parsed?.name === "AaveLiquidation") {
+        return { record, soldRaw: parsed.args.collateralSeized, saleProceedsRaw: parsed.args.saleProceeds, flashPremiumRaw: parsed.args.flashPremium, profitRaw: parsed.args.profit };
+      }
+    }
+    throw new Error(`${this.key}: no AaveLiquidation event in ${receipt.hash}`);
   }
 }

@@ -7,6 +7,7 @@
  * our own constants.
  */
 import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { FlashLiquidator, LeverageLooper } from "../../typechain-types";
 import type { TokenSymbol } from "../embedded/params";
 
 export type ProtocolName = "aave-v3" | "morpho-blue";
@@ -96,6 +97,30 @@ export interface LiquidationModel {
   debtRaw: bigint;
 }
 
+/** A loop opened in one transaction through our LeverageLooper. */
+export interface FlashLoopCall {
+  looper: LeverageLooper;
+  /** USDe, or the collateral itself; pulled from the user. */
+  initialToken: TokenSymbol;
+  initialRaw: bigint;
+  flashAmountRaw: bigint;
+  /** Uniswap V3 path debt token → … → USDe. */
+  swapPath: string;
+  minUsdeOutRaw: bigint;
+}
+
+/** A liquidation through our FlashLiquidator: flash-funded, the seized collateral sold in the same transaction. */
+export interface FlashLiquidation {
+  record: LiquidationRecord;
+  /** Collateral sold and debt token received from the DEX, raw. */
+  soldRaw: bigint;
+  saleProceedsRaw: bigint;
+  /** Aave flash-loan premium (0 on Morpho, whose liquidate callback is the flash loan). */
+  flashPremiumRaw: bigint;
+  /** Sent to the owner: proceeds - repaid - premium, debt units. */
+  profitRaw: bigint;
+}
+
 export interface LendingMarket {
   readonly protocol: ProtocolName;
   /** e.g. "aave-v3:USDe/USDC:emode-2", "morpho-blue:sUSDe/USDC-91.5" */
@@ -131,4 +156,10 @@ export interface LendingMarket {
    * the market's oracle does not read that feed (under its current oracle policy).
    */
   liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel>;
+  /** Fee of the flash loan the looper uses on this protocol, bps (Aave FLASHLOAN_PREMIUM_TOTAL; Morpho 0). */
+  flashLoanPremiumBps(): Promise<bigint>;
+  /** Gives the looper what the protocol needs (E-mode, credit delegation or authorization, approval), then loops. */
+  flashLoop(user: Signer, call: FlashLoopCall): Promise<ContractTransactionReceipt>;
+  /** Liquidates `borrower` (repaying at most `maxRepayRaw`) through `liquidator`, selling along `swapPath`. */
+  flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation>;
 }

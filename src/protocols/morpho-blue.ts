@@ -8,7 +8,6 @@ import { AggregatorV3Interface__factory, EventsLib__factory, FeedMorphoOracle__f
 import { InputError } from "../errors";
 import { ORACLE_PRICE_SCALE, WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
-import { tokenDecimals, tokenSymbolOf } from "../chain/context";
 import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
 import type { MorphoMarketRecord } from "../chain/deployments";
 import { sendTx } from "../chain/tx";
@@ -26,7 +25,9 @@ import {
 import { OWN_FEED } from "../oracles/policy";
 import { getFeedPrice } from "../oracles/feeds";
 import { ensureAllowance } from "../strategies/collateral";
-import type { LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type { FlashLiquidator } from "../../typechain-types";
+import { tokenAddress, tokenDecimals, tokenSymbolOf } from "../chain/context";
+import type { FlashLiquidation, FlashLoopCall, LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
 
 /** The npm package the embedded chain compiles; Morpho Blue is immutable and has no on-chain version getter. */
 export const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
@@ -307,5 +308,49 @@ export class MorphoBlueMarket implements LendingMarket {
       liquidatable: (p) => pos.borrowShares > 0n && !isHealthy(pos.collateral, pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, priceOf(p), lltv),
       debtRaw: borrowed,
     };
+  }
+
+  async flashLoanPremiumBps(): Promise<bigint> {
+    return 0n; // Morpho flash loans are free
+  }
+
+  async flashLoop(user: Signer, call: FlashLoopCall) {
+    const looper = await call.looper.getAddress();
+    const account = await user.getAddress();
+    if (!(await this.morpho().isAuthorized(account, looper))) {
+      await sendTx(this.ctx.provider, `${this.key}: setAuthorization(LeverageLooper)`, () => this.morpho(user).setAuthorization(looper, true));
+    }
+    await ensureAllowance(this.ctx, user, call.initialToken, looper, call.initialRaw);
+    const vault = this.collateral === "sUSDe" ? this.record.collateralToken : ZeroAddress;
+    return sendTx(this.ctx.provider, `${this.key}: LeverageLooper.loopMorpho`, () =>
+      call.looper.connect(user).loopMorpho({
+        market: this.marketParams,
+        initialToken: tokenAddress(this.ctx, call.initialToken),
+        initialAmount: call.initialRaw,
+        flashAmount: call.flashAmountRaw,
+        swapPath: call.swapPath,
+        minUsdeOut: call.minUsdeOutRaw,
+        vault,
+      }),
+    );
+  }
+
+  async flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation> {
+    const hfBefore = (await this.position(borrower)).healthFactorWad;
+    const args = await this.liquidationArgs(borrower, maxRepayRaw);
+    const priceWad = await this.collateralPriceWad();
+    const receipt = await sendTx(this.ctx.provider, `${this.key}: FlashLiquidator.liquidateMorpho(${borrower})`, () =>
+      liquidator.liquidateMorpho(this.marketParams, borrower, args.seizedAssets, args.repaidShares, swapPath, 0n),
+    );
+    const record = await this.recordFromReceipt(receipt, borrower, hfBefore, priceWad);
+    const self = (await liquidator.getAddress()).toLowerCase();
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== self) continue;
+      const parsed = liquidator.interface.parseLog(log);
+      if (parsed?.name === "MorphoLiquidation") {
+        return { record, soldRaw: parsed.args.seizedAssets, saleProceedsRaw: parsed.args.saleProceeds, flashPremiumRaw: 0n, profitRaw: parsed.args.profit };
+      }
+    }
+    throw new Error(`${this.key}: no MorphoLiquidation event in ${receipt.hash}`);
   }
 }
