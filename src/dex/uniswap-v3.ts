@@ -8,6 +8,7 @@ import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import type { UniswapPoolRecord } from "../chain/deployments";
+import { RevertError } from "../chain/errors";
 import { sendTx } from "../chain/tx";
 import type { TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
@@ -102,7 +103,13 @@ export class UniswapV3Dex implements Dex {
     const router = SwapRouter__factory.connect(this.spender, user);
     const receipt = await sendTx(this.ctx.provider, `swap ${tokenIn} → ${tokenOut} on Uniswap V3`, () =>
       router.exactInput({ path, recipient, deadline: MaxUint256, amountIn: amountInRaw, amountOutMinimum: minOutRaw }),
-    );
+    ).catch((err: unknown) => {
+      // A sale larger than the pool's liquidity walks empty ticks until it runs out of gas, with no reason.
+      if (err instanceof RevertError && /without (a reason|data)/.test(err.reason)) {
+        throw new RevertError(err.action, `${err.reason} — the sale of ${amountInRaw} ${tokenIn} may exceed the pool's liquidity`);
+      }
+      throw err;
+    });
     const amountOutRaw = (await out.balanceOf(recipient)) - before;
     return {
       tokenIn,

@@ -12,6 +12,8 @@ import { table } from "./format";
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 
 export const LiquidationRowSchema = z.object({
+  /** How the liquidator was funded: "flash" (FlashLiquidator, one tx) or "inventory". */
+  mode: z.enum(["flash", "inventory"]),
   protocol: z.string(),
   market: z.string(),
   borrower: z.string(),
@@ -29,6 +31,8 @@ export const LiquidationRowSchema = z.object({
   healthFactorAfterWad: int,
   saleReceivedRaw: int,
   dexPriceAfterSaleWad: int,
+  flashPremiumRaw: int,
+  /** Sale proceeds - repaid - flash premium, debt units (before gas). */
   profitRaw: int,
   gasUsed: int,
   gasCostWei: int,

@@ -16,7 +16,7 @@ import { PathPoint, buildPath, walkPath } from "../oracles/paths";
 import { openMarket } from "../protocols/registry";
 import type { LendingMarket } from "../protocols/lending-market";
 import { runIterativeLoop, LoopResult, validateLoopParams } from "../strategies/iterative-loop";
-import { LiquidationBot, LiquidationOutcome } from "../strategies/liquidation-bot";
+import { BotOptions, LiquidationBot, LiquidationOutcome } from "../strategies/liquidation-bot";
 import type { DepegReport, RunReport } from "../report/depeg-report";
 import type { DepegScenario, PathSpec, PolicySet } from "./schema";
 import path from "path";
@@ -82,7 +82,7 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
     if (i > 0) await revertTo(ctx.provider, base);
     const snap = i < scenario.policies.length - 1 ? await snapshot(ctx.provider) : undefined;
     log(`policies: Aave ${policies.aave}, Morpho ${policies.morpho}`);
-    runs.push(await runPolicies(ctx, dex, positions, policies, feed, points, options, scenario.liquidator.sell, log));
+    runs.push(await runPolicies(ctx, dex, positions, policies, feed, points, options, scenario.liquidator, log));
     if (snap) await revertTo(ctx.provider, snap);
   }
   return {
@@ -113,14 +113,14 @@ async function runPolicies(
   feed: string,
   points: PathPoint[],
   options: RunDepegOptions,
-  sell: boolean,
+  liquidator: BotOptions,
   log: (line: string) => void,
 ): Promise<RunReport> {
   await applyAavePolicy(ctx, policies.aave);
   for (const key of new Set(positions.filter((p) => p.market.protocol === "morpho-blue").map((p) => p.market.key))) {
     await applyMorphoPolicy(ctx, key.slice("morpho-blue:".length), policies.morpho);
   }
-  const bot = new LiquidationBot(ctx, dex, options.liquidator, { sell });
+  const bot = new LiquidationBot(ctx, dex, options.liquidator, liquidator);
   const feedStart = await getFeedPrice(ctx, feed);
   const state = await Promise.all(positions.map(async (p) => {
     const pos = await p.market.position(p.loop.account);
@@ -180,13 +180,13 @@ async function runPolicies(
     profit += o.netProfitUsdWad;
     gas += o.record.gasUsed;
     rows.push({
-      protocol: o.record.protocol, market: o.record.market, borrower: o.record.borrower, liquidator: o.record.liquidator,
+      mode: o.mode, protocol: o.record.protocol, market: o.record.market, borrower: o.record.borrower, liquidator: o.record.liquidator,
       debtAsset: o.record.debtAsset, repaidRaw: o.record.repaidRaw.toString(), collateralAsset: o.record.collateralAsset,
       seizedRaw: o.record.seizedRaw.toString(), protocolFeeRaw: o.record.protocolFeeRaw.toString(), bonusRaw: o.record.bonusRaw.toString(),
       badDebtRaw: o.record.badDebtRaw.toString(), collateralPriceWad: o.record.collateralPriceWad.toString(), feedPriceE8: feedE8.toString(),
       healthFactorBeforeWad: o.record.healthFactorBeforeWad.toString(), healthFactorAfterWad: o.record.healthFactorAfterWad.toString(),
       saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(), dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
-      profitRaw: o.profitRaw.toString(), gasUsed: o.record.gasUsed.toString(), gasCostWei: o.gasCostWei.toString(),
+      flashPremiumRaw: o.flashPremiumRaw.toString(), profitRaw: o.profitRaw.toString(), gasUsed: o.record.gasUsed.toString(), gasCostWei: o.gasCostWei.toString(),
       netProfitUsdWad: o.netProfitUsdWad.toString(), block: o.record.block, txHash: o.record.txHash,
     });
   }

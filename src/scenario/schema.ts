@@ -39,7 +39,11 @@ export const DepegScenarioSchema = z
     path: PathSchema,
     /** Each policy set is run from the same starting state (snapshot) and compared. */
     policies: z.array(PolicySetSchema).min(1),
-    liquidator: z.object({ sell: z.boolean().default(true) }).strict().default({ sell: true }),
+    /** flash: our FlashLiquidator (flash loan, sells in the same tx); inventory: the bot holds the debt token. */
+    liquidator: z
+      .object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true) })
+      .strict()
+      .default({ mode: "flash", sell: true }),
   })
   .strict();
 

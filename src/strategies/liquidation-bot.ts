@@ -1,16 +1,26 @@
 /**
- * A liquidation bot: finds liquidatable positions among known borrowers, liquidates them under each protocol's
- * own rules (the adapters call the protocols; a refusal is a decoded revert), and sells the seized collateral on
- * the DEX at once — the sales that deepen a crash. Profit is measured from balances and events, gas included.
+ * A liquidation bot: finds liquidatable positions among known borrowers and liquidates them under each protocol's
+ * own rules (close factor, incentive, no self-liquidation — the adapters call the protocols, a refusal is a
+ * decoded revert), selling the seized collateral on the DEX — the sales that deepen a crash.
+ *
+ * Two ways to fund it, as real bots do:
+ * - "flash" (default): our FlashLiquidator borrows the debt token, liquidates, sells the collateral and repays in one
+ *   transaction; an unprofitable liquidation reverts and is recorded as refused.
+ * - "inventory": the bot holds the debt token, liquidates, then sells in a second transaction (or keeps the
+ *   collateral when `sell` is false).
+ * Profit is measured from the contracts' events and balances, gas included.
  */
 import { MaxUint256, Signer } from "ethers";
-import { AggregatorV3Interface__factory, IERC20Metadata__factory } from "../../typechain-types";
+import { AggregatorV3Interface__factory } from "../../typechain-types";
 import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
-import { tokenAddress } from "../chain/context";
+import { tokenDecimals } from "../chain/context";
 import { deal } from "../chain/cheats";
 import { RevertError } from "../chain/errors";
-import type { Dex } from "../dex/dex";
+import { flashLiquidator } from "../chain/tools";
+import { ensureAllowance } from "./collateral";
+import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";
 
 export interface SaleRecord {
@@ -23,31 +33,27 @@ export interface SaleRecord {
 }
 
 export interface LiquidationOutcome {
+  mode: BotMode;
   record: LiquidationRecord;
   sale?: SaleRecord;
-  /** Debt token received from selling the seized collateral minus debt repaid (signed, debt units). */
+  /** Flash mode: Aave's flash-loan premium, debt units. */
+  flashPremiumRaw: bigint;
+  /** Debt token received from the sale minus debt repaid and premium (signed, debt units). */
   profitRaw: bigint;
   gasCostWei: bigint;
   /** Profit after gas, USD WAD (debt token at its USD feed, gas at ETH/USD). */
   netProfitUsdWad: bigint;
 }
 
+export type BotMode = "flash" | "inventory";
+
 export interface BotOptions {
-  /** Sell seized collateral immediately (default true). */
+  mode?: BotMode;
+  /** Inventory mode: sell seized collateral immediately (default true). Flash mode always sells. */
   sell?: boolean;
   /** Safety valve on repeated liquidations of one position in one sweep (Aave's 50% close factor). */
   maxCallsPerPosition?: number;
 }
-
-async function feedWad(ctx: ChainContext, feedName: string): Promise<bigint> {
-  const address = ctx.record.feeds[feedName];
-  if (!address) throw new Error(`feed ${feedName} is not in chain profile ${ctx.record.profile}`);
-  const feed = AggregatorV3Interface__factory.connect(address, ctx.provider);
-  const [, answer] = await feed.latestRoundData();
-  return (answer * WAD) / 10n ** (await feed.decimals());
-}
-
-const USD_FEED_OF: Record<string, string> = { USDC: "USDC/USD", USDT: "USDT/USD", DAI: "DAI/USD", USDe: "USDe/USD", WETH: "ETH/USD" };
 
 export interface Refusal {
   market: string;
@@ -55,16 +61,27 @@ export interface Refusal {
   reason: string;
 }
 
+async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigint> {
+  const address = ctx.record.feeds[feedName];
+  if (!address) throw new Error(`feed ${feedName} is not in chain profile ${ctx.record.profile}`);
+  const feed = AggregatorV3Interface__factory.connect(address, ctx.provider);
+  const [, answer] = await feed.latestRoundData();
+  return (answer * WAD) / 10n ** (await feed.decimals());
+}
+
 export class LiquidationBot {
-  /** Liquidations the protocols refused, with their decoded reasons. */
+  /** Liquidations the protocols (or the bot's own profitability check) refused, with their decoded reasons. */
   readonly refusals: Refusal[] = [];
+  readonly mode: BotMode;
 
   constructor(
     private readonly ctx: ChainContext,
-    private readonly dex: Dex,
+    private readonly dex: UniswapV3Dex,
     readonly liquidator: Signer,
     private readonly options: BotOptions = {},
-  ) {}
+  ) {
+    this.mode = options.mode ?? "flash";
+  }
 
   /** Liquidates everything liquidatable among `borrowers` on `market`, repeating while the protocol allows. */
   async sweep(market: LendingMarket, borrowers: string[]): Promise<LiquidationOutcome[]> {
@@ -75,47 +92,51 @@ export class LiquidationBot {
       for (let call = 0; call < maxCalls; call++) {
         const pos = await market.position(borrower);
         if (!pos.liquidatable) break;
-        const debt = pos.debt.find((d) => d.symbol === market.debt);
-        if (!debt || debt.amountRaw === 0n) break;
-        // A bot's inventory: enough of the debt token to repay the whole debt.
-        // Interest accrues until the liquidation's block: keep 1% on top of the debt read now.
-        await deal(this.ctx, market.debt, this.liquidator, debt.amountRaw + debt.amountRaw / 100n + 1n);
-        let record: LiquidationRecord;
         try {
-          record = await market.liquidate(this.liquidator, borrower, MaxUint256);
+          outcomes.push(this.mode === "flash" ? await this.viaFlash(market, borrower) : await this.viaInventory(market, borrower, pos.debt[0].amountRaw));
         } catch (err) {
-          if (err instanceof RevertError) {
-            // The protocol refused (e.g. nothing left to seize): recorded, never hidden.
-            this.refusals.push({ market: market.key, borrower, reason: err.reason });
-            break;
-          }
-          throw err;
+          if (!(err instanceof RevertError)) throw err;
+          this.refusals.push({ market: market.key, borrower, reason: err.reason });
+          break;
         }
-        outcomes.push(await this.settle(market, record));
-        if (record.seizedRaw === 0n) break;
       }
     }
     return outcomes;
   }
 
-  private async settle(market: LendingMarket, record: LiquidationRecord): Promise<LiquidationOutcome> {
+  private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
+    const contract = await flashLiquidator(this.ctx, this.liquidator);
+    const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
+    const f = await market.flashLiquidate(contract, borrower, MaxUint256, this.dex.path(market.collateral, market.debt));
+    const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
+    const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
+    const sale: SaleRecord = { soldRaw: f.soldRaw, receivedRaw: f.saleProceedsRaw, priceBeforeWad, priceAfterWad: await this.dex.price(market.collateral, market.debt), txHash: f.record.txHash };
+    return this.outcome(market, f.record, sale, f.flashPremiumRaw, f.profitRaw, gasCostWei);
+  }
+
+  private async viaInventory(market: LendingMarket, borrower: string, debtRaw: bigint): Promise<LiquidationOutcome> {
+    // A bot's inventory: the debt plus 1% for the interest that accrues until the liquidation's block.
+    await deal(this.ctx, market.debt, this.liquidator, debtRaw + debtRaw / 100n + 1n);
+    await ensureAllowance(this.ctx, this.liquidator, market.debt, market.spender, MaxUint256);
+    const record = await market.liquidate(this.liquidator, borrower, MaxUint256);
     const receipt = await this.ctx.provider.getTransactionReceipt(record.txHash);
     let gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
     let sale: SaleRecord | undefined;
-    let received = 0n;
     if ((this.options.sell ?? true) && record.seizedRaw > 0n) {
       const s = await this.dex.swapExactIn(this.liquidator, record.collateralAsset, record.debtAsset, record.seizedRaw, 0n);
-      received = s.amountOutRaw;
       gasCostWei += s.receipt.gasUsed * s.receipt.gasPrice;
       sale = { soldRaw: s.amountInRaw, receivedRaw: s.amountOutRaw, priceBeforeWad: s.priceBeforeWad, priceAfterWad: s.priceAfterWad, txHash: s.receipt.hash };
     }
-    const profitRaw = received - record.repaidRaw;
-    const debtDecimals = await IERC20Metadata__factory.connect(tokenAddress(this.ctx, record.debtAsset), this.ctx.provider).decimals();
-    const debtUsd = await feedWad(this.ctx, USD_FEED_OF[record.debtAsset] ?? "USDC/USD");
-    const ethUsd = await feedWad(this.ctx, "ETH/USD");
+    // Unsold collateral is valued at the protocol's oracle price.
+    const proceeds = sale ? sale.receivedRaw : (record.seizedRaw * record.collateralPriceWad) / WAD;
+    return this.outcome(market, record, sale, 0n, proceeds - record.repaidRaw, gasCostWei);
+  }
+
+  private async outcome(market: LendingMarket, record: LiquidationRecord, sale: SaleRecord | undefined, flashPremiumRaw: bigint, profitRaw: bigint, gasCostWei: bigint): Promise<LiquidationOutcome> {
+    const debtDecimals = BigInt(tokenDecimals(this.ctx, market.debt));
+    const debtUsd = await usdPerUnitWad(this.ctx, OWN_FEED[market.debt]);
+    const ethUsd = await usdPerUnitWad(this.ctx, OWN_FEED.WETH);
     const profitUsdWad = (profitRaw * 10n ** (18n - debtDecimals) * debtUsd) / WAD;
-    const netProfitUsdWad = profitUsdWad - (gasCostWei * ethUsd) / WAD;
-    void market;
-    return { record, sale, profitRaw, gasCostWei, netProfitUsdWad };
+    return { mode: this.mode, record, sale, flashPremiumRaw, profitRaw, gasCostWei, netProfitUsdWad: profitUsdWad - (gasCostWei * ethUsd) / WAD };
   }
 }

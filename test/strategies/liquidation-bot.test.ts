@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import { loadEmbedded } from "../fixtures";
+import { deal } from "../../src/chain/cheats";
+import { WAD } from "../../src/constants";
+import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
+import { applyAavePolicy, applyMorphoPolicy, setFeedPrice } from "../../src/oracles/feeds";
+import { openMarket } from "../../src/protocols/registry";
+import { LiquidationBot } from "../../src/strategies/liquidation-bot";
+import { flashLiquidator } from "../../src/chain/tools";
+import { IERC20Metadata__factory } from "../../typechain-types";
+import type { EmbeddedFixture } from "../fixtures";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+async function aavePosition(f: EmbeddedFixture, user: HardhatEthersSigner) {
+  await applyAavePolicy(f.ctx, "market");
+  const market = openMarket(f.ctx, "aave-v3:USDe/USDC:emode-2");
+  await deal(f.ctx, "USDe", user, 100_000n * WAD);
+  await market.prepare(user);
+  await market.supplyCollateral(user, 100_000n * WAD);
+  await market.borrow(user, 85_000n * 10n ** 6n);
+  return market;
+}
+
+const balance = (f: EmbeddedFixture, symbol: "USDC" | "USDe" | "DAI" | "sUSDe", who: string) =>
+  IERC20Metadata__factory.connect(f.ctx.record.tokens[symbol]!.address, f.ctx.provider).balanceOf(who);
+
+describe("liquidation bot", function () {
+  it("flash mode: liquidates within Aave's 50% close factor, sells the seized USDe in the same tx, profit = balance change", async function () {
+    const f = await loadEmbedded();
+    const [user, liq] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 90_000_000n); // HF 0.974
+    const dex = new UniswapV3Dex(f.ctx);
+    const bot = new LiquidationBot(f.ctx, dex, liq, { maxCallsPerPosition: 1 });
+    const before = await balance(f, "USDC", liq.address);
+    const debtBefore = (await market.position(user.address)).debt[0].amountRaw;
+    const [o, ...rest] = await bot.sweep(market, [user.address]);
+    expect(rest).to.deep.equal([]);
+    expect(o.mode).to.equal("flash");
+    expect(o.record.repaidRaw).to.be.lessThanOrEqual(debtBefore / 2n + 1n);
+    expect(o.record.repaidRaw).to.be.greaterThan((debtBefore * 49n) / 100n);
+    expect(o.sale!.soldRaw).to.equal(o.record.seizedRaw);
+    expect(o.sale!.txHash).to.equal(o.record.txHash);
+    expect(o.sale!.priceAfterWad).to.be.lessThan(o.sale!.priceBeforeWad);
+    expect(o.profitRaw).to.equal(o.sale!.receivedRaw - o.record.repaidRaw - o.flashPremiumRaw);
+    expect((await balance(f, "USDC", liq.address)) - before).to.equal(o.profitRaw);
+    const contract = await (await flashLiquidator(f.ctx, liq)).getAddress();
+    expect(await balance(f, "USDC", contract)).to.equal(0n);
+    expect(await balance(f, "USDe", contract)).to.equal(0n);
+    expect(o.netProfitUsdWad).to.be.lessThan(o.profitRaw * 10n ** 12n);
+    expect(bot.refusals).to.deep.equal([]);
+  });
+
+  it("flash mode: an unprofitable liquidation is refused with the decoded Unprofitable error", async function () {
+    const f = await loadEmbedded();
+    const [user, liq, whale] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 90_000_000n);
+    const dex = new UniswapV3Dex(f.ctx);
+    // Someone dumps 19.5M USDe: the pool price falls far below the oracle's 0.90.
+    await deal(f.ctx, "USDe", whale, 19_500_000n * WAD);
+    await dex.swapExactIn(whale, "USDe", "USDC", 19_500_000n * WAD);
+    expect(await dex.price("USDe", "USDC")).to.be.lessThan((85n * WAD) / 100n);
+    const bot = new LiquidationBot(f.ctx, dex, liq);
+    expect(await bot.sweep(market, [user.address])).to.deep.equal([]);
+    expect(bot.refusals).to.have.length(1);
+    expect(bot.refusals[0].reason).to.match(/^Unprofitable\(proceeds=\d+, owed=\d+\)$/);
+    expect((await market.position(user.address)).liquidatable).to.equal(true);
+  });
+
+  it("never liquidates its own account", async function () {
+    const f = await loadEmbedded();
+    const [user] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 80_000_000n);
+    const bot = new LiquidationBot(f.ctx, new UniswapV3Dex(f.ctx), user);
+    expect(await bot.sweep(market, [user.address])).to.deep.equal([]);
+  });
+
+  it("inventory mode on Morpho: repays from its own DAI, sells in a second tx; sUSDe sold through the USDe hub", async function () {
+    const f = await loadEmbedded();
+    const [user, liq] = f.users;
+    await applyMorphoPolicy(f.ctx, "sUSDe/DAI-91.5", "market");
+    const market = openMarket(f.ctx, "morpho-blue:sUSDe/DAI-91.5");
+    await deal(f.ctx, "sUSDe", user, 50_000n * WAD);
+    await market.supplyCollateral(user, 50_000n * WAD);
+    const value = ((await market.collateralPriceWad()) * 50_000n * WAD) / WAD;
+    await market.borrow(user, (value * 90n) / 100n);
+    await setFeedPrice(f.ctx, "USDe/USD", 97_000_000n);
+    const bot = new LiquidationBot(f.ctx, new UniswapV3Dex(f.ctx), liq, { mode: "inventory" });
+    const outcomes = await bot.sweep(market, [user.address]);
+    expect(outcomes).to.have.length(1);
+    const [o] = outcomes;
+    expect(o.mode).to.equal("inventory");
+    expect(o.sale!.txHash).to.not.equal(o.record.txHash);
+    expect(o.sale!.soldRaw).to.equal(o.record.seizedRaw);
+    expect(o.profitRaw).to.equal(o.sale!.receivedRaw - o.record.repaidRaw);
+    expect(await balance(f, "sUSDe", liq.address)).to.equal(0n);
+    expect((await market.position(user.address)).debt[0].amountRaw).to.equal(0n);
+  });
+});
