@@ -1,19 +1,11 @@
-/** `npm start`: deploys the embedded chain in-process and prints what is deployed, read back from chain. */
+/**
+ * `npm start`: the canonical scenario on the embedded chain (no RPC): USDe/sUSDe loops on Aave (E-mode) and Morpho,
+ * USDe/USD ramping to 0.65, run under the `market` oracle policy and under mainnet's real policies, liquidations
+ * executed and measured; prints the summary and writes reports/usde-depeg/.
+ */
 import hre from "hardhat";
-import { deployEmbedded } from "../src/embedded/deploy";
-import { writeDeployment } from "../src/chain/deployments";
-import { deploymentSummary } from "../src/report/deployment-summary";
 
-async function main(): Promise<void> {
-  const [deployer] = await hre.ethers.getSigners();
-  const started = Date.now();
-  const { record } = await deployEmbedded(deployer, hre.ethers.provider, { log: (l) => console.error(`deploying: ${l}`) });
-  console.error(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  writeDeployment(record);
-  console.log(await deploymentSummary(record, hre.ethers.provider));
-}
-
-main().catch((err: unknown) => {
+hre.run("depeg", { scenario: "scenarios/usde-depeg.yaml", brief: true }).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });

@@ -11,3 +11,16 @@ export async function runCli(body: () => Promise<void>): Promise<void> {
     process.exitCode = 1;
   }
 }
+
+/** Re-labels InputErrors raised by the library (e.g. "targetLtv") with the command-line flag the user typed ("--ltv"). */
+export async function withFlagNames(flags: Record<string, string>, body: () => Promise<void>): Promise<void> {
+  const { InputError } = await import("../src/errors");
+  try {
+    await body();
+  } catch (err) {
+    if (err instanceof InputError && flags[err.field] !== undefined) {
+      throw new InputError(flags[err.field], err.message.slice(err.field.length + 2));
+    }
+    throw err;
+  }
+}

@@ -1,9 +1,9 @@
 /**
  * Hardhat tasks: thin wrappers over src/. Everything is imported lazily inside actions so that `hardhat compile`
- * works on a clean clone before TypeChain types exist.
+ * works on a clean clone before TypeChain types exist. `npx hardhat <task> --help` prints each task's options.
  */
 import { task } from "hardhat/config";
-import { runCli } from "./cli";
+import { runCli, withFlagNames } from "./cli";
 
 task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, Uniswap V3 + our stand-ins) to the selected network and records its addresses")
   .addOptionalParam("out", "Where to write the deployment record", "deployments/embedded.json")
@@ -21,9 +21,10 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
     }),
   );
 
-task("depeg", "Runs a depeg scenario (loops, a price path, liquidations) and writes reports/<name>/report.json and summary.md")
-  .addOptionalParam("scenario", "Scenario file (YAML or JSON)", "scenarios/usde-depeg.yaml")
-  .setAction(async (args: { scenario: string }, hre) =>
+task("depeg", "Runs a depeg scenario: opens the loops, walks the price path under each oracle-policy set, liquidates, and writes reports/<name>/report.json and summary.md")
+  .addOptionalPositionalParam("scenario", "Scenario file (YAML or JSON)", "scenarios/usde-depeg.yaml")
+  .addFlag("brief", "Print the summary and positions only (summary.md still has every liquidation)")
+  .setAction(async (args: { scenario: string; brief: boolean }, hre) =>
     runCli(async () => {
       const { readDepegScenario } = await import("../src/scenario/schema");
       const { runDepeg } = await import("../src/scenario/run-depeg");
@@ -33,42 +34,116 @@ task("depeg", "Runs a depeg scenario (loops, a price path, liquidations) and wri
       const s = await openSession(hre);
       const report = await runDepeg(s.ctx, scenario, { users: s.users, liquidator: s.liquidator, log: (l) => console.error(l) });
       const dir = writeDepegReport(report);
-      console.log(depegMarkdown(report));
+      console.log(depegMarkdown(report, { liquidations: !args.brief }));
       console.error(`report written to ${dir}`);
     }),
   );
 
-task("loop", "Opens one leveraged USDe/sUSDe loop (every round a real transaction) and prints the position after each round")
+interface LoopArgs {
+  market: string;
+  amount: string;
+  token: string;
+  rounds: string;
+  ltv: string;
+}
+
+const LOOP_FLAGS = { targetLtv: "--ltv", rounds: "--rounds", initialAmount: "--amount", initialToken: "--token", market: "--market" };
+
+async function loopParams(args: LoopArgs) {
+  const { InputError } = await import("../src/errors");
+  const { parseUnitsExact } = await import("../src/math/fixed-point");
+  if (!/^-?\d+$/.test(args.rounds)) throw new InputError("--rounds", `"${args.rounds}" is not a whole number`);
+  if (args.token !== "USDe" && args.token !== "sUSDe") throw new InputError("--token", `unknown token "${args.token}"`, "use USDe or sUSDe");
+  return {
+    initialSymbol: args.token as "USDe" | "sUSDe",
+    initialRaw: parseUnitsExact(args.amount, 18, "--amount"),
+    rounds: Number(args.rounds),
+    targetLtvWad: parseUnitsExact(args.ltv, 18, "--ltv"),
+  };
+}
+
+task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real transaction; --flash: one transaction through a flash loan) and prints the position")
   .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
   .addOptionalParam("amount", "Initial amount (whole tokens, decimal string)", "100000")
   .addOptionalParam("token", "Initial token: USDe or sUSDe", "USDe")
   .addOptionalParam("rounds", "Loop rounds (borrow → swap → supply)", "5")
   .addOptionalParam("ltv", "Target LTV of each borrow, e.g. 0.80", "0.80")
-  .setAction(async (args: { market: string; amount: string; token: string; rounds: string; ltv: string }, hre) =>
-    runCli(async () => {
-      const { InputError } = await import("../src/errors");
-      const { parseUnitsExact } = await import("../src/math/fixed-point");
-      const { openMarket } = await import("../src/protocols/registry");
-      const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-      const { runIterativeLoop, validateLoopParams } = await import("../src/strategies/iterative-loop");
-      const { deal } = await import("../src/chain/cheats");
-      const { loopMarkdown, writeLoopReport } = await import("../src/report/loop-report");
-      const { openSession } = await import("./session");
-      if (!/^-?\d+$/.test(args.rounds)) throw new InputError("--rounds", `"${args.rounds}" is not a whole number`);
-      if (args.token !== "USDe" && args.token !== "sUSDe") throw new InputError("--token", `unknown token "${args.token}"`, "use USDe or sUSDe");
-      const s = await openSession(hre);
-      const market = openMarket(s.ctx, args.market, "--market");
-      const params = {
-        initialSymbol: args.token as "USDe" | "sUSDe",
-        initialRaw: parseUnitsExact(args.amount, 18, "--amount"),
-        rounds: Number(args.rounds),
-        targetLtvWad: parseUnitsExact(args.ltv, 18, "--ltv"),
-      };
-      await validateLoopParams(market, params);
-      await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
-      const result = await runIterativeLoop(s.ctx, market, new UniswapV3Dex(s.ctx), s.users[0], params);
-      const dir = writeLoopReport(result, s.ctx);
-      console.log(loopMarkdown(result, s.ctx));
-      console.error(`report written to ${dir}`);
-    }),
+  .addFlag("flash", "Open the same end position in one transaction through our LeverageLooper (flash loan)")
+  .setAction(async (args: LoopArgs & { flash: boolean }, hre) =>
+    runCli(() =>
+      withFlagNames(LOOP_FLAGS, async () => {
+        const { openMarket } = await import("../src/protocols/registry");
+        const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
+        const { runIterativeLoop, validateLoopParams } = await import("../src/strategies/iterative-loop");
+        const { runFlashLoop } = await import("../src/strategies/flash-loop");
+        const { deal } = await import("../src/chain/cheats");
+        const { flashLoopMarkdown, loopMarkdown, writeLoopReport } = await import("../src/report/loop-report");
+        const { openSession } = await import("./session");
+        const params = await loopParams(args);
+        const s = await openSession(hre);
+        const market = openMarket(s.ctx, args.market, "--market");
+        await validateLoopParams(market, params);
+        await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
+        const dex = new UniswapV3Dex(s.ctx);
+        if (args.flash) {
+          const result = await runFlashLoop(s.ctx, market, dex, s.users[0], params);
+          const dir = writeLoopReport(result, s.ctx);
+          console.log(flashLoopMarkdown(result, s.ctx));
+          console.error(`report written to ${dir}`);
+        } else {
+          const result = await runIterativeLoop(s.ctx, market, dex, s.users[0], params);
+          const dir = writeLoopReport(result, s.ctx);
+          console.log(loopMarkdown(result, s.ctx));
+          console.error(`report written to ${dir}`);
+        }
+      }),
+    ),
+  );
+
+task("thresholds", "For auditors: the feed price at which a position becomes liquidatable (and, on Aave, where the close factor becomes 100%), predicted from on-chain state and found on chain by bisection")
+  .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
+  .addOptionalParam("account", "An existing borrower (e.g. on --network localhost); by default a loop is opened first with --amount/--rounds/--ltv")
+  .addOptionalParam("feed", "The feed whose price is searched", "USDe/USD")
+  .addOptionalParam("policy", "Oracle policy applied to the market first so its oracle reads the feed (market, pegged-to-USDT, exchange-rate, fixed; 'keep' to leave it)", "market")
+  .addOptionalParam("amount", "Initial amount of the loop opened when no --account is given", "100000")
+  .addOptionalParam("token", "Initial token of that loop", "USDe")
+  .addOptionalParam("rounds", "Rounds of that loop", "5")
+  .addOptionalParam("ltv", "Target LTV of that loop", "0.80")
+  .setAction(async (args: LoopArgs & { account?: string; feed: string; policy: string }, hre) =>
+    runCli(() =>
+      withFlagNames({ ...LOOP_FLAGS, feed: "--feed", account: "--account" }, async () => {
+        const { InputError } = await import("../src/errors");
+        const { ORACLE_POLICIES } = await import("../src/embedded/params");
+        const { openMarket } = await import("../src/protocols/registry");
+        const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
+        const { runIterativeLoop, validateLoopParams } = await import("../src/strategies/iterative-loop");
+        const { deal } = await import("../src/chain/cheats");
+        const { applyAavePolicy, applyMorphoPolicy } = await import("../src/oracles/feeds");
+        const { verifyThresholds } = await import("../src/metrics/thresholds");
+        const { thresholdMarkdown, writeThresholdReport } = await import("../src/report/threshold-report");
+        const { openSession } = await import("./session");
+        if (args.policy !== "keep" && !(ORACLE_POLICIES as readonly string[]).includes(args.policy)) {
+          throw new InputError("--policy", `unknown oracle policy "${args.policy}"`, `use one of ${ORACLE_POLICIES.join(", ")} or keep`);
+        }
+        if (args.account !== undefined && !hre.ethers.isAddress(args.account)) throw new InputError("--account", `"${args.account}" is not an address`);
+        const params = await loopParams(args);
+        const s = await openSession(hre);
+        const market = openMarket(s.ctx, args.market, "--market");
+        if (args.policy !== "keep") {
+          const policy = args.policy as (typeof ORACLE_POLICIES)[number];
+          if (market.protocol === "aave-v3") await applyAavePolicy(s.ctx, policy);
+          else await applyMorphoPolicy(s.ctx, args.market.slice(args.market.indexOf(":") + 1), policy);
+        }
+        let account = args.account;
+        if (account === undefined) {
+          await validateLoopParams(market, params);
+          await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
+          account = (await runIterativeLoop(s.ctx, market, new UniswapV3Dex(s.ctx), s.users[0], params)).account;
+        }
+        const report = await verifyThresholds(s.ctx, market, account, args.feed, s.liquidator);
+        const dir = writeThresholdReport(report);
+        console.log(thresholdMarkdown(report));
+        console.error(`report written to ${dir}`);
+      }),
+    ),
   );

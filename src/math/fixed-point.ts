@@ -3,6 +3,7 @@
  * Morpho's MathLib rounds explicitly down or up. Keep every on-chain formula here, next to its rounding.
  */
 import { PERCENTAGE_FACTOR, WAD } from "../constants";
+import { InputError } from "../errors";
 
 export function mulDivDown(x: bigint, y: bigint, d: bigint): bigint {
   return (x * y) / d;
@@ -71,11 +72,9 @@ export function toNumber(amountRaw: bigint, decimals: number): number {
 /** Parses a decimal string ("0.65", "1e3" not allowed) into a raw amount with `decimals`, exactly. */
 export function parseUnitsExact(value: string, decimals: number, field: string): bigint {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
-  if (!m) throw new Error(`${field}: "${value}" is not a decimal number (write e.g. 0.65)`);
+  if (!m) throw new InputError(field, `"${value}" is not a decimal number`, "write e.g. 0.65");
   const frac = m[3] ?? "";
-  if (frac.length > decimals) {
-    throw new Error(`${field}: "${value}" has more than ${decimals} decimals`);
-  }
+  if (frac.length > decimals) throw new InputError(field, `"${value}" has more than ${decimals} decimals`);
   const raw = BigInt(m[2] + frac.padEnd(decimals, "0"));
   return m[1] === "-" ? -raw : raw;
 }

@@ -23,12 +23,7 @@ export type PathSpec =
   | { csv: string };
 
 function price(value: string, field: string): bigint {
-  let p: bigint;
-  try {
-    p = parseUnitsExact(value, 8, field);
-  } catch (err) {
-    throw new InputError(field, (err as Error).message.replace(`${field}: `, ""), "write a decimal price such as 0.65");
-  }
+  const p = parseUnitsExact(value, 8, field);
   if (p <= 0n) throw new InputError(field, `price must be > 0, got ${value}`, "protocols fall back or revert on prices <= 0: use a positive price");
   return p;
 }

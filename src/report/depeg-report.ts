@@ -94,7 +94,8 @@ const usd = (wad: string): string => `$${toNumber(BigInt(wad), 18).toLocaleStrin
 const e8 = (v: string | null): string => (v === null ? "—" : toNumber(BigInt(v), 8).toFixed(4));
 const hf = (wad: string): string => (BigInt(wad) > 10n ** 30n ? "∞" : toNumber(BigInt(wad), 18).toFixed(4));
 
-export function depegMarkdown(r: DepegReport): string {
+/** `liquidations: false` leaves out the per-liquidation table (for a terminal; summary.md keeps it). */
+export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [`# loopstress report: ${r.scenario}`, ""];
   if (r.description) out.push(r.description, "");
   out.push(`Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points.`, "");
@@ -112,7 +113,7 @@ export function depegMarkdown(r: DepegReport): string {
       ["market", "account", "HF start", "predicted liq. at", "first liquidated at", "min HF", "liquidations", "final debt"],
       run.positions.map((p) => [p.market, `${p.account.slice(0, 8)}…`, hf(p.healthFactorStartWad), e8(p.predictedLiquidationFeedE8), e8(p.observedFirstLiquidationFeedE8), hf(p.minHealthFactorWad), p.liquidations, p.finalDebtRaw]),
     ), "");
-    if (run.liquidations.length > 0) {
+    if (run.liquidations.length > 0 && options.liquidations !== false) {
       out.push("### Liquidations", table(
         ["block", "market", "borrower", "feed", "repaid", "seized", "protocol fee", "bad debt", "HF before → after", "sold for", "profit (debt units)"],
         run.liquidations.map((l) => [l.block, l.market, `${l.borrower.slice(0, 8)}…`, e8(l.feedPriceE8), `${l.repaidRaw} ${l.debtAsset}`, `${l.seizedRaw} ${l.collateralAsset}`, l.protocolFeeRaw, l.badDebtRaw, `${hf(l.healthFactorBeforeWad)} → ${hf(l.healthFactorAfterWad)}`, l.saleReceivedRaw, l.profitRaw]),

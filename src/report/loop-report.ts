@@ -4,6 +4,7 @@ import fs from "fs";
 import type { ChainContext } from "../chain/context";
 import { writeFileAtomic } from "../chain/deployments";
 import type { LoopResult } from "../strategies/iterative-loop";
+import type { FlashLoopResult } from "../strategies/flash-loop";
 import type { PositionState } from "../protocols/lending-market";
 import { fmtUnits, table } from "./format";
 
@@ -39,10 +40,31 @@ export function loopMarkdown(r: LoopResult, ctx: ChainContext): string {
   ].join("\n");
 }
 
-export function writeLoopReport(r: LoopResult, ctx: ChainContext, rootDir = path.join(process.cwd(), "reports")): string {
-  const dir = path.join(rootDir, `loop-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
+export function flashLoopMarkdown(r: FlashLoopResult, ctx: ChainContext): string {
+  const dec = (s: string) => ctx.record.tokens[s as keyof typeof ctx.record.tokens]?.decimals ?? 18;
+  const debt = r.final.debt[0]?.symbol ?? "";
+  return [
+    `# Flash-loan loop on ${r.market} (account ${r.account})`,
+    "",
+    `One transaction (${r.txHash}, block ${r.block}, gas ${r.gasUsed}) aiming at the ${r.params.rounds}-round loop at LTV ${fmtUnits(r.params.targetLtvWad * 100n, 18, 2)}%.`,
+    "",
+    table(["", "amount"], [
+      ["target debt (ideal loop)", `${fmtUnits(r.targetDebtRaw, dec(debt))} ${debt}`],
+      ["flash loan + premium", `${fmtUnits(r.flashAmountRaw, dec(debt))} + ${fmtUnits(r.flashPremiumRaw, dec(debt))} ${debt}`],
+      ["USDe from the swap", fmtUnits(r.usdeFromSwapRaw, 18)],
+      ["collateral supplied", `${fmtUnits(r.collateralSuppliedRaw, 18)} ${r.final.collateral[0]?.symbol ?? ""}`],
+      ["debt borrowed", `${fmtUnits(r.debtBorrowedRaw, dec(debt))} ${debt}`],
+    ]),
+    "",
+    `Final (from the protocol): ${posCells(ctx, r.final).join(" · ")}`,
+  ].join("\n");
+}
+
+export function writeLoopReport(r: LoopResult | FlashLoopResult, ctx: ChainContext, rootDir = path.join(process.cwd(), "reports")): string {
+  const flash = "txHash" in r;
+  const dir = path.join(rootDir, `${flash ? "flash-loop" : "loop"}-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
   fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(bigintsToStrings(r), null, 2)}\n`);
-  writeFileAtomic(path.join(dir, "summary.md"), `${loopMarkdown(r, ctx)}\n`);
+  writeFileAtomic(path.join(dir, "summary.md"), `${flash ? flashLoopMarkdown(r, ctx) : loopMarkdown(r as LoopResult, ctx)}\n`);
   return dir;
 }

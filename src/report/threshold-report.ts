@@ -1,0 +1,58 @@
+/** Threshold verification report: JSON (schema below) and Markdown, written atomically under reports/. */
+import fs from "fs";
+import path from "path";
+import { z } from "zod";
+import { writeFileAtomic } from "../chain/deployments";
+import type { ThresholdReport } from "../metrics/thresholds";
+import { toNumber } from "../math/fixed-point";
+import { table } from "./format";
+
+const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
+const boundary = z.object({ largestTrueE8: int, smallestFalseE8: int });
+
+export const ThresholdReportSchema = z.object({
+  market: z.string(),
+  account: z.string(),
+  feed: z.string(),
+  model: z.string(),
+  protocolVersion: z.string(),
+  feedPriceNowE8: int,
+  liquidation: z.object({
+    analytic: boundary,
+    onChain: boundary.extend({ probes: z.number().int(), refusal: z.string() }),
+    differenceE8: int,
+  }),
+  closeFactor: z
+    .object({ analytic: boundary, onChain: boundary.extend({ probes: z.number().int() }), differenceE8: int })
+    .optional(),
+});
+
+const e8 = (v: string) => toNumber(BigInt(v), 8).toFixed(8);
+
+export function thresholdMarkdown(r: ThresholdReport): string {
+  const rows: string[][] = [
+    ["liquidatable (HF < 1)", e8(r.liquidation.analytic.largestTrueE8), e8(r.liquidation.onChain.largestTrueE8), e8(r.liquidation.onChain.smallestFalseE8), r.liquidation.differenceE8],
+  ];
+  if (r.closeFactor) {
+    rows.push(["close factor 100% (HF <= 0.95)", e8(r.closeFactor.analytic.largestTrueE8), e8(r.closeFactor.onChain.largestTrueE8), e8(r.closeFactor.onChain.smallestFalseE8), r.closeFactor.differenceE8]);
+  }
+  return [
+    `# Thresholds of ${r.market} for ${r.account}`,
+    "",
+    `Feed \`${r.feed}\` (now ${e8(r.feedPriceNowE8)}); protocol ${r.protocolVersion}.`,
+    `Model: ${r.model}.`,
+    "",
+    table(["boundary", "predicted: largest price where it holds", "on chain: largest price where it held", "on chain: smallest price where it did not", "difference (1e-8 units)"], rows),
+    "",
+    `On-chain probes: ${r.liquidation.onChain.probes} liquidation attempts from one snapshot; above the boundary the protocol refused with ${r.liquidation.onChain.refusal}.`,
+  ].join("\n");
+}
+
+export function writeThresholdReport(r: ThresholdReport, rootDir = path.join(process.cwd(), "reports")): string {
+  const checked = ThresholdReportSchema.parse(r);
+  const dir = path.join(rootDir, `thresholds-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
+  fs.mkdirSync(dir, { recursive: true });
+  writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(checked, null, 2)}\n`);
+  writeFileAtomic(path.join(dir, "summary.md"), `${thresholdMarkdown(r)}\n`);
+  return dir;
+}
