@@ -28,13 +28,3 @@ export async function sendTx(
   if (!receipt || receipt.status !== 1) throw new RevertError(action, "transaction failed");
   return receipt;
 }
-
-/** Runs a static call and decodes its revert, for probes that must not change state. */
-export async function tryStatic<T>(action: string, call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
-  try {
-    return { ok: true, value: await call() };
-  } catch (err) {
-    void action;
-    return { ok: false, reason: decodeRevert(err) };
-  }
-}

@@ -6,8 +6,6 @@
 import { BaseContract, ContractFactory, Signer, ZeroAddress, getAddress, id, MaxUint256 } from "ethers";
 import {
   ACLManager__factory,
-  AaveOracle__factory,
-  AaveProtocolDataProvider__factory,
   FeedMorphoOracle__factory,
   FixedRateIrm__factory,
   Morpho__factory,
@@ -29,6 +27,7 @@ import { scheduleNextBlock } from "../chain/clock";
 import type { DeploymentRecord, MorphoMarketRecord, TokenRecord, UniswapPoolRecord } from "../chain/deployments";
 import type { RpcProvider } from "../chain/rpc";
 import { sendTx } from "../chain/tx";
+import { RevertError, decodeRevert } from "../chain/errors";
 import { assertLocalDevNode } from "../chain/safety";
 import { parseUnitsExact } from "../math/fixed-point";
 import { TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tickAtOrBelow } from "../math/uniswap-v3";
@@ -77,10 +76,14 @@ async function deployContract<T extends BaseContract>(
   args: unknown[],
 ): Promise<T & { address: string }> {
   await scheduleNextBlock(provider);
-  const contract = await factory.deploy(...args);
-  await contract.waitForDeployment();
+  let contract: BaseContract;
+  try {
+    contract = await factory.deploy(...args);
+    await contract.waitForDeployment();
+  } catch (err) {
+    throw new RevertError(`deploy ${label}`, decodeRevert(err));
+  }
   const address = await contract.getAddress();
-  void label;
   return Object.assign(contract as unknown as T, { address });
 }
 
@@ -396,8 +399,6 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     morpho: { morpho: morphoC.address, irm: irm.address, markets },
     uniswap: { factory: factoryC.address, swapRouter: router.address, positionManager: npmC.address, quoter: quoter.address, pools },
   };
-  void AaveOracle__factory;
-  void AaveProtocolDataProvider__factory;
   return { record, params };
 }
 

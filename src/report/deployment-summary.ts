@@ -10,7 +10,7 @@ import {
   UniswapV3Pool__factory,
 } from "../../typechain-types";
 import type { DeploymentRecord } from "../chain/deployments";
-import { AAVE_BASE_CURRENCY_UNIT, ORACLE_PRICE_SCALE, WAD } from "../constants";
+import { ORACLE_PRICE_SCALE, WAD } from "../constants";
 import { rawPriceWadFromSqrtX96 } from "../math/uniswap-v3";
 import { fmtBps, fmtUnits, fmtWadPct, table } from "./format";
 
@@ -18,7 +18,6 @@ export async function deploymentSummary(record: DeploymentRecord, provider: Prov
   const out: string[] = [];
   const dec = new Map<string, { symbol: string; decimals: number }>();
   for (const t of Object.values(record.tokens)) if (t) dec.set(t.address.toLowerCase(), t);
-  const sym = (a: string) => dec.get(a.toLowerCase())?.symbol ?? a;
 
   out.push(`# loopstress chain profile "${record.profile}" (chain id ${record.chainId}, block ${record.block})`, "");
   const tokenRows: string[][] = [];
@@ -93,7 +92,5 @@ export async function deploymentSummary(record: DeploymentRecord, provider: Prov
     uRows.push([key, pr.address, `${fmtUnits(price1per0, 18, 6)} ${t1.symbol}/${t0.symbol}`, String(slot0.tick), `${fmtUnits(b0, t0.decimals, 0)} ${t0.symbol} + ${fmtUnits(b1, t1.decimals, 0)} ${t1.symbol}`]);
   }
   out.push(`## Uniswap V3 (factory ${record.uniswap.factory})`, table(["pool", "address", "price", "tick", "reserves"], uRows), "");
-  void AAVE_BASE_CURRENCY_UNIT;
-  void sym;
   return out.join("\n");
 }

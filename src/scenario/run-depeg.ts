@@ -12,18 +12,13 @@ import { latestBlock } from "../chain/clock";
 import { parseUnitsExact } from "../math/fixed-point";
 import { UniswapV3Dex } from "../dex/uniswap-v3";
 import { applyAavePolicy, applyMorphoPolicy, getFeedPrice } from "../oracles/feeds";
-import { PathPoint, buildPath, walkPath } from "../oracles/paths";
+import { PathPoint, walkPath } from "../oracles/paths";
 import { openMarket } from "../protocols/registry";
 import type { LendingMarket } from "../protocols/lending-market";
 import { runIterativeLoop, LoopResult, validateLoopParams } from "../strategies/iterative-loop";
 import { BotOptions, LiquidationBot, LiquidationOutcome } from "../strategies/liquidation-bot";
 import type { DepegReport, RunReport } from "../report/depeg-report";
-import type { DepegScenario, PathSpec, PolicySet } from "./schema";
-import path from "path";
-
-export function scenarioPath(spec: PathSpec, baseDir: string): PathPoint[] {
-  return buildPath(spec, (f) => path.resolve(baseDir, f));
-}
+import type { DepegScenario, PolicySet } from "./schema";
 
 interface OpenPosition {
   market: LendingMarket;
@@ -39,8 +34,7 @@ export interface RunDepegOptions {
 
 export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, options: RunDepegOptions): Promise<DepegReport> {
   const log = options.log ?? (() => undefined);
-  const points = scenarioPath(scenario.path, scenario.baseDir);
-  if (points.length === 0) throw new InputError("path", "has no points", "give at least one price");
+  const points = scenario.points;
   const feed = scenario.path.feed;
   if (!ctx.record.feeds[feed]) throw new InputError("path.feed", `unknown feed "${feed}"`, `use one of ${Object.keys(ctx.record.feeds).join(", ")}`);
 

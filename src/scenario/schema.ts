@@ -7,6 +7,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { PathPoint, buildPath } from "../oracles/paths";
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal number written as a string, e.g. \"0.65\"");
 const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
@@ -50,7 +51,8 @@ export const DepegScenarioSchema = z
 export type LoopSpec = z.infer<typeof LoopSpecSchema>;
 export type PathSpec = z.infer<typeof PathSchema>;
 export type PolicySet = z.infer<typeof PolicySetSchema>;
-export type DepegScenario = z.infer<typeof DepegScenarioSchema> & { baseDir: string };
+/** A validated scenario; its price path is already built (CSV read, prices checked) so nothing runs on bad input. */
+export type DepegScenario = z.infer<typeof DepegScenarioSchema> & { baseDir: string; points: PathPoint[] };
 
 function issuePath(p: (string | number)[]): string {
   return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), "") || "(root)";
@@ -63,8 +65,8 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
     throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
   }
-  for (const [i, p] of r.data.policies.entries()) void [i, p];
-  return { ...r.data, baseDir };
+  const points = buildPath(r.data.path, (f) => path.resolve(baseDir, f));
+  return { ...r.data, baseDir, points };
 }
 
 export function readDepegScenario(file: string): DepegScenario {

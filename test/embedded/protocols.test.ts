@@ -43,8 +43,6 @@ const rayDiv = (a: bigint, b: bigint): bigint => (a * RAY + b / 2n) / b;
 /** EIP-1967 implementation slot: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
 const EIP1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
-const e8 = (x: bigint): bigint => x * 10n ** 8n;
-
 async function mint(f: EmbeddedFixture, token: string, to: string, amount: bigint): Promise<void> {
   await sendTx(provider, "mint", () => StandInERC20__factory.connect(token, f.deployer).mint(to, amount));
 }

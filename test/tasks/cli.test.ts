@@ -1,0 +1,48 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import fs from "fs";
+import os from "os";
+import path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function hardhat(args: string[]) {
+  const r = spawnSync("npx", ["hardhat", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" } });
+  return { status: r.status, stderr: r.stderr.split("\n").filter((l) => !l.startsWith("npm warn")).join("\n"), stdout: r.stdout };
+}
+
+describe("command line: bad input exits non-zero with one clear line and writes no report", function () {
+  it("loop with an LTV above the liquidation threshold names --ltv", function () {
+    const dir = path.join(ROOT, "reports", "loop-aave-v3_USDe_USDC_emode-2");
+    fs.rmSync(dir, { recursive: true, force: true });
+    const r = hardhat(["loop", "--market", "aave-v3:USDe/USDC:emode-2", "--ltv", "0.95"]);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^loopstress: --ltv: 95\.00% is at or above aave-v3:USDe\/USDC:emode-2's liquidation threshold 92\.00% — choose a lower LTV$/m);
+    expect(r.stdout).to.equal("");
+    expect(fs.existsSync(dir)).to.equal(false);
+  });
+
+  it("depeg with a price <= 0 in its path names the field; a missing scenario file too", function () {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-")), "bad.yaml");
+    fs.writeFileSync(file, [
+      "name: cli-bad-price",
+      "loops: [{ market: \"aave-v3:USDe/USDC:emode-2\", initialAmount: \"1000\", rounds: 1, targetLtv: \"0.5\" }]",
+      "path: { feed: USDe/USD, step: { to: \"0\" } }",
+      "policies: [{ aave: market, morpho: market }]",
+    ].join("\n"));
+    const r = hardhat(["depeg", file]);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^loopstress: path\.step\.to: price must be > 0, got 0 — /m);
+    expect(fs.existsSync(path.join(ROOT, "reports", "cli-bad-price"))).to.equal(false);
+    const missing = hardhat(["depeg", "no-such-scenario.yaml"]);
+    expect(missing.status).to.equal(1);
+    expect(missing.stderr).to.match(/loopstress: scenario: cannot read no-such-scenario\.yaml: ENOENT/);
+  });
+
+  it("every task documents its options in --help", function () {
+    const r = hardhat(["thresholds", "--help"]);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/--market/);
+    expect(r.stdout).to.match(/bisection/);
+  });
+});
