@@ -3,7 +3,7 @@
  * whatever chain it runs (embedded or fork) when first needed, and again if a snapshot revert removed them.
  */
 import type { Signer } from "ethers";
-import { FlashLiquidator, FlashLiquidator__factory, LeverageLooper, LeverageLooper__factory } from "../../typechain-types";
+import { FlashLiquidator, FlashLiquidator__factory, LeverageLooper, LeverageLooper__factory, PositionLens, PositionLens__factory } from "../../typechain-types";
 import type { ChainContext } from "./context";
 import { scheduleNextBlock } from "./clock";
 import { assertLocalDevNode } from "./safety";
@@ -12,6 +12,21 @@ const deployed = new Map<string, string>();
 
 async function hasCode(ctx: ChainContext, address: string | undefined): Promise<boolean> {
   return address !== undefined && (await ctx.provider.getCode(address)) !== "0x";
+}
+
+/** The PositionLens of this chain (batched position reads). */
+export async function positionLens(ctx: ChainContext): Promise<PositionLens> {
+  const key = `${ctx.record.profile}:lens`;
+  let address = deployed.get(key);
+  if (!(await hasCode(ctx, address))) {
+    await assertLocalDevNode(ctx.provider);
+    await scheduleNextBlock(ctx.provider);
+    const c = await new PositionLens__factory(ctx.admin).deploy();
+    await c.waitForDeployment();
+    address = await c.getAddress();
+    deployed.set(key, address);
+  }
+  return PositionLens__factory.connect(address!, ctx.provider);
 }
 
 /** The LeverageLooper of this chain (one for all users: it only ever acts for msg.sender). */

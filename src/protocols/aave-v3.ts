@@ -19,6 +19,7 @@ import { InputError } from "../errors";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import { sendTx } from "../chain/tx";
+import { positionLens } from "../chain/tools";
 import type { TokenSymbol } from "../embedded/params";
 import { ensureAllowance } from "../strategies/collateral";
 import type { FlashLiquidator } from "../../typechain-types";
@@ -187,12 +188,10 @@ export class AaveV3Market implements LendingMarket {
   }
 
   async liquidatable(accounts: string[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const a of accounts) {
-      const d = await this.pool().getUserAccountData(a);
-      if (d.totalDebtBase > 0n && d.healthFactor < WAD && d.totalCollateralBase > 0n) out.push(a);
-    }
-    return out;
+    if (accounts.length === 0) return [];
+    const lens = await positionLens(this.ctx);
+    const data = await lens.aaveAccounts(this.ctx.record.aave.pool, accounts);
+    return accounts.filter((_, i) => data[i].totalDebtBase > 0n && data[i].healthFactor < WAD && data[i].totalCollateralBase > 0n);
   }
 
   async borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]> {

@@ -11,6 +11,7 @@ import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
 import type { MorphoMarketRecord } from "../chain/deployments";
 import { sendTx } from "../chain/tx";
+import { positionLens } from "../chain/tools";
 import type { TokenSymbol } from "../embedded/params";
 import { mulDivDown } from "../math/fixed-point";
 import {
@@ -194,12 +195,13 @@ export class MorphoBlueMarket implements LendingMarket {
     const state = await this.marketStateAt(timestamp);
     const price = await this.oraclePrice();
     const lltv = BigInt(this.record.lltv);
-    const out: string[] = [];
-    for (const a of accounts) {
-      const p = await this.morpho().position(this.id, a);
-      if (p.borrowShares > 0n && !isHealthy(p.collateral, p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv)) out.push(a);
-    }
-    return out;
+    if (accounts.length === 0) return [];
+    const lens = await positionLens(this.ctx);
+    const positions = await lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts);
+    return accounts.filter((_, i) => {
+      const p = positions[i];
+      return p.borrowShares > 0n && !isHealthy(p.collateral, p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv);
+    });
   }
 
   async borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]> {
