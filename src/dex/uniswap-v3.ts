@@ -3,7 +3,7 @@
  * A pair without a pool of its own is routed through USDe (e.g. sUSDe → USDe → USDC), as bots do.
  */
 import { Signer, concat, toBeHex, zeroPadValue, MaxUint256 } from "ethers";
-import { IERC20Metadata__factory, QuoterV2__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
+import { IERC20Metadata__factory, NonfungiblePositionManager__factory, QuoterV2__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
 import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
@@ -121,5 +121,52 @@ export class UniswapV3Dex implements Dex {
       pool: this.route(tokenIn, tokenOut).map((h) => h.pool.address).join(">"),
       receipt,
     };
+  }
+
+  /**
+   * Price impact of selling `amountInRaw` now, bps: 1 - (quoted output / output at the current spot price).
+   * Includes the pool fee. Read-only (QuoterV2 static call).
+   */
+  async priceImpactBps(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint> {
+    const spot = await this.price(tokenIn, tokenOut);
+    const atSpot = (amountInRaw * spot * 10n ** BigInt(tokenDecimals(this.ctx, tokenOut))) / (WAD * 10n ** BigInt(tokenDecimals(this.ctx, tokenIn)));
+    const out = await this.quoteExactIn(tokenIn, tokenOut, amountInRaw);
+    return atSpot === 0n ? 0n : ((atSpot - out) * 10_000n) / atSpot;
+  }
+
+  /**
+   * A liquidity provider pulls `shareBps` of every position it holds in the pool of a pair (decreaseLiquidity +
+   * collect on the real NonfungiblePositionManager). Returns the tokens it took out, raw.
+   */
+  async withdrawLiquidity(owner: Signer, a: TokenSymbol, b: TokenSymbol, shareBps: bigint): Promise<{ positions: number; amountARaw: bigint; amountBRaw: bigint }> {
+    if (shareBps <= 0n || shareBps > 10_000n) throw new InputError("share", `must be in (0, 1], got ${Number(shareBps) / 10_000}`);
+    const pool = this.poolRecord(a, b);
+    if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
+    const npm = NonfungiblePositionManager__factory.connect(this.ctx.record.uniswap.positionManager, owner);
+    const me = await owner.getAddress();
+    const balances = async () => Promise.all([a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(me)));
+    const [beforeA, beforeB] = await balances();
+    let positions = 0;
+    const count = await npm.balanceOf(me);
+    for (let i = 0n; i < count; i++) {
+      const id = await npm.tokenOfOwnerByIndex(me, i);
+      const p = await npm.positions(id);
+      if (p.token0.toLowerCase() !== pool.token0.toLowerCase() || p.token1.toLowerCase() !== pool.token1.toLowerCase() || Number(p.fee) !== pool.fee) continue;
+      const liquidity = (p.liquidity * shareBps) / 10_000n;
+      if (liquidity === 0n) continue;
+      await sendTx(this.ctx.provider, `decreaseLiquidity #${id}`, () => npm.decreaseLiquidity({ tokenId: id, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: MaxUint256 }));
+      await sendTx(this.ctx.provider, `collect #${id}`, () => npm.collect({ tokenId: id, recipient: me, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }));
+      positions++;
+    }
+    const [afterA, afterB] = await balances();
+    return { positions, amountARaw: afterA - beforeA, amountBRaw: afterB - beforeB };
+  }
+
+  /** Token balances of a pair's pool (what a sale into it can still take out), raw. */
+  async poolBalances(a: TokenSymbol, b: TokenSymbol): Promise<{ aRaw: bigint; bRaw: bigint }> {
+    const pool = this.poolRecord(a, b);
+    if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
+    const [aRaw, bRaw] = await Promise.all([a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(pool.address)));
+    return { aRaw, bRaw };
   }
 }

@@ -7,6 +7,9 @@ import type { Signer } from "ethers";
 import { WAD } from "../constants";
 import { InputError } from "../errors";
 import type { ChainContext } from "../chain/context";
+import { tokenDecimals } from "../chain/context";
+import type { TokenSymbol } from "../embedded/params";
+import { liquidationRow, liquidationTotals } from "../metrics/liquidations";
 import { deal, revertTo, snapshot } from "../chain/cheats";
 import { latestBlock } from "../chain/clock";
 import { parseUnitsExact } from "../math/fixed-point";
@@ -157,33 +160,7 @@ async function runPolicies(
     pointRows.push({ block: (await ctx.provider.getBlockNumber()), feedPriceE8: point.priceE8.toString(), dexUsdeUsdcWad: (await dex.price("USDe", "USDC")).toString(), liquidations: count });
   });
 
-  const usdOf = async (market: LendingMarket, amountRaw: bigint, which: "debt" | "collateral", priceWad: bigint): Promise<bigint> => {
-    const debtDecimals = ctx.record.tokens[market.debt]!.decimals;
-    const collDecimals = ctx.record.tokens[market.collateral]!.decimals;
-    // Stablecoin debt valued at $1 per unit; collateral at the protocol's own price in debt units.
-    if (which === "debt") return amountRaw * 10n ** BigInt(18 - debtDecimals);
-    return ((amountRaw * priceWad) / 10n ** BigInt(collDecimals)) * 10n ** BigInt(18 - debtDecimals);
-  };
-  let repaid = 0n, seized = 0n, bad = 0n, profit = 0n, gas = 0n;
-  const rows: RunReport["liquidations"] = [];
-  for (const { o, feedE8 } of outcomes) {
-    const market = byMarket.get(o.record.market)?.market ?? positions.find((p) => p.market.key === o.record.market)!.market;
-    repaid += await usdOf(market, o.record.repaidRaw, "debt", 0n);
-    seized += await usdOf(market, o.record.seizedRaw, "collateral", o.record.collateralPriceWad);
-    bad += await usdOf(market, o.record.badDebtRaw, "debt", 0n);
-    profit += o.netProfitUsdWad;
-    gas += o.record.gasUsed;
-    rows.push({
-      mode: o.mode, protocol: o.record.protocol, market: o.record.market, borrower: o.record.borrower, liquidator: o.record.liquidator,
-      debtAsset: o.record.debtAsset, repaidRaw: o.record.repaidRaw.toString(), collateralAsset: o.record.collateralAsset,
-      seizedRaw: o.record.seizedRaw.toString(), protocolFeeRaw: o.record.protocolFeeRaw.toString(), bonusRaw: o.record.bonusRaw.toString(),
-      badDebtRaw: o.record.badDebtRaw.toString(), collateralPriceWad: o.record.collateralPriceWad.toString(), feedPriceE8: feedE8.toString(),
-      healthFactorBeforeWad: o.record.healthFactorBeforeWad.toString(), healthFactorAfterWad: o.record.healthFactorAfterWad.toString(),
-      saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(), dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
-      flashPremiumRaw: o.flashPremiumRaw.toString(), profitRaw: o.profitRaw.toString(), gasUsed: o.record.gasUsed.toString(), gasCostWei: o.gasCostWei.toString(),
-      netProfitUsdWad: o.netProfitUsdWad.toString(), block: o.record.block, txHash: o.record.txHash,
-    });
-  }
+  const rows = outcomes.map(({ o, feedE8 }) => liquidationRow(o, feedE8));
   const positionRows: RunReport["positions"] = [];
   for (const [i, p] of positions.entries()) {
     const end = await p.market.position(p.loop.account);
@@ -211,13 +188,8 @@ async function runPolicies(
     positions: positionRows,
     liquidations: rows,
     totals: {
-      liquidations: rows.length,
+      ...liquidationTotals(rows, (s) => tokenDecimals(ctx, s as TokenSymbol)),
       positionsLiquidated: state.filter((s) => s.liquidations > 0).length,
-      repaidUsdWad: repaid.toString(),
-      seizedUsdWad: seized.toString(),
-      badDebtUsdWad: bad.toString(),
-      liquidatorNetProfitUsdWad: profit.toString(),
-      gasUsed: gas.toString(),
     },
   };
 }
