@@ -147,3 +147,35 @@ task("thresholds", "For auditors: the feed price at which a position becomes liq
       }),
     ),
   );
+
+task("scenario", "Runs a cascade scenario file: a population of loops, actors (whale, market maker, liquidity withdrawal, bots), an exogenous path, rounds until nothing is liquidatable; writes reports/<name>/")
+  .addPositionalParam("file", "Scenario file (YAML or JSON), e.g. scenarios/oct-10-2025.yaml")
+  .addFlag("brief", "Print the summary only (the report folder has everything)")
+  .setAction(async (args: { file: string; brief: boolean }, hre) =>
+    runCli(async () => {
+      const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
+      const { runCascade } = await import("../src/scenario/run-cascade");
+      const { cascadeMarkdown, writeCascadeReport } = await import("../src/report/cascade-report");
+      const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
+      const { deployEmbedded } = await import("../src/embedded/deploy");
+      const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
+      const { terminalProgress } = await import("../src/scenario/population");
+      const scenario = readCascadeScenario(args.file);
+      const params = embeddedParamsFor(scenario);
+      const { checkPopulationFits, planPopulation } = await import("../src/scenario/population");
+      checkPopulationFits(planPopulation(scenario.population, scenario.name), params);
+      const [deployer, ...rest] = await hre.ethers.getSigners();
+      console.error("deploying the embedded chain…");
+      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params });
+      const ctx = { provider: hre.ethers.provider, record, admin: deployer };
+      const t0 = Date.now();
+      const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
+        liquidator: rest[rest.length - 1],
+        log: (l) => console.error(l),
+        progress: terminalProgress("opening positions"),
+      });
+      const dir = writeCascadeReport(report);
+      console.log(cascadeMarkdown(report, { liquidations: !args.brief }));
+      console.error(`ran in ${((Date.now() - t0) / 1000).toFixed(1)} s; report written to ${dir}`);
+    }),
+  );

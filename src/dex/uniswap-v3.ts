@@ -8,11 +8,11 @@ import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import type { UniswapPoolRecord } from "../chain/deployments";
-import { RevertError } from "../chain/errors";
+import { RevertError, decodeRevert } from "../chain/errors";
 import { sendTx } from "../chain/tx";
 import type { TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
-import { rawPriceWadFromSqrtX96 } from "../math/uniswap-v3";
+import { rawPriceWadFromSqrtX96, sqrtPriceX96FromRatio } from "../math/uniswap-v3";
 import { ensureAllowance } from "../strategies/collateral";
 import type { Dex, SwapResult } from "./dex";
 
@@ -60,6 +60,16 @@ export class UniswapV3Dex implements Dex {
     throw new InputError("swap", `no Uniswap V3 pool or ${HUB} route for ${tokenIn} → ${tokenOut} in chain profile "${this.ctx.record.profile}"`);
   }
 
+  /** Whether a swap between the two tokens has a pool (direct or through USDe). */
+  hasRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): boolean {
+    try {
+      this.route(tokenIn, tokenOut);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Uniswap V3 path bytes: token ‖ fee (uint24) ‖ token … (used by our flash-loan contracts too). */
   path(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
     const hops = this.route(tokenIn, tokenOut);
@@ -88,8 +98,13 @@ export class UniswapV3Dex implements Dex {
 
   async quoteExactIn(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint> {
     const quoter = QuoterV2__factory.connect(this.ctx.record.uniswap.quoter, this.ctx.provider);
-    const [amountOut] = await quoter.quoteExactInput.staticCall(this.path(tokenIn, tokenOut), amountInRaw);
-    return amountOut;
+    try {
+      const [amountOut] = await quoter.quoteExactInput.staticCall(this.path(tokenIn, tokenOut), amountInRaw);
+      return amountOut;
+    } catch (err) {
+      // QuoterV2 reports any failed swap simulation as "Unexpected error"; the usual cause is a sale larger than the pool.
+      throw new RevertError(`quote ${amountInRaw} ${tokenIn} → ${tokenOut} on Uniswap V3`, `${decodeRevert(err)} — the pool cannot fill this amount (liquidity exhausted)`);
+    }
   }
 
   async swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw = 0n): Promise<SwapResult> {
@@ -125,12 +140,15 @@ export class UniswapV3Dex implements Dex {
 
   /**
    * Price impact of selling `amountInRaw` now, bps: 1 - (quoted output / output at the current spot price).
-   * Includes the pool fee. Read-only (QuoterV2 static call).
+   * Includes the pool fee. Read-only (QuoterV2 static call). 10000 (100%) when the pool cannot fill the sale.
    */
   async priceImpactBps(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint> {
     const spot = await this.price(tokenIn, tokenOut);
     const atSpot = (amountInRaw * spot * 10n ** BigInt(tokenDecimals(this.ctx, tokenOut))) / (WAD * 10n ** BigInt(tokenDecimals(this.ctx, tokenIn)));
-    const out = await this.quoteExactIn(tokenIn, tokenOut, amountInRaw);
+    const out = await this.quoteExactIn(tokenIn, tokenOut, amountInRaw).catch((err: unknown) => {
+      if (err instanceof RevertError) return 0n;
+      throw err;
+    });
     return atSpot === 0n ? 0n : ((atSpot - out) * 10_000n) / atSpot;
   }
 
@@ -168,5 +186,34 @@ export class UniswapV3Dex implements Dex {
     if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
     const [aRaw, bRaw] = await Promise.all([a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(pool.address)));
     return { aRaw, bRaw };
+  }
+
+  /**
+   * Arbitrage a pool to a target price: `trader` sells whichever token is rich until the pool's price of `base` in
+   * `quote` reaches `targetWad` (exactInputSingle with a sqrt-price limit pays only what the move takes). Used as
+   * Ethena's mint/redeem arbitrage that holds USDe at its peg in calm markets. Returns the amount sold, raw.
+   */
+  async moveToPrice(trader: Signer, base: TokenSymbol, quote: TokenSymbol, targetWad: bigint, budgetRaw: bigint): Promise<{ sold: TokenSymbol; amountRaw: bigint }> {
+    const pool = this.poolRecord(base, quote);
+    if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${base}/${quote}`);
+    const now = await this.price(base, quote);
+    if (now === targetWad) return { sold: base, amountRaw: 0n };
+    const baseIs0 = tokenAddress(this.ctx, base).toLowerCase() === pool.token0.toLowerCase();
+    const decBase = 10n ** BigInt(tokenDecimals(this.ctx, base));
+    const decQuote = 10n ** BigInt(tokenDecimals(this.ctx, quote));
+    // raw token1 per raw token0 at the target, as a fraction
+    const [num, den] = baseIs0 ? [targetWad * decQuote, WAD * decBase] : [WAD * decBase, targetWad * decQuote];
+    const limit = sqrtPriceX96FromRatio(num, den);
+    const sell: TokenSymbol = now > targetWad ? base : quote;
+    const buy: TokenSymbol = sell === base ? quote : base;
+    const me = await trader.getAddress();
+    await ensureAllowance(this.ctx, trader, sell, this.spender, budgetRaw);
+    const token = IERC20Metadata__factory.connect(tokenAddress(this.ctx, sell), this.ctx.provider);
+    const before = await token.balanceOf(me);
+    const router = SwapRouter__factory.connect(this.spender, trader);
+    await sendTx(this.ctx.provider, `arbitrage ${base}/${quote} to ${targetWad}`, () =>
+      router.exactInputSingle({ tokenIn: tokenAddress(this.ctx, sell), tokenOut: tokenAddress(this.ctx, buy), fee: pool.fee, recipient: me, deadline: MaxUint256, amountIn: budgetRaw, amountOutMinimum: 0n, sqrtPriceLimitX96: limit }),
+    );
+    return { sold: sell, amountRaw: before - (await token.balanceOf(me)) };
   }
 }

@@ -2,16 +2,17 @@
  * Populations of leveraged positions: planned from distributions with a seed (pure, reproducible), then opened for
  * real, one account each, through the flash-loan loop (one transaction per position) or the iterative loop.
  */
-import { Signer, dataSlice, getAddress, keccak256, toUtf8Bytes } from "ethers";
-import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
-import { deal, impersonate } from "../chain/cheats";
+import { deal } from "../chain/cheats";
+import { actorAddress, actorSigner } from "../actors/accounts";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
 import { InputError } from "../errors";
 import { openMarket } from "../protocols/registry";
 import type { LendingMarket, PositionState } from "../protocols/lending-market";
 import { runFlashLoop } from "../strategies/flash-loop";
-import { runIterativeLoop, validateLoopParams } from "../strategies/iterative-loop";
+import { idealLoop, runIterativeLoop, validateLoopParams } from "../strategies/iterative-loop";
+import { WAD } from "../constants";
+import type { EmbeddedParams, TokenSymbol } from "../embedded/params";
 import { Distribution, checkDistribution, draw, prng } from "./random";
 
 export interface PopulationGroup {
@@ -48,7 +49,7 @@ export interface BuiltPosition extends PlannedPosition {
 }
 
 export function populationAccount(scenario: string, index: number): string {
-  return getAddress(dataSlice(keccak256(toUtf8Bytes(`loopstress:${scenario}:position:${index}`)), 12));
+  return actorAddress(scenario, `position:${index}`);
 }
 
 /** Draws every position of the population (no chain access): same spec and seed, same plan. */
@@ -91,29 +92,67 @@ export async function validatePopulation(ctx: ChainContext, plan: PlannedPositio
   }
 }
 
-type SignerProvider = { getSigner(address: string): Promise<Signer> };
-
-function hasGetSigner(p: unknown): p is SignerProvider {
-  return typeof (p as SignerProvider).getSigner === "function";
+/**
+ * Checks, from the chain parameters alone (before anything is deployed), that the population fits the liquidity it
+ * needs: each position's purchase of USDe must stay under half of its pool's USDe, and each lending market must have
+ * the stablecoins the positions borrow.
+ */
+export function checkPopulationFits(plan: PlannedPosition[], params: EmbeddedParams): void {
+  const borrowed = new Map<string, { need: bigint; have: bigint; field: string }>();
+  for (const p of plan) {
+    const field = `population.groups[${p.group}]`;
+    const debtWhole = idealLoop(p.initialRaw, p.targetLtvWad, p.rounds).debtWad / WAD; // USD ~ whole stablecoins
+    let debt: TokenSymbol;
+    let have: bigint;
+    if (p.market.startsWith("aave-v3:")) {
+      debt = p.market.slice("aave-v3:".length).split(":")[0].split("/")[1] as TokenSymbol;
+      have = (params.aave.seedSupplyRaw[debt] ?? 0n) / 10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
+    } else {
+      const m = params.morpho.markets.find((x) => x.key === p.market.slice("morpho-blue:".length));
+      if (!m) throw new InputError(`${field}.market`, `unknown market "${p.market}"`);
+      debt = m.loan;
+      have = m.supplyRaw / 10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
+    }
+    const pool = params.uniswap.pools.find((x) => (x.tokenA === "USDe" && x.tokenB === debt) || (x.tokenB === "USDe" && x.tokenA === debt));
+    if (!pool) throw new InputError(`${field}.market`, `no USDe/${debt} pool to buy USDe with the borrowed ${debt}`);
+    if (debtWhole * 2n > pool.depthPerSide) {
+      throw new InputError(
+        `${field} (position ${p.index})`,
+        `borrows ~${debtWhole} ${debt} and buys USDe with it through ${pool.key}, whose depth is ${pool.depthPerSide} USDe per side: too large for the pool's liquidity`,
+        `lower the group's size/rounds or raise dex.depthPerSide["${pool.key}"]`,
+      );
+    }
+    const e = borrowed.get(p.market) ?? { need: 0n, have, field };
+    e.need += debtWhole;
+    borrowed.set(p.market, e);
+  }
+  for (const [market, e] of borrowed) {
+    if (e.need > e.have) {
+      throw new InputError(e.field, `the population borrows ~${e.need} on ${market}, which has ${e.have} to lend`, "fewer or smaller positions");
+    }
+  }
 }
 
-/** Opens every planned position for real; `progress(done, total)` after each. */
+/**
+ * Opens every planned position for real; `progress(done, total)` after each. `afterEach` runs between positions
+ * (e.g. the peg arbitrage that undoes each looper's USDe purchase, as Ethena's mint arbitrage does in calm markets).
+ */
 export async function buildPopulation(
   ctx: ChainContext,
   dex: UniswapV3Dex,
   plan: PlannedPosition[],
   progress: (done: number, total: number) => void = () => undefined,
+  afterEach: () => Promise<void> = async () => undefined,
 ): Promise<BuiltPosition[]> {
-  const provider = ctx.provider;
-  if (!hasGetSigner(provider)) throw new Error("population: the provider cannot give signers for impersonated accounts");
   const out: BuiltPosition[] = [];
   for (const p of plan) {
     const market = openMarket(ctx, p.market);
-    const user = await impersonate(provider, p.account, WAD);
+    const user = await actorSigner(ctx, p.account);
     await deal(ctx, "USDe", user, p.initialRaw);
     const params = { initialSymbol: "USDe" as const, initialRaw: p.initialRaw, rounds: p.rounds, targetLtvWad: p.targetLtvWad };
     const start = p.method === "flash" ? (await runFlashLoop(ctx, market, dex, user, params)).final : (await runIterativeLoop(ctx, market, dex, user, params)).final;
     out.push({ ...p, start });
+    await afterEach();
     progress(out.length, plan.length);
   }
   return out;

@@ -88,7 +88,13 @@ export class LiquidationBot {
     const outcomes: LiquidationOutcome[] = [];
     const me = (await this.liquidator.getAddress()).toLowerCase();
     const maxCalls = this.options.maxCallsPerPosition ?? 8;
+    const sells = this.mode === "flash" || (this.options.sell ?? true);
     for (const borrower of await market.liquidatable(borrowers.filter((b) => b.toLowerCase() !== me))) {
+      if (sells && !this.dex.hasRoute(market.collateral, market.debt)) {
+        // A bot that must sell what it seizes leaves collateral it cannot sell.
+        this.refusals.push({ market: market.key, borrower, reason: `no DEX route to sell ${market.collateral} for ${market.debt}` });
+        continue;
+      }
       for (let call = 0; call < maxCalls; call++) {
         const pos = await market.position(borrower);
         if (!pos.liquidatable) break;

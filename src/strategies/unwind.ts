@@ -58,9 +58,11 @@ export async function unwind(market: LendingMarket, dex: UniswapV3Dex, user: Sig
     received += swap.amountOutRaw;
     let repaid = 0n;
     if (debt > 0n) {
-      repaid = swap.amountOutRaw >= debt ? debt : swap.amountOutRaw;
-      await market.repay(user, swap.amountOutRaw >= debt ? MaxUint256 : repaid);
-      if (swap.amountOutRaw > debt) surplus += swap.amountOutRaw - debt;
+      // Interest accrues until the repay's block: repay "all" only with a margin in hand.
+      const all = swap.amountOutRaw > debt + debt / 10_000n + 1n;
+      repaid = all ? debt : swap.amountOutRaw;
+      await market.repay(user, all ? MaxUint256 : repaid);
+      if (all) surplus += swap.amountOutRaw - debt;
     } else {
       surplus += swap.amountOutRaw;
     }

@@ -1,0 +1,56 @@
+/**
+ * A cross-margined market maker: one Aave account holding several collaterals (a volatile one and USDe/sUSDe) against
+ * stablecoin debt. When the volatile collateral crashes the whole account becomes liquidatable, and liquidators
+ * choose which collateral to seize — typically the liquid one with the larger bonus, not the one that fell.
+ */
+import type { Signer } from "ethers";
+import { Pool__factory } from "../../typechain-types";
+import { AAVE_BASE_CURRENCY_UNIT, WAD } from "../constants";
+import type { ChainContext } from "../chain/context";
+import { deal } from "../chain/cheats";
+import type { TokenSymbol } from "../embedded/params";
+import { parseUnitsExact } from "../math/fixed-point";
+import { openMarket } from "../protocols/registry";
+import type { LendingMarket } from "../protocols/lending-market";
+import { actorAddress, actorSigner } from "./accounts";
+
+export interface MarketMakerSpec {
+  collateral: Partial<Record<"WETH" | "USDe" | "sUSDe", string>>;
+  borrowShareOfLimit: string;
+}
+
+export class CrossMarginedMarketMaker {
+  readonly account: string;
+  /** One adapter per collateral against USDC: the same account seen through each pair it can be liquidated on. */
+  readonly markets: LendingMarket[];
+
+  constructor(
+    private readonly ctx: ChainContext,
+    scenario: string,
+    readonly spec: MarketMakerSpec,
+  ) {
+    this.account = actorAddress(scenario, "market-maker");
+    this.markets = (Object.keys(spec.collateral) as TokenSymbol[]).map((c) => openMarket(ctx, `aave-v3:${c}/USDC`, "actors.marketMaker.collateral"));
+  }
+
+  async open(): Promise<void> {
+    const user: Signer = await actorSigner(this.ctx, this.account);
+    for (const m of this.markets) {
+      const amount = parseUnitsExact(this.spec.collateral[m.collateral as "WETH" | "USDe" | "sUSDe"]!, 18, `actors.marketMaker.collateral.${m.collateral}`);
+      await deal(this.ctx, m.collateral, user, amount);
+      await m.supplyCollateral(user, amount);
+    }
+    const data = await Pool__factory.connect(this.ctx.record.aave.pool, this.ctx.provider).getUserAccountData(this.account);
+    const share = parseUnitsExact(this.spec.borrowShareOfLimit, 18, "actors.marketMaker.borrowShareOfLimit");
+    // availableBorrowsBase is USD with 8 decimals; USDC has 6.
+    const usdcRaw = (((data.availableBorrowsBase * share) / WAD) * 10n ** 6n) / AAVE_BASE_CURRENCY_UNIT;
+    await this.markets[0].borrow(user, usdcRaw);
+  }
+
+  /** What the account still holds of each collateral (aToken balances). */
+  async collateralLeft(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const m of this.markets) out[m.collateral] = (await m.position(this.account)).collateral[0].amountRaw.toString();
+    return out;
+  }
+}

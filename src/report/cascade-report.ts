@@ -1,0 +1,134 @@
+/**
+ * The cascade report: the depeg report's shape (so every depeg view — summary, CSV, HTML charts — reads it) plus,
+ * per run, the round-by-round record of the cascade and what the actors did. Written atomically under
+ * reports/<scenario>/.
+ */
+import fs from "fs";
+import path from "path";
+import { z } from "zod";
+import { writeFileAtomic } from "../chain/deployments";
+import { toNumber } from "../math/fixed-point";
+import { DepegReportSchema, RunSchema, depegMarkdown } from "./depeg-report";
+import { table } from "./format";
+
+const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
+
+export const RoundSchema = z.object({
+  round: z.number().int(),
+  /** Which exogenous path point the round belongs to (1-based). */
+  pathPoint: z.number().int(),
+  block: z.number().int(),
+  exogenousUsdeE8: int,
+  /** The USDe/USD feed after the round (what `market`-policy oracles read). */
+  feedPriceE8: int,
+  ethUsdE8: int,
+  dexUsdeUsdcBeforeWad: int,
+  dexUsdeUsdcWad: int,
+  liquidations: z.number().int(),
+  /** Debt token received by liquidators for the collateral they sold this round, USD. */
+  volumeSoldUsdWad: int,
+  /** USDC left in the USDe/USDC pool (what further USDe sales can take out), and its USDe. */
+  poolUsdcLeftRaw: int,
+  poolUsdeRaw: int,
+  badDebtUsdWad: int,
+  cumulativeBadDebtUsdWad: int,
+});
+
+export const ActorEventSchema = z.union([
+  z.object({
+    round: z.number().int(),
+    actor: z.literal("whale"),
+    account: z.string(),
+    aaveHealthFactorWad: int,
+    soldRaw: int,
+    receivedRaw: int,
+    dexPriceBeforeWad: int,
+    dexPriceAfterWad: int,
+    morphoDebtLeftRaw: int,
+    aaveDebtRepaidRaw: int,
+  }),
+  z.object({
+    round: z.number().int(),
+    actor: z.literal("liquidity-withdrawal"),
+    pools: z.array(z.string()),
+    share: z.string(),
+    positionsReduced: z.number().int(),
+    saleUsde: z.string(),
+    impactBeforeBps: int,
+    impactAfterBps: int,
+  }),
+  z.object({
+    round: z.number().int(),
+    actor: z.literal("market-maker"),
+    account: z.string(),
+    collateralLeftRaw: z.record(z.string(), int),
+    collateralSeizedRaw: z.record(z.string(), int),
+  }),
+]);
+
+export const CascadeRunSchema = RunSchema.extend({
+  rounds: z.array(RoundSchema),
+  actorEvents: z.array(ActorEventSchema),
+  /** True when the last round liquidated nothing (the cascade stopped by itself). */
+  converged: z.boolean(),
+  roundLimitReached: z.boolean(),
+  /** Positions still liquidatable at the end (e.g. refused as unprofitable). */
+  liquidatableLeft: z.number().int(),
+});
+
+export const CascadeReportSchema = DepegReportSchema.extend({
+  oracleSource: z.string(),
+  population: z.object({ seed: z.number().int(), positions: z.number().int() }),
+  runs: z.array(CascadeRunSchema),
+});
+
+export type CascadeReport = z.infer<typeof CascadeReportSchema>;
+export type CascadeRun = z.infer<typeof CascadeRunSchema>;
+
+const usd = (wad: string) => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
+
+export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
+  const out: string[] = [depegMarkdown(r, options), "", "## The cascade, side by side"];
+  out.push(table(
+    ["Aave / Morpho policy", "rounds", "converged", "min USDe/USDC on the DEX", "min oracle", "liquidations", "collateral sold", "bad debt", "still liquidatable"],
+    r.runs.map((run) => [
+      `${run.policies.aave} / ${run.policies.morpho}`,
+      run.rounds.length,
+      run.converged ? "yes" : run.roundLimitReached ? "no (round limit)" : "no",
+      run.rounds.length ? px(run.rounds.reduce((m, x) => (BigInt(x.dexUsdeUsdcWad) < BigInt(m) ? x.dexUsdeUsdcWad : m), run.rounds[0].dexUsdeUsdcWad)) : "—",
+      run.rounds.length ? toNumber(run.rounds.reduce((m, x) => (BigInt(x.feedPriceE8) < m ? BigInt(x.feedPriceE8) : m), BigInt(run.rounds[0].feedPriceE8)), 8).toFixed(4) : "—",
+      run.totals.liquidations,
+      usd(run.rounds.reduce((s, x) => s + BigInt(x.volumeSoldUsdWad), 0n).toString()),
+      usd(run.totals.badDebtUsdWad),
+      run.liquidatableLeft,
+    ]),
+  ));
+  for (const run of r.runs) {
+    out.push("", `### Rounds — Aave ${run.policies.aave} / Morpho ${run.policies.morpho}`);
+    out.push(table(
+      ["round", "point", "path USDe", "oracle", "DEX before → after", "liquidations", "sold", "USDC left in pool", "bad debt (cum.)"],
+      run.rounds.filter((x) => x.liquidations > 0 || x.round === 1 || x.round === run.rounds.length).map((x) => [
+        x.round, x.pathPoint, toNumber(BigInt(x.exogenousUsdeE8), 8).toFixed(4), toNumber(BigInt(x.feedPriceE8), 8).toFixed(4),
+        `${px(x.dexUsdeUsdcBeforeWad)} → ${px(x.dexUsdeUsdcWad)}`, x.liquidations, usd(x.volumeSoldUsdWad),
+        toNumber(BigInt(x.poolUsdcLeftRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 }), usd(x.cumulativeBadDebtUsdWad),
+      ]),
+    ));
+    for (const e of run.actorEvents) {
+      if (e.actor === "whale") out.push("", `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`);
+      if (e.actor === "liquidity-withdrawal") out.push("", `- Round ${e.round}: market makers pulled ${e.share} of their liquidity from ${e.pools.join(", ")}; price impact of selling ${e.saleUsde} USDe: ${e.impactBeforeBps} → ${e.impactAfterBps} bps.`);
+      if (e.actor === "market-maker") out.push("", `- The cross-margined market maker lost ${Object.entries(e.collateralSeizedRaw).map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`).join(", ") || "nothing"}; left: ${Object.entries(e.collateralLeftRaw).map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`).join(", ")}.`);
+    }
+    if (!run.converged) out.push("", run.roundLimitReached ? "**The cascade did not converge: it hit the round limit (`stop.maxRounds`).**" : `**${run.liquidatableLeft} position(s) were still liquidatable at the end.**`);
+  }
+  return out.join("\n");
+}
+
+export function writeCascadeReport(report: CascadeReport, rootDir = path.join(process.cwd(), "reports")): string {
+  const checked = CascadeReportSchema.parse(report);
+  const dir = path.join(rootDir, checked.scenario);
+  fs.mkdirSync(dir, { recursive: true });
+  writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(checked, null, 2)}\n`);
+  writeFileAtomic(path.join(dir, "summary.md"), `${cascadeMarkdown(checked)}\n`);
+  return dir;
+}

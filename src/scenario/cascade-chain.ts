@@ -1,0 +1,14 @@
+/** The embedded chain a cascade scenario asks for: the defaults with its DEX depth overrides (checked by name). */
+import { EmbeddedParams, defaultEmbeddedParams } from "../embedded/params";
+import { InputError } from "../errors";
+import type { CascadeScenario } from "./cascade-schema";
+
+export function embeddedParamsFor(s: CascadeScenario): EmbeddedParams {
+  const params = defaultEmbeddedParams();
+  for (const [key, depth] of Object.entries(s.dex.depthPerSide)) {
+    const pool = params.uniswap.pools.find((p) => p.key === key);
+    if (!pool) throw new InputError(`dex.depthPerSide["${key}"]`, "unknown pool", `use one of ${params.uniswap.pools.map((p) => p.key).join(", ")}`);
+    pool.depthPerSide = BigInt(depth);
+  }
+  return params;
+}

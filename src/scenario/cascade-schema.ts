@@ -1,0 +1,160 @@
+/**
+ * Cascade scenario files (`scenarios/*.yaml`, `npx hardhat scenario <file>`), validated with zod before anything is
+ * deployed: errors name the path of the bad field. See scenarios/oct-10-2025.yaml for a documented example.
+ */
+import fs from "fs";
+import path from "path";
+import YAML from "yaml";
+import { z } from "zod";
+import { InputError } from "../errors";
+import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { parseUnitsExact } from "../math/fixed-point";
+
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
+const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
+
+const distribution = z.discriminatedUnion("dist", [
+  z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
+  z.object({ dist: z.literal("uniform"), min: decimal, max: decimal }).strict(),
+  z.object({ dist: z.literal("lognormal"), median: decimal, sigma: z.number().min(0), min: decimal.optional(), max: decimal.optional() }).strict(),
+  z.object({ dist: z.literal("choice"), values: z.array(decimal).min(1), weights: z.array(z.number().min(0)).optional() }).strict(),
+]);
+
+const group = z
+  .object({
+    market: z.string().min(1),
+    count: z.number().int().min(1).max(5000),
+    size: distribution,
+    ltv: distribution,
+    rounds: distribution,
+    method: z.enum(["flash", "iterative"]).default("flash"),
+  })
+  .strict();
+
+/** One exogenous point: chain time passes, then the external USDe price (and ETH) are what they are. */
+const point = z.object({ blocks: z.number().int().min(0).default(1), usde: decimal.optional(), eth: decimal.optional() }).strict();
+
+const ramp = z
+  .object({
+    points: z.number().int().min(1),
+    blocksPerPoint: z.number().int().min(1).default(1),
+    usde: z.object({ from: decimal, to: decimal }).strict().optional(),
+    eth: z.object({ from: decimal, to: decimal }).strict().optional(),
+  })
+  .strict();
+
+export const CascadeScenarioSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)"),
+    description: z.string().optional(),
+    chain: z.object({ profile: z.literal("embedded") }).strict().default({ profile: "embedded" }),
+    /** Pool depth overrides (USDe per side, whole tokens) by pool key, e.g. "USDe/USDC-0.01%". */
+    dex: z.object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) }).strict().default({ depthPerSide: {} }),
+    population: z.object({ seed: z.number().int().min(0), groups: z.array(group).min(1) }).strict(),
+    actors: z
+      .object({
+        whale: z
+          .object({
+            wethCollateral: decimal,
+            /** USDC borrowed on Aave against the WETH, as a fraction of the WETH value. */
+            aaveLtv: decimal,
+            loop: z.object({ market: z.string(), rounds: z.number().int().min(0), ltv: decimal }).strict(),
+            /** The whale unwinds its loop when its Aave health factor falls below this. */
+            unwindBelowHealthFactor: decimal,
+          })
+          .strict()
+          .optional(),
+        marketMaker: z
+          .object({
+            /** Collateral in one Aave account, whole tokens, e.g. { WETH: "2000", USDe: "3000000", sUSDe: "2000000" }. */
+            collateral: z.record(z.enum(["WETH", "USDe", "sUSDe"]), decimal),
+            /** USDC borrowed, as a fraction of the account's borrowing power. */
+            borrowShareOfLimit: decimal,
+          })
+          .strict()
+          .optional(),
+        liquidityWithdrawal: z
+          .object({
+            pools: z.array(z.string()).min(1),
+            /** Share of their liquidity the market makers pull. */
+            share: decimal,
+            /** Trigger: the USDe/USDC pool price falls below this. */
+            whenDexPriceBelow: decimal,
+            /** A sale (USDe) whose price impact is measured just before and just after the withdrawal. */
+            measureSaleUsde: decimal.default("1000000"),
+          })
+          .strict()
+          .optional(),
+        liquidators: z.object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true) }).strict().default({ mode: "flash", sell: true }),
+      })
+      .strict()
+      .default({}),
+    path: z.union([z.object({ points: z.array(point).min(1, "needs at least one point") }).strict(), z.object({ ramp }).strict()]),
+    /**
+     * What a `market`-policy oracle reports for USDe: the exogenous price (`path`), the USDe/USDC pool's spot price
+     * (`dex`), its time-weighted average over `twapSeconds` (`twap`), or the lower of path and pool (`min`).
+     */
+    oracle: z.object({ source: z.enum(["path", "dex", "twap", "min"]).default("min"), twapSeconds: z.number().int().min(12).default(1800) }).strict().default({ source: "min", twapSeconds: 1800 }),
+    policies: z.array(z.object({ aave: policy, morpho: policy }).strict()).min(1),
+    stop: z.object({ maxRounds: z.number().int().min(1).default(200), maxRoundsPerPoint: z.number().int().min(1).default(10) }).strict().default({ maxRounds: 200, maxRoundsPerPoint: 10 }),
+  })
+  .strict();
+
+export type CascadeScenario = z.infer<typeof CascadeScenarioSchema>;
+
+export interface ExogenousPoint {
+  blocks: number;
+  usdeE8?: bigint;
+  ethE8?: bigint;
+}
+
+function issuePath(p: (string | number)[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "") || "(root)";
+}
+
+const e8 = (v: string) => parseUnitsExact(v, 8, "price");
+
+/** The exogenous path as points (prices in 1e-8 USD); prices must be > 0. */
+export function exogenousPoints(s: CascadeScenario): ExogenousPoint[] {
+  const out: ExogenousPoint[] = [];
+  if ("points" in s.path) {
+    for (const p of s.path.points) out.push({ blocks: p.blocks, usdeE8: p.usde === undefined ? undefined : e8(p.usde), ethE8: p.eth === undefined ? undefined : e8(p.eth) });
+  } else {
+    const r = s.path.ramp;
+    const lerp = (x: { from: string; to: string } | undefined, i: number) => (x === undefined ? undefined : e8(x.from) + ((e8(x.to) - e8(x.from)) * BigInt(i)) / BigInt(r.points));
+    for (let i = 1; i <= r.points; i++) out.push({ blocks: r.blocksPerPoint, usdeE8: lerp(r.usde, i), ethE8: lerp(r.eth, i) });
+  }
+  out.forEach((p, i) => {
+    for (const [k, v] of [["usde", p.usdeE8], ["eth", p.ethE8]] as const) {
+      if (v !== undefined && v <= 0n) throw new InputError(`path point ${i + 1}.${k}`, "price must be > 0", "protocols fall back or revert on prices <= 0");
+    }
+  });
+  return out;
+}
+
+export function parseCascadeScenario(raw: unknown, source: string): CascadeScenario {
+  const r = CascadeScenarioSchema.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
+    throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
+  }
+  exogenousPoints(r.data);
+  return r.data;
+}
+
+export function readCascadeScenario(file: string): CascadeScenario {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new InputError("scenario", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new InputError(file, `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  return parseCascadeScenario(raw, path.basename(file));
+}
