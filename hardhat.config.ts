@@ -57,7 +57,8 @@ const config: HardhatUserConfig = {
       blockGasLimit: 60_000_000,
       accounts: { count: 20, accountsBalance: (10n ** 24n).toString() },
     },
-    localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
+    // LOOPSTRESS_LOCALHOST_URL: another local node (tests start `hardhat node` on a free port).
+    localhost: { url: process.env.LOOPSTRESS_LOCALHOST_URL ?? "http://127.0.0.1:8545", chainId: 31337 },
   },
   typechain: {
     outDir: "typechain-types",

@@ -21,7 +21,7 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
     }),
   );
 
-task("depeg", "Runs a depeg scenario: opens the loops, walks the price path under each oracle-policy set, liquidates, and writes reports/<name>/report.json and summary.md")
+task("depeg", "Runs a depeg scenario: opens the loops, walks the price path under each oracle-policy set, liquidates, and writes reports/<name>/report.json, summary.md, report.html and liquidations.csv")
   .addOptionalPositionalParam("scenario", "Scenario file (YAML or JSON)", "scenarios/usde-depeg.yaml")
   .addFlag("brief", "Print the summary and positions only (summary.md still has every liquidation)")
   .setAction(async (args: { scenario: string; brief: boolean }, hre) =>
@@ -33,7 +33,7 @@ task("depeg", "Runs a depeg scenario: opens the loops, walks the price path unde
       const scenario = readDepegScenario(args.scenario);
       const s = await openSession(hre);
       const report = await runDepeg(s.ctx, scenario, { users: s.users, liquidator: s.liquidator, log: (l) => console.error(l) });
-      const dir = writeDepegReport(report);
+      const dir = await writeDepegReport(report);
       console.log(depegMarkdown(report, { liquidations: !args.brief }));
       console.error(`report written to ${dir}`);
     }),

@@ -1,13 +1,14 @@
 /**
- * The depeg report: a documented JSON schema (zod, below), a Markdown summary, both written atomically under
- * reports/<scenario>/. Amounts are decimal strings of raw on-chain integers (bigints), never rounded.
+ * The depeg report: a documented JSON schema (zod, below), a Markdown summary, an HTML page with charts (./html.ts)
+ * and a CSV of the liquidations, all written atomically under reports/<scenario>/. Amounts are decimal strings of raw
+ * on-chain integers (bigints), never rounded.
  */
 import fs from "fs";
 import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
-import { table } from "./format";
+import { HF_NO_DEBT_WAD, table } from "./format";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 
@@ -89,21 +90,34 @@ export const DepegReportSchema = z.object({
 
 export type DepegReport = z.infer<typeof DepegReportSchema>;
 export type RunReport = z.infer<typeof RunSchema>;
+export type LiquidationRow = z.infer<typeof LiquidationRowSchema>;
+
+/** Raw units of a debt or collateral token: USDC and USDT have 6 decimals, every other token of the harness 18. */
+export const tokenDecimals = (symbol: string): number => (symbol === "USDC" || symbol === "USDT" ? 6 : 18);
+
+/** How a run is named in the CSV and the HTML page: "<aave policy>/<morpho policy>". */
+export const runName = (run: RunReport): string => `${run.policies.aave}/${run.policies.morpho}`;
 
 const usd = (wad: string): string => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
 const e8 = (v: string | null): string => (v === null ? "—" : toNumber(BigInt(v), 8).toFixed(4));
-const hf = (wad: string): string => (BigInt(wad) > 10n ** 30n ? "∞" : toNumber(BigInt(wad), 18).toFixed(4));
+const hf = (wad: string): string => (BigInt(wad) > HF_NO_DEBT_WAD ? "∞" : toNumber(BigInt(wad), 18).toFixed(4));
+
+/** The "Summary by oracle policy" table, shared by summary.md and report.html. */
+export function depegSummaryTable(r: DepegReport): { headers: string[]; rows: string[][] } {
+  return {
+    headers: ["Aave policy", "Morpho policy", "liquidations", "positions liquidated", "debt repaid", "collateral seized", "bad debt", "liquidator net profit", "gas"],
+    rows: r.runs.map((run) => [run.policies.aave, run.policies.morpho, String(run.totals.liquidations), `${run.totals.positionsLiquidated}/${run.positions.length}`,
+      usd(run.totals.repaidUsdWad), usd(run.totals.seizedUsdWad), usd(run.totals.badDebtUsdWad), usd(run.totals.liquidatorNetProfitUsdWad), run.totals.gasUsed]),
+  };
+}
 
 /** `liquidations: false` leaves out the per-liquidation table (for a terminal; summary.md keeps it). */
 export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [`# loopstress report: ${r.scenario}`, ""];
   if (r.description) out.push(r.description, "");
   out.push(`Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points.`, "");
-  out.push("## Summary by oracle policy", table(
-    ["Aave policy", "Morpho policy", "liquidations", "positions liquidated", "debt repaid", "collateral seized", "bad debt", "liquidator net profit", "gas"],
-    r.runs.map((run) => [run.policies.aave, run.policies.morpho, run.totals.liquidations, `${run.totals.positionsLiquidated}/${run.positions.length}`,
-      usd(run.totals.repaidUsdWad), usd(run.totals.seizedUsdWad), usd(run.totals.badDebtUsdWad), usd(run.totals.liquidatorNetProfitUsdWad), run.totals.gasUsed]),
-  ), "");
+  const summary = depegSummaryTable(r);
+  out.push("## Summary by oracle policy", table(summary.headers, summary.rows), "");
   for (const run of r.runs) {
     out.push(`## Aave ${run.policies.aave} / Morpho ${run.policies.morpho}`, "");
     if (run.totals.liquidations === 0) {
@@ -124,12 +138,44 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
   return out.join("\n");
 }
 
-/** Validates against the schema, then writes report.json and summary.md atomically. Returns the folder. */
-export function writeDepegReport(report: DepegReport, rootDir = path.join(process.cwd(), "reports")): string {
+/** The CSV columns: the run, then every field of a liquidation row in schema order. */
+export const LIQUIDATION_CSV_COLUMNS = ["run", ...(Object.keys(LiquidationRowSchema.shape) as (keyof LiquidationRow)[])] as const;
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
+export function csvField(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * liquidations.csv: one row per liquidation across all runs, a header row first, `run` naming the policy set
+ * ("market/market"). Raw amounts stay the exact integers of report.json (decimals per column: see tokenDecimals).
+ */
+export function depegCsv(r: DepegReport): string {
+  const [, ...fields] = LIQUIDATION_CSV_COLUMNS;
+  const lines = [LIQUIDATION_CSV_COLUMNS.map(csvField).join(",")];
+  for (const run of r.runs) {
+    for (const l of run.liquidations) lines.push([runName(run), ...fields.map((f) => l[f])].map(csvField).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Validates against the schema, renders everything, then writes report.json, summary.md, report.html and
+ * liquidations.csv, each atomically (nothing is written if rendering fails). Returns the folder.
+ */
+export async function writeDepegReport(report: DepegReport, rootDir = path.join(process.cwd(), "reports")): Promise<string> {
   const checked = DepegReportSchema.parse(report);
+  // Loaded here, not at the top: html.ts imports this module, and its charts library is only needed when writing.
+  const { depegHtml } = await import("./html");
+  const files: [string, string][] = [
+    ["report.json", `${JSON.stringify(checked, null, 2)}\n`],
+    ["summary.md", `${depegMarkdown(checked)}\n`],
+    ["report.html", await depegHtml(checked)],
+    ["liquidations.csv", depegCsv(checked)],
+  ];
   const dir = path.join(rootDir, checked.scenario);
   fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(checked, null, 2)}\n`);
-  writeFileAtomic(path.join(dir, "summary.md"), `${depegMarkdown(checked)}\n`);
+  for (const [name, contents] of files) writeFileAtomic(path.join(dir, name), contents);
   return dir;
 }

@@ -1,6 +1,9 @@
 /** Display helpers: numbers here are for people; the reports keep the raw bigints. */
 import { toNumber } from "../math/fixed-point";
 
+/** Health factors above this (wad) mean "no debt": protocols report type(uint256).max there. */
+export const HF_NO_DEBT_WAD = 10n ** 30n;
+
 export function fmtUnits(amountRaw: bigint, decimals: number, digits = 2): string {
   return toNumber(amountRaw, decimals).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

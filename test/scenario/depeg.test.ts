@@ -79,15 +79,15 @@ describe("depeg scenario", function () {
     expect(await run()).to.deep.equal(report);
   });
 
-  it("writes report.json (schema-valid) and summary.md", function () {
+  it("writes report.json (schema-valid), summary.md, report.html and liquidations.csv", async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-"));
-    const out = writeDepegReport(report, dir);
+    const out = await writeDepegReport(report, dir);
     const parsed = DepegReportSchema.parse(JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")));
     expect(parsed).to.deep.equal(JSON.parse(JSON.stringify(report)));
     const md = fs.readFileSync(path.join(out, "summary.md"), "utf8");
     expect(md).to.match(/\| market +\| market +\| [1-9]/);
     expect(md).to.contain("**No position was liquidated**");
-    expect(fs.readdirSync(out).sort()).to.deep.equal(["report.json", "summary.md"]);
+    expect(fs.readdirSync(out).sort()).to.deep.equal(["liquidations.csv", "report.html", "report.json", "summary.md"]);
   });
 
   describe("bad input: a clear error naming the field, nothing run", function () {
