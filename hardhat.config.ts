@@ -55,6 +55,9 @@ const config: HardhatUserConfig = {
       initialDate: "2025-10-10T00:00:00Z",
       // Large populations and flash loops need room; each tx is still capped by the hardfork.
       blockGasLimit: 60_000_000,
+      // A fixed gas limit per transaction: no eth_estimateGas round trip (a binary search of executions) before every
+      // transaction the harness sends; receipts still report the gas actually used.
+      gas: 16_000_000,
       accounts: { count: 20, accountsBalance: (10n ** 24n).toString() },
     },
     // LOOPSTRESS_LOCALHOST_URL: another local node (tests start `hardhat node` on a free port).

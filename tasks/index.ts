@@ -171,10 +171,10 @@ task("scenario", "Runs a cascade scenario file: a population of loops, actors (w
       const t0 = Date.now();
       const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
         liquidator: rest[rest.length - 1],
-        log: (l) => console.error(l),
+        log: (l) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${l}`),
         progress: terminalProgress("opening positions"),
       });
-      const dir = writeCascadeReport(report);
+      const dir = await writeCascadeReport(report);
       console.log(cascadeMarkdown(report, { liquidations: !args.brief }));
       console.error(`ran in ${((Date.now() - t0) / 1000).toFixed(1)} s; report written to ${dir}`);
     }),

@@ -16,6 +16,8 @@ import { actorAddress, actorSigner } from "./accounts";
 
 export interface MarketMakerSpec {
   collateral: Partial<Record<"WETH" | "USDe" | "sUSDe", string>>;
+  /** The stablecoin borrowed (default USDC). */
+  debt?: "USDC" | "USDT";
   borrowShareOfLimit: string;
 }
 
@@ -30,7 +32,7 @@ export class CrossMarginedMarketMaker {
     readonly spec: MarketMakerSpec,
   ) {
     this.account = actorAddress(scenario, "market-maker");
-    this.markets = (Object.keys(spec.collateral) as TokenSymbol[]).map((c) => openMarket(ctx, `aave-v3:${c}/USDC`, "actors.marketMaker.collateral"));
+    this.markets = (Object.keys(spec.collateral) as TokenSymbol[]).map((c) => openMarket(ctx, `aave-v3:${c}/${spec.debt ?? "USDC"}`, "actors.marketMaker.collateral"));
   }
 
   async open(): Promise<void> {
@@ -42,9 +44,9 @@ export class CrossMarginedMarketMaker {
     }
     const data = await Pool__factory.connect(this.ctx.record.aave.pool, this.ctx.provider).getUserAccountData(this.account);
     const share = parseUnitsExact(this.spec.borrowShareOfLimit, 18, "actors.marketMaker.borrowShareOfLimit");
-    // availableBorrowsBase is USD with 8 decimals; USDC has 6.
-    const usdcRaw = (((data.availableBorrowsBase * share) / WAD) * 10n ** 6n) / AAVE_BASE_CURRENCY_UNIT;
-    await this.markets[0].borrow(user, usdcRaw);
+    // availableBorrowsBase is USD with 8 decimals; USDC and USDT have 6 (priced at $1 by their feeds at the start).
+    const debtRaw = (((data.availableBorrowsBase * share) / WAD) * 10n ** 6n) / AAVE_BASE_CURRENCY_UNIT;
+    await this.markets[0].borrow(user, debtRaw);
   }
 
   /** What the account still holds of each collateral (aToken balances). */

@@ -30,7 +30,7 @@ import { sendTx } from "../chain/tx";
 import { RevertError, decodeRevert } from "../chain/errors";
 import { assertLocalDevNode } from "../chain/safety";
 import { parseUnitsExact } from "../math/fixed-point";
-import { TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tickAtOrBelow } from "../math/uniswap-v3";
+import { MAX_TICK, MIN_TICK, TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tickAtOrBelow } from "../math/uniswap-v3";
 import { morphoMarketId } from "../math/morpho-blue";
 import { aaveSourcesFor, morphoOracleConfigFor, ORACLE_FEEDS } from "../oracles/policy";
 import { EmbeddedParams, TokenSymbol, defaultEmbeddedParams } from "./params";
@@ -348,15 +348,21 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     await sendTx(provider, `approve ${p.tokenA} to NPM`, () => StandInERC20__factory.connect(a.address, deployer).approve(npmC.address, MaxUint256));
     await sendTx(provider, `approve ${p.tokenB} to NPM`, () => StandInERC20__factory.connect(b.address, deployer).approve(npmC.address, MaxUint256));
     for (const [i, layer] of p.layers.entries()) {
-      const lo = (priceWad * parseUnitsExact(layer.lowerPrice, 18, "lowerPrice")) / WAD;
-      const hi = (priceWad * parseUnitsExact(layer.upperPrice, 18, "upperPrice")) / WAD;
       const rawOf = (pWad: bigint): number => {
         const [n, d] = rawNumDen(pWad);
         return Number((n * 10n ** 30n) / d) / 1e30;
       };
-      const t1s = [tickAtOrBelow(rawOf(lo)), tickAtOrBelow(rawOf(hi))].sort((x, y) => x - y);
-      const tickLower = alignTick(t1s[0], spacing, "down");
-      const tickUpper = alignTick(t1s[1] + 1, spacing, "up");
+      let tickLower: number;
+      let tickUpper: number;
+      if ("fullRange" in layer) {
+        [tickLower, tickUpper] = [alignTick(MIN_TICK, spacing, "up"), alignTick(MAX_TICK, spacing, "down")];
+      } else {
+        const lo = (priceWad * parseUnitsExact(layer.lowerPrice, 18, "lowerPrice")) / WAD;
+        const hi = (priceWad * parseUnitsExact(layer.upperPrice, 18, "upperPrice")) / WAD;
+        const t1s = [tickAtOrBelow(rawOf(lo)), tickAtOrBelow(rawOf(hi))].sort((x, y) => x - y);
+        tickLower = alignTick(t1s[0], spacing, "down");
+        tickUpper = alignTick(t1s[1] + 1, spacing, "up");
+      }
       const amtA = (depthA * BigInt(layer.shareBps)) / 10_000n;
       const amtB = (depthB * BigInt(layer.shareBps)) / 10_000n;
       await sendTx(provider, `${at}: mint layer ${i}`, () =>

@@ -78,13 +78,19 @@ export interface MorphoMarketParams {
   source: string;
 }
 
-export interface UniswapLiquidityLayer {
-  /** Price of token A in token B, as decimal strings, bounding the range. */
-  lowerPrice: string;
-  upperPrice: string;
-  /** Share of the pool's depth in this range, bps. */
-  shareBps: number;
-}
+export type UniswapLiquidityLayer =
+  | {
+      /** Price of token A in token B, relative to the initial price, as decimal strings bounding the range. */
+      lowerPrice: string;
+      upperPrice: string;
+      /** Share of the pool's depth in this range, bps. */
+      shareBps: number;
+    }
+  | {
+      /** The whole tick range (Uniswap's MIN_TICK..MAX_TICK): the pool always has a price to trade at. */
+      fullRange: true;
+      shareBps: number;
+    };
 
 export interface UniswapPoolParams {
   key: string;
@@ -253,12 +259,15 @@ export function defaultEmbeddedParams(): EmbeddedParams {
 }
 
 /**
- * Default liquidity shape: most depth within ±0.2% of the peg (market makers), a band to ±2%, and a thin
- * tail down to 0.5 so large sales move the price far instead of running out of liquidity at once.
- * Prices are relative to the pool's initial price.
+ * Default liquidity shape: most depth within ±0.2% of the peg (market makers), a band to ±2%, a thin tail down
+ * to 0.5 so large sales move the price far instead of running out of liquidity at once, and a sliver over the full
+ * range (as passive full-range LPs provide on mainnet), so that a pool drained by a crash still has a price — a
+ * swap never walks hundreds of thousands of empty ticks until it runs out of gas. Prices are relative to the pool's
+ * initial price.
  */
 export const DEFAULT_LAYERS: UniswapLiquidityLayer[] = [
   { lowerPrice: "0.998", upperPrice: "1.002", shareBps: 6000 },
-  { lowerPrice: "0.98", upperPrice: "1.02", shareBps: 3000 },
+  { lowerPrice: "0.98", upperPrice: "1.02", shareBps: 2900 },
   { lowerPrice: "0.5", upperPrice: "1.5", shareBps: 1000 },
+  { fullRange: true, shareBps: 100 },
 ];

@@ -133,12 +133,13 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     if (pool.depthPerSide <= 0n) throw new InputError(`${at}.depthPerSide`, "must be > 0 whole tokens");
     let share = 0;
     pool.layers.forEach((l, j) => {
+      bps(`${at}.layers[${j}].shareBps`, l.shareBps);
+      share += l.shareBps;
+      if ("fullRange" in l) return;
       const lo = parseUnitsExact(l.lowerPrice, 18, `${at}.layers[${j}].lowerPrice`);
       const hi = parseUnitsExact(l.upperPrice, 18, `${at}.layers[${j}].upperPrice`);
       if (lo <= 0n || hi <= lo) throw new InputError(`${at}.layers[${j}]`, "needs 0 < lowerPrice < upperPrice");
       if (lo > WAD || hi < WAD) throw new InputError(`${at}.layers[${j}]`, "each layer must contain the initial price (relative 1.0)");
-      bps(`${at}.layers[${j}].shareBps`, l.shareBps);
-      share += l.shareBps;
     });
     if (share !== 10_000) throw new InputError(`${at}.layers`, `shares must add up to 10000 bps, got ${share}`);
   });

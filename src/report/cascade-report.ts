@@ -8,7 +8,7 @@ import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
-import { DepegReportSchema, RunSchema, depegMarkdown } from "./depeg-report";
+import { DepegReportSchema, RunSchema, depegCsv, depegMarkdown } from "./depeg-report";
 import { table } from "./format";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
@@ -124,11 +124,18 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
   return out.join("\n");
 }
 
-export function writeCascadeReport(report: CascadeReport, rootDir = path.join(process.cwd(), "reports")): string {
+/** Validates, renders everything, then writes report.json, summary.md, report.html and liquidations.csv atomically. */
+export async function writeCascadeReport(report: CascadeReport, rootDir = path.join(process.cwd(), "reports")): Promise<string> {
   const checked = CascadeReportSchema.parse(report);
+  const { depegHtml } = await import("./html");
+  const files: [string, string][] = [
+    ["report.json", `${JSON.stringify(checked, null, 2)}\n`],
+    ["summary.md", `${cascadeMarkdown(checked)}\n`],
+    ["report.html", await depegHtml(checked)],
+    ["liquidations.csv", depegCsv(checked)],
+  ];
   const dir = path.join(rootDir, checked.scenario);
   fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(checked, null, 2)}\n`);
-  writeFileAtomic(path.join(dir, "summary.md"), `${cascadeMarkdown(checked)}\n`);
+  for (const [name, contents] of files) writeFileAtomic(path.join(dir, name), contents);
   return dir;
 }

@@ -68,6 +68,7 @@ export const CascadeScenarioSchema = z
           .object({
             /** Collateral in one Aave account, whole tokens, e.g. { WETH: "2000", USDe: "3000000", sUSDe: "2000000" }. */
             collateral: z.record(z.enum(["WETH", "USDe", "sUSDe"]), decimal),
+            debt: z.enum(["USDC", "USDT"]).default("USDC"),
             /** USDC borrowed, as a fraction of the account's borrowing power. */
             borrowShareOfLimit: decimal,
           })

@@ -72,6 +72,12 @@ async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigin
 export class LiquidationBot {
   /** Liquidations the protocols (or the bot's own profitability check) refused, with their decoded reasons. */
   readonly refusals: Refusal[] = [];
+  /**
+   * Flash liquidations refused as unprofitable, with the DEX/oracle price ratio of the collateral at the time: profit
+   * ~ repaid x ((1 + bonus) x dex / oracle - 1), so like a real bot (which simulates first) it retries only once that
+   * ratio has improved, instead of sending the same losing transaction every round.
+   */
+  private readonly unprofitableAt = new Map<string, bigint>();
   readonly mode: BotMode;
 
   constructor(
@@ -95,19 +101,32 @@ export class LiquidationBot {
         this.refusals.push({ market: market.key, borrower, reason: `no DEX route to sell ${market.collateral} for ${market.debt}` });
         continue;
       }
+      const key = `${market.key}|${borrower}`;
+      const skipUntil = this.unprofitableAt.get(key);
+      if (skipUntil !== undefined && (await this.dexOverOracle(market)) <= skipUntil) continue;
       for (let call = 0; call < maxCalls; call++) {
         const pos = await market.position(borrower);
         if (!pos.liquidatable) break;
         try {
           outcomes.push(this.mode === "flash" ? await this.viaFlash(market, borrower) : await this.viaInventory(market, borrower, pos.debt[0].amountRaw));
+          this.unprofitableAt.delete(key);
         } catch (err) {
           if (!(err instanceof RevertError)) throw err;
           this.refusals.push({ market: market.key, borrower, reason: err.reason });
+          if (/^(Unprofitable|ProfitBelowMinimum)\(/.test(err.reason)) this.unprofitableAt.set(key, await this.dexOverOracle(market));
           break;
         }
       }
     }
     return outcomes;
+  }
+
+  /** DEX price of the collateral in the debt token over the protocol's oracle price, WAD (with a 1 bp hysteresis). */
+  private async dexOverOracle(market: LendingMarket): Promise<bigint> {
+    const oracle = await market.collateralPriceWad(); // debt raw per 1e18 collateral raw
+    const dex = await this.dex.price(market.collateral, market.debt); // whole debt per whole collateral, WAD
+    const dexRaw = (dex * 10n ** BigInt(tokenDecimals(this.ctx, market.debt))) / WAD;
+    return oracle === 0n ? 0n : (dexRaw * WAD * 10_000n) / (oracle * 10_001n);
   }
 
   private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
