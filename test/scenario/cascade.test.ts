@@ -1,0 +1,115 @@
+import { expect } from "chai";
+import { loadEmbedded } from "../fixtures";
+import { InputError } from "../../src/errors";
+import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
+import { defaultEmbeddedParams } from "../../src/embedded/params";
+import { CascadeReport, CascadeReportSchema, cascadeMarkdown } from "../../src/report/cascade-report";
+import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
+import { checkPopulationFits, planPopulation } from "../../src/scenario/population";
+import { runCascade } from "../../src/scenario/run-cascade";
+
+const base = {
+  name: "test-cascade",
+  population: {
+    seed: 3,
+    groups: [
+      { market: "aave-v3:USDe/USDC:emode-2", count: 4, size: { dist: "fixed", value: "300000" }, ltv: { dist: "uniform", min: "0.82", max: "0.88" }, rounds: { dist: "fixed", value: "6" } },
+      { market: "morpho-blue:sUSDe/USDC-91.5", count: 3, size: { dist: "fixed", value: "300000" }, ltv: { dist: "uniform", min: "0.84", max: "0.88" }, rounds: { dist: "fixed", value: "6" } },
+    ],
+  },
+  actors: {
+    whale: { wethCollateral: "800", aaveLtv: "0.70", loop: { market: "morpho-blue:sUSDe/USDC-91.5", rounds: 2, ltv: "0.80" }, unwindBelowHealthFactor: "1.10" },
+    liquidityWithdrawal: { pools: ["USDe/USDC-0.01%"], share: "0.9", whenDexPriceBelow: "0.9999", measureSaleUsde: "3000000" },
+  },
+  path: { points: [{ blocks: 2, eth: "4000", usde: "0.95" }, { blocks: 2, eth: "3800", usde: "0.85" }, { blocks: 2, usde: "0.80" }] },
+  policies: [
+    { aave: "pegged-to-USDT", morpho: "exchange-rate" },
+    { aave: "market", morpho: "market" },
+  ],
+};
+
+async function run(patch: Record<string, unknown> = {}): Promise<CascadeReport> {
+  const { ctx, users } = await loadEmbedded();
+  const scenario = parseCascadeScenario({ ...base, ...patch }, "test.yaml");
+  return runCascade(ctx, new UniswapV3Dex(ctx), scenario, { liquidator: users[18] });
+}
+
+describe("cascade engine", function () {
+  let report: CascadeReport;
+  before(async function () {
+    report = await run();
+  });
+
+  it("converges, and under the market policy liquidates where mainnet's policies liquidate nobody", function () {
+    const [pegged, market] = report.runs;
+    expect(JSON.parse(JSON.stringify(CascadeReportSchema.parse(report)))).to.deep.equal(JSON.parse(JSON.stringify(report)));
+    for (const r of report.runs) {
+      expect(r.converged, `${r.policies.aave}`).to.equal(true);
+      expect(r.roundLimitReached).to.equal(false);
+      expect(r.rounds[r.rounds.length - 1].liquidations).to.equal(0);
+    }
+    expect(pegged.totals.liquidations).to.equal(0);
+    expect(market.totals.liquidations).to.be.greaterThan(0);
+  });
+
+  it("round-by-round numbers add up to the totals", function () {
+    for (const r of report.runs) {
+      expect(r.rounds.reduce((s, x) => s + x.liquidations, 0)).to.equal(r.totals.liquidations);
+      expect(r.liquidations.length).to.equal(r.totals.liquidations);
+      expect(r.rounds.reduce((s, x) => s + BigInt(x.badDebtUsdWad), 0n).toString()).to.equal(r.totals.badDebtUsdWad);
+      expect(r.rounds[r.rounds.length - 1].cumulativeBadDebtUsdWad).to.equal(r.totals.badDebtUsdWad);
+      const sold = r.liquidations.reduce((s, l) => s + BigInt(l.saleReceivedRaw) * 10n ** BigInt(l.debtAsset === "DAI" ? 0 : 12), 0n);
+      expect(r.rounds.reduce((s, x) => s + BigInt(x.volumeSoldUsdWad), 0n)).to.equal(sold);
+      expect(r.points.map((p) => p.liquidations)).to.deep.equal(r.rounds.map((x) => x.liquidations));
+    }
+  });
+
+  it("the two-layer whale's unwind moves the USDe pool price, measured on chain", function () {
+    for (const r of report.runs) {
+      const w = r.actorEvents.find((e) => e.actor === "whale");
+      expect(w, r.policies.aave).to.not.equal(undefined);
+      if (w?.actor !== "whale") throw new Error("no whale event");
+      expect(BigInt(w.dexPriceAfterWad)).to.be.lessThan(BigInt(w.dexPriceBeforeWad));
+      expect(BigInt(w.aaveHealthFactorWad)).to.be.lessThan(110n * 10n ** 16n);
+      expect(BigInt(w.soldRaw)).to.be.greaterThan(0n);
+    }
+  });
+
+  it("liquidity withdrawal increases the price impact of the same sale", function () {
+    for (const r of report.runs) {
+      const e = r.actorEvents.find((x) => x.actor === "liquidity-withdrawal");
+      if (e?.actor !== "liquidity-withdrawal") throw new Error("no withdrawal event");
+      expect(e.positionsReduced).to.be.greaterThan(0);
+      expect(BigInt(e.impactAfterBps)).to.be.greaterThan(BigInt(e.impactBeforeBps));
+    }
+  });
+
+  it("the same scenario file gives the same report", async function () {
+    expect(await run()).to.deep.equal(report);
+  });
+
+  it("stops at the round limit and says so", async function () {
+    const r = await run({ stop: { maxRounds: 2, maxRoundsPerPoint: 5 }, policies: [{ aave: "market", morpho: "market" }] });
+    expect(r.runs[0].rounds).to.have.length(2);
+    expect(r.runs[0].converged).to.equal(false);
+    expect(r.runs[0].roundLimitReached).to.equal(true);
+    expect(cascadeMarkdown(r)).to.contain("did not converge: it hit the round limit");
+  });
+
+  describe("bad scenario files fail before anything is deployed, naming the field", function () {
+    it("unknown keys, wrong types, impossible values", function () {
+      expect(() => parseCascadeScenario({ ...base, extra: 1 }, "s.yaml")).to.throw(InputError, /s\.yaml: \(root\): Unrecognized key/);
+      expect(() => parseCascadeScenario({ ...base, population: { seed: 1, groups: [{ ...base.population.groups[0], count: "4" }] } }, "s.yaml")).to.throw(InputError, /s\.yaml: population\.groups\[0\]\.count: Expected number/);
+      expect(() => parseCascadeScenario({ ...base, path: { points: [{ blocks: 1, usde: "0" }] } }, "s.yaml")).to.throw(InputError, /path point 1\.usde: price must be > 0/);
+      expect(() => parseCascadeScenario({ ...base, path: { points: [] } }, "s.yaml")).to.throw(InputError, /path/);
+    });
+
+    it("a population too large for the pool liquidity", function () {
+      const s = parseCascadeScenario({ ...base, population: { seed: 1, groups: [{ ...base.population.groups[0], size: { dist: "fixed", value: "5000000" } }] } }, "s.yaml");
+      expect(() => checkPopulationFits(planPopulation(s.population, s.name), defaultEmbeddedParams())).to.throw(
+        InputError,
+        /population\.groups\[0\] \(position 0\): borrows ~\d+ USDC and buys USDe with it through USDe\/USDC-0\.01%.*too large for the pool's liquidity/,
+      );
+    });
+  });
+});
