@@ -179,3 +179,59 @@ task("scenario", "Runs a cascade scenario file: a population of loops, actors (w
       console.error(`ran in ${((Date.now() - t0) / 1000).toFixed(1)} s; report written to ${dir}`);
     }),
   );
+
+task("sweep", "Runs a cascade scenario over a grid (USDe floor x loop rounds x oracle policy) from one deployment by snapshots, one CSV row per point; --shard i/n runs a slice")
+  .addPositionalParam("file", "Scenario file (YAML or JSON)")
+  .addParam("grid", "Grid file (YAML): { floor: [\"0.65\", ...], rounds: [3, ...], policy: [\"market/market\", ...] }")
+  .addOptionalParam("shard", "Run only the points whose index is i mod n, e.g. 0/4", "0/1")
+  .addOptionalParam("out", "CSV to write (default reports/<name>/sweep[-shard-i-of-n].csv)")
+  .setAction(async (args: { file: string; grid: string; shard: string; out?: string }, hre) =>
+    runCli(async () => {
+      const path = await import("path");
+      const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
+      const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
+      const { checkPopulationFits, planPopulation, terminalProgress } = await import("../src/scenario/population");
+      const { gridPoints, parseShard, readGrid, runSweep, scenarioAt, sweepCsv } = await import("../src/scenario/sweep");
+      const { deployEmbedded } = await import("../src/embedded/deploy");
+      const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
+      const { writeFileAtomic } = await import("../src/chain/deployments");
+      const scenario = readCascadeScenario(args.file);
+      const grid = readGrid(args.grid);
+      const shard = parseShard(args.shard);
+      const params = embeddedParamsFor(scenario);
+      const all = gridPoints(grid, scenario);
+      for (const p of all) checkPopulationFits(planPopulation(scenarioAt(scenario, p).population, scenario.name), params);
+      const mine = all.filter((p) => p.index % shard.count === shard.index);
+      const [deployer, ...rest] = await hre.ethers.getSigners();
+      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params });
+      const ctx = { provider: hre.ethers.provider, record, admin: deployer };
+      console.error(`sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (shard ${args.shard})`);
+      const rows = await runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, rest[rest.length - 1], terminalProgress("sweep"));
+      const out = args.out ?? path.join("reports", scenario.name, shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`);
+      writeFileAtomic(out, sweepCsv(rows));
+      console.log(sweepCsv(rows));
+      console.error(`written to ${out}`);
+    }),
+  );
+
+task("sweep:merge", "Merges the CSVs of a sharded sweep into one (rows in grid order; fails if a point is missing or duplicated)")
+  .addVariadicPositionalParam("shards", "Shard CSV files")
+  .addParam("out", "Merged CSV to write")
+  .setAction(async (args: { shards: string[]; out: string }) =>
+    runCli(async () => {
+      const fs = await import("fs");
+      const { InputError } = await import("../src/errors");
+      const { mergeSweeps, parseSweepCsv, sweepCsv } = await import("../src/scenario/sweep");
+      const { writeFileAtomic } = await import("../src/chain/deployments");
+      const shards = args.shards.map((f) => {
+        try {
+          return parseSweepCsv(fs.readFileSync(f, "utf8"), f);
+        } catch (err) {
+          if (err instanceof InputError) throw err;
+          throw new InputError("shards", `cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      });
+      writeFileAtomic(args.out, sweepCsv(mergeSweeps(shards)));
+      console.error(`merged ${args.shards.length} shard(s) into ${args.out}`);
+    }),
+  );

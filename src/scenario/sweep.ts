@@ -1,0 +1,153 @@
+/**
+ * Sweeps: one cascade scenario over a grid (USDe depeg floor x loop rounds x oracle policy), each point run from the
+ * same deployed chain by snapshot, one result row per point. `shard i/n` runs the points whose index is i mod n,
+ * so a grid can be split across processes or machines; merging the shards' rows gives the unsharded result.
+ */
+import fs from "fs";
+import YAML from "yaml";
+import { z } from "zod";
+import type { ChainContext } from "../chain/context";
+import { revertTo, snapshot } from "../chain/cheats";
+import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { InputError } from "../errors";
+import { parseUnitsExact } from "../math/fixed-point";
+import { csvField } from "../report/depeg-report";
+import type { Signer } from "ethers";
+import type { CascadeScenario } from "./cascade-schema";
+import { runCascade } from "./run-cascade";
+
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
+const policyPair = z.string().refine((s) => {
+  const [a, m, ...rest] = s.split("/");
+  return rest.length === 0 && (ORACLE_POLICIES as readonly string[]).includes(a) && (ORACLE_POLICIES as readonly string[]).includes(m);
+}, `must be "<aave policy>/<morpho policy>", each one of ${ORACLE_POLICIES.join(", ")}`);
+
+export const GridSchema = z
+  .object({
+    /** The lowest USDe price of the path: the path's USDe points are rescaled so their minimum is this. */
+    floor: z.array(decimal).min(1).optional(),
+    /** Loop rounds of every population group. */
+    rounds: z.array(z.number().int().min(0)).min(1).optional(),
+    /** Oracle policies, "aave/morpho". */
+    policy: z.array(policyPair).min(1).optional(),
+  })
+  .strict();
+
+export type Grid = z.infer<typeof GridSchema>;
+
+export interface GridPoint {
+  index: number;
+  floor?: string;
+  rounds?: number;
+  policy: string;
+}
+
+export const SWEEP_COLUMNS = ["index", "floor", "rounds", "policy", "liquidations", "positionsLiquidated", "repaidUsdWad", "badDebtUsdWad", "minDexUsdeUsdcWad", "minFeedE8", "rounds_run", "converged", "liquidatableLeft"] as const;
+export type SweepRow = Record<(typeof SWEEP_COLUMNS)[number], string>;
+
+export function readGrid(file: string): Grid {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new InputError("grid", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split("\n")[0]}`);
+  }
+  const r = GridSchema.safeParse(raw);
+  if (!r.success) throw new InputError(`${file}: ${r.error.issues[0].path.join(".") || "(root)"}`, r.error.issues[0].message);
+  return r.data;
+}
+
+/** Every point of the grid, in a fixed order (floor, then rounds, then policy). */
+export function gridPoints(grid: Grid, scenario: CascadeScenario): GridPoint[] {
+  const policies = grid.policy ?? scenario.policies.map((p) => `${p.aave}/${p.morpho}`);
+  const out: GridPoint[] = [];
+  for (const floor of grid.floor ?? [undefined]) {
+    for (const rounds of grid.rounds ?? [undefined]) {
+      for (const policy of policies) out.push({ index: out.length, floor, rounds, policy });
+    }
+  }
+  return out;
+}
+
+export function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InputError("--shard", `"${s}" is not i/n with 0 <= i < n`, "e.g. --shard 0/4");
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** The scenario at one grid point. */
+export function scenarioAt(s: CascadeScenario, p: GridPoint): CascadeScenario {
+  const [aave, morpho] = p.policy.split("/") as [OraclePolicy, OraclePolicy];
+  let path = s.path;
+  if (p.floor !== undefined) {
+    if (!("points" in path)) {
+      path = { ramp: { ...path.ramp, usde: { from: path.ramp.usde?.from ?? "1", to: p.floor } } };
+    } else {
+      const prices = path.points.map((x) => (x.usde === undefined ? undefined : parseUnitsExact(x.usde, 8, "usde")));
+      const min = prices.reduce<bigint>((m, x) => (x !== undefined && x < m ? x : m), 10n ** 8n);
+      const floor = parseUnitsExact(p.floor, 8, "grid.floor");
+      const one = 10n ** 8n;
+      const scale = (x: bigint) => (min === one ? x : one - ((one - x) * (one - floor)) / (one - min));
+      path = { points: path.points.map((x, i) => ({ ...x, usde: prices[i] === undefined ? undefined : (Number(scale(prices[i]!)) / 1e8).toFixed(8) })) };
+    }
+  }
+  const groups = s.population.groups.map((g) => (p.rounds === undefined ? g : { ...g, rounds: { dist: "fixed" as const, value: String(p.rounds) } }));
+  return { ...s, path, population: { ...s.population, groups }, policies: [{ aave, morpho }] };
+}
+
+export async function runSweep(
+  ctx: ChainContext,
+  dex: UniswapV3Dex,
+  scenario: CascadeScenario,
+  points: GridPoint[],
+  liquidator: Signer,
+  progress: (done: number, total: number) => void = () => undefined,
+): Promise<SweepRow[]> {
+  const rows: SweepRow[] = [];
+  let base = await snapshot(ctx.provider);
+  for (const p of points) {
+    const report = await runCascade(ctx, dex, scenarioAt(scenario, p), { liquidator });
+    await revertTo(ctx.provider, base);
+    base = await snapshot(ctx.provider);
+    const run = report.runs[0];
+    const minOf = (xs: string[]) => xs.reduce((m, x) => (BigInt(x) < BigInt(m) ? x : m), xs[0] ?? "0");
+    rows.push({
+      index: String(p.index),
+      floor: p.floor ?? "",
+      rounds: p.rounds === undefined ? "" : String(p.rounds),
+      policy: p.policy,
+      liquidations: String(run.totals.liquidations),
+      positionsLiquidated: String(run.totals.positionsLiquidated),
+      repaidUsdWad: run.totals.repaidUsdWad,
+      badDebtUsdWad: run.totals.badDebtUsdWad,
+      minDexUsdeUsdcWad: minOf(run.rounds.map((r) => r.dexUsdeUsdcWad)),
+      minFeedE8: minOf(run.rounds.map((r) => r.feedPriceE8)),
+      rounds_run: String(run.rounds.length),
+      converged: String(run.converged),
+      liquidatableLeft: String(run.liquidatableLeft),
+    });
+    progress(rows.length, points.length);
+  }
+  return rows;
+}
+
+export function sweepCsv(rows: SweepRow[]): string {
+  return [SWEEP_COLUMNS.join(","), ...rows.map((r) => SWEEP_COLUMNS.map((c) => csvField(r[c])).join(","))].join("\n") + "\n";
+}
+
+export function parseSweepCsv(text: string, source: string): SweepRow[] {
+  const [header, ...lines] = text.trim().split("\n");
+  if (header !== SWEEP_COLUMNS.join(",")) throw new InputError(source, "is not a loopstress sweep CSV (unexpected header)");
+  // Sweep cells never contain commas or quotes (numbers, decimals, policy names).
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [SWEEP_COLUMNS[i], v])) as SweepRow);
+}
+
+/** Merges shard results: rows by grid index; a missing or duplicated index is an error. */
+export function mergeSweeps(shards: SweepRow[][]): SweepRow[] {
+  const rows = shards.flat().sort((a, b) => Number(a.index) - Number(b.index));
+  rows.forEach((r, i) => {
+    if (Number(r.index) !== i) throw new InputError("shards", `grid point ${i} is ${Number(r.index) > i ? "missing" : "duplicated"}`, "merge every shard of the same grid exactly once");
+  });
+  return rows;
+}
