@@ -24,15 +24,19 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
 task("depeg", "Runs a depeg scenario: opens the loops, walks the price path under each oracle-policy set, liquidates, and writes reports/<name>/report.json, summary.md, report.html and liquidations.csv")
   .addOptionalPositionalParam("scenario", "Scenario file (YAML or JSON)", "scenarios/usde-depeg.yaml")
   .addFlag("brief", "Print the summary and positions only (summary.md still has every liquidation)")
-  .setAction(async (args: { scenario: string; brief: boolean }, hre) =>
+  .addOptionalParam("forkUrl", "Fork mode: an archive JSON-RPC URL (or set MAINNET_RPC_URL); never printed")
+  .addOptionalParam("forkBlock", "Fork mode: the pinned block (default: the profile's recorded block)")
+  .addOptionalParam("profile", "Fork mode: the chain profile's deployments file")
+  .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
+  .setAction(async (args: { scenario: string; brief: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string }, hre) =>
     runCli(async () => {
       const { readDepegScenario } = await import("../src/scenario/schema");
       const { runDepeg } = await import("../src/scenario/run-depeg");
       const { writeDepegReport, depegMarkdown } = await import("../src/report/depeg-report");
       const { openSession } = await import("./session");
       const scenario = readDepegScenario(args.scenario);
-      const s = await openSession(hre);
-      const report = await runDepeg(s.ctx, scenario, { users: s.users, liquidator: s.liquidator, log: (l) => console.error(l) });
+      const s = await openSession(hre, args);
+      const report = await runDepeg(s.ctx, scenario, { users: s.users, liquidator: s.liquidator, log: (l) => console.error(l) }).finally(() => s.close());
       const dir = await writeDepegReport(report);
       console.log(depegMarkdown(report, { liquidations: !args.brief }));
       console.error(`report written to ${dir}`);

@@ -97,3 +97,18 @@ function startOn(port: number, extraArgs: string[], startTimeoutMs: number): Pro
     });
   });
 }
+
+/** Runs a hardhat task of this project as a child process; resolves with its exit status and all it printed. */
+export function runHardhat(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    child.on("exit", (status) => resolve({ status, output }));
+  });
+}

@@ -5,11 +5,10 @@ import http from "http";
 import type { AddressInfo } from "net";
 import os from "os";
 import path from "path";
-import { spawn } from "child_process";
 import { JsonRpcProvider, JsonRpcSigner } from "ethers";
 import type { DeploymentRecord } from "../../src/chain/deployments";
 import { StandInERC20__factory } from "../../typechain-types";
-import { NodeProcess, startHardhatNode, stopAllNodes } from "./node-process";
+import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "./node-process";
 import { ProxyStats, UPSTREAM_FAILURE_CODE, UpstreamProxy, UpstreamProxyOptions, cacheableRequest, startUpstreamProxy } from "../../src/chain/upstream";
 
 const SECRET_PATH = "/v2/SECRETKEY123?key=abc";
@@ -572,16 +571,3 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
 });
 
 /** `hardhat <args>` in this project, asynchronously (the nodes keep running meanwhile). */
-function runHardhat(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve("hardhat/internal/cli/cli.js"), ...args], {
-      cwd: path.join(__dirname, "..", ".."),
-      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
-    child.on("exit", (status) => resolve({ status, output }));
-  });
-}

@@ -3,7 +3,7 @@ import { loadEmbedded } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
-import { GridSchema, gridPoints, mergeSweeps, parseShard, parseSweepCsv, runSweep, scenarioAt, sweepCsv } from "../../src/scenario/sweep";
+import { SweepRow, GridSchema, gridPoints, mergeSweeps, parseShard, parseSweepCsv, runSweep, scenarioAt, sweepCsv } from "../../src/scenario/sweep";
 
 const scenario = parseCascadeScenario(
   {
@@ -40,7 +40,7 @@ describe("sweeps", function () {
     // Deeper floor, more liquidations; mainnet's policies none.
     expect(Number(all[2].liquidations)).to.be.greaterThan(Number(all[0].liquidations));
     expect([all[1].liquidations, all[3].liquidations]).to.deep.equal(["0", "0"]);
-    const shards = [];
+    const shards: SweepRow[][] = [];
     for (const i of [1, 0]) {
       const { index, count } = parseShard(`${i}/2`);
       shards.push(parseSweepCsv(sweepCsv(await runSweep(ctx, dex, scenario, points.filter((p) => p.index % count === index), users[18])), `shard ${i}`));

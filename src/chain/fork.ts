@@ -1,0 +1,83 @@
+/**
+ * Fork mode: the in-process Hardhat network forks the user's RPC at a pinned block — through our local upstream
+ * proxy (retries, redaction, on-disk cache), so the RPC URL is never handed to Hardhat or printed — and the chain
+ * profile comes from a deployments file. The same scenarios then run through the same code, with the profile's
+ * admin impersonated for the manipulations (feeds, oracle sources).
+ */
+import type { Signer } from "ethers";
+import type { ChainContext } from "./context";
+import type { DeploymentRecord } from "./deployments";
+import { readDeployment } from "./deployments";
+import { impersonate } from "./cheats";
+import { redactUrl } from "./redact";
+import { rpc, RpcProvider, toQuantity } from "./rpc";
+import { assertLocalDevNode } from "./safety";
+import { UpstreamProxy, startUpstreamProxy } from "./upstream";
+import { InputError } from "../errors";
+
+export interface ForkOptions {
+  /** The user's RPC URL (secret). */
+  forkUrl: string;
+  /** Pinned block; default: the profile's recorded block. */
+  forkBlock?: number;
+  /** Deployments file of the chain profile on the upstream. */
+  profileFile: string;
+  cacheDir?: string | false;
+  log?: (line: string) => void;
+}
+
+export interface ForkSession {
+  ctx: ChainContext;
+  proxy: UpstreamProxy;
+  block: number;
+  close(): Promise<void>;
+}
+
+/** Every address of the profile must have code on the fork: a wrong block or network fails here, clearly. */
+export async function checkProfileOnChain(provider: RpcProvider, record: DeploymentRecord): Promise<void> {
+  const named: [string, string][] = [
+    ...Object.entries(record.tokens).map(([s, t]) => [`tokens.${s}`, t!.address] as [string, string]),
+    ["aave.pool", record.aave.pool],
+    ["aave.oracle", record.aave.oracle],
+    ["aave.dataProvider", record.aave.dataProvider],
+    ["morpho.morpho", record.morpho.morpho],
+    ["uniswap.swapRouter", record.uniswap.swapRouter],
+    ["uniswap.quoter", record.uniswap.quoter],
+    ...Object.entries(record.feeds).map(([n, a]) => [`feeds["${n}"]`, a] as [string, string]),
+  ];
+  for (const [field, address] of named) {
+    if ((await provider.getCode(address)) === "0x") {
+      throw new InputError(`profile ${record.profile}: ${field}`, `no contract at ${address} on the fork`, "check --fork-block and that the RPC serves this network");
+    }
+  }
+}
+
+export async function openFork(
+  provider: RpcProvider & { getSigner(address: string): Promise<Signer> },
+  resetForking: (jsonRpcUrl: string, blockNumber: number) => Promise<void>,
+  o: ForkOptions,
+): Promise<ForkSession> {
+  await assertLocalDevNode(provider);
+  let url: URL;
+  try {
+    url = new URL(o.forkUrl);
+  } catch {
+    throw new InputError("--fork-url", "is not a URL", "give an http(s) JSON-RPC URL");
+  }
+  if (!/^https?:$/.test(url.protocol)) throw new InputError("--fork-url", `${redactUrl(o.forkUrl)} is not http(s)`);
+  const record = readDeployment("fork", o.profileFile);
+  const block = o.forkBlock ?? record.block;
+  const proxy = await startUpstreamProxy({ upstreamUrl: o.forkUrl, forkBlock: block, chainId: record.chainId, cacheDir: o.cacheDir, log: o.log });
+  try {
+    o.log?.(`forking ${proxy.upstream} at block ${block} (through a local proxy; the URL is not shown)`);
+    await resetForking(proxy.url, block);
+    // Hardhat 2.29 forking a chain it has no hardfork history for fails the first execution; one mined block fixes it.
+    await rpc(provider, "hardhat_mine", [toQuantity(1)]);
+    await checkProfileOnChain(provider, record);
+    const admin = await impersonate(provider, record.deployer);
+    return { ctx: { provider, record, admin }, proxy, block, close: () => proxy.close() };
+  } catch (err) {
+    await proxy.close();
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+import { expect } from "chai";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { DepegReport } from "../../src/report/depeg-report";
+import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "./node-process";
+
+/**
+ * Fork mode, offline: a local `hardhat node` serving the embedded deployment stands in for mainnet. The depeg task
+ * forks it (in-process, through the upstream proxy) with the profile from its deployments file, moves oracles at
+ * their existing addresses as the impersonated admin, and liquidates — the mainnet-style code path.
+ */
+describe("fork mode against a local upstream (depeg --fork-url)", function () {
+  this.timeout(120_000);
+  const SECRET = "SECRETKEY4242";
+  let upstream: NodeProcess;
+  let dir: string;
+
+  before(async function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-fork-"));
+    upstream = await startHardhatNode();
+    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", path.join(dir, "profile.json"), "--quiet"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    expect(deploy.status, deploy.output).to.equal(0);
+    fs.writeFileSync(path.join(dir, "fork-test.yaml"), [
+      "name: fork-test-depeg",
+      "loops:",
+      '  - { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" }',
+      '  - { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" }',
+      'path: { feed: USDe/USD, ramp: { from: "1.00", to: "0.65", blocks: 8, points: 8 } }',
+      "policies:",
+      "  - { aave: market, morpho: market }",
+      "  - { aave: pegged-to-USDT, morpho: exchange-rate }",
+    ].join("\n"));
+  });
+
+  after(async function () {
+    await stopAllNodes();
+    fs.rmSync(path.join(process.cwd(), "reports", "fork-test-depeg"), { recursive: true, force: true });
+  });
+
+  it("runs the scenario on the fork, never shows the URL, and a second run is served from the fork cache", async function () {
+    const args = ["depeg", path.join(dir, "fork-test.yaml"), "--brief", "--fork-url", `${upstream.url}/v2/${SECRET}?apikey=${SECRET}`, "--profile", path.join(dir, "profile.json"), "--fork-cache", path.join(dir, "cache")];
+    const first = await runHardhat(args, {});
+    expect(first.status, first.output).to.equal(0);
+    expect(first.output).to.not.contain(SECRET);
+    expect(first.output).to.match(/forking http:\/\/127\.0\.0\.1:\d+\/… at block \d+/);
+    const upstreamRequests = Number(/fork: (\d+) upstream request\(s\)/.exec(first.output)?.[1]);
+    expect(upstreamRequests).to.be.greaterThan(0);
+    const report = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8")) as DepegReport;
+    expect(report.runs[0].totals.liquidations).to.be.greaterThan(0);
+    expect(report.runs[1].totals.liquidations).to.equal(0);
+    for (const f of fs.readdirSync(path.join("reports", "fork-test-depeg"))) expect(fs.readFileSync(path.join("reports", "fork-test-depeg", f), "utf8")).to.not.contain(SECRET);
+
+    const second = await runHardhat(args, {});
+    expect(second.status, second.output).to.equal(0);
+    expect(second.output).to.match(/fork: 0 upstream request\(s\)/);
+    const again = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8")) as DepegReport;
+    expect(again).to.deep.equal(report);
+  });
+
+  it("refuses a profile whose contracts are not on the forked chain, naming the field", async function () {
+    const bad = JSON.parse(fs.readFileSync(path.join(dir, "profile.json"), "utf8")) as { aave: { pool: string } };
+    bad.aave.pool = "0x000000000000000000000000000000000000dEaD";
+    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify(bad));
+    const r = await runHardhat(["depeg", path.join(dir, "fork-test.yaml"), "--fork-url", upstream.url, "--profile", path.join(dir, "bad.json"), "--fork-cache", path.join(dir, "cache2")], {});
+    expect(r.status).to.equal(1);
+    expect(r.output).to.match(/loopstress: profile embedded: aave\.pool: no contract at 0x000000000000000000000000000000000000dEaD on the fork/);
+  });
+});
