@@ -1,11 +1,12 @@
 /**
- * `npm start`: the canonical scenario on the embedded chain (no RPC): USDe/sUSDe loops on Aave (E-mode) and Morpho,
- * USDe/USD ramping to 0.65, run under the `market` oracle policy and under mainnet's real policies, liquidations
- * executed and measured; prints the summary and writes reports/usde-depeg/.
+ * `npm start`: the canonical scenario on the embedded chain (no RPC): scenarios/oct-10-2025.yaml — a population of
+ * USDe/sUSDe loops on Aave (E-mode) and Morpho, a two-layer whale, a cross-margined market maker, liquidity
+ * withdrawal and liquidation bots, USDe printing 0.65 off-chain while ETH falls 20% — run under mainnet's real
+ * oracle policies and under the `market` policy; prints the side-by-side summary and writes reports/oct-10-2025/.
  */
 import hre from "hardhat";
 
-hre.run("depeg", { scenario: "scenarios/usde-depeg.yaml", brief: true }).catch((err: unknown) => {
+hre.run("scenario", { file: "scenarios/oct-10-2025.yaml", brief: true }).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });

@@ -90,8 +90,9 @@ const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
 
 export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [depegMarkdown(r, options), "", "## The cascade, side by side"];
+  out.push(`Population of ${r.population.positions} positions (seed ${r.population.seed}); under \`market\` policies the USDe oracle follows ${{ path: "the exogenous path", dex: "the USDe/USDC pool's spot price", twap: "the pool's TWAP", min: "the lower of the exogenous path and the pool" }[r.oracleSource] ?? r.oracleSource}.`, "");
   out.push(table(
-    ["Aave / Morpho policy", "rounds", "converged", "min USDe/USDC on the DEX", "min oracle", "liquidations", "collateral sold", "bad debt", "still liquidatable"],
+    ["Aave / Morpho policy", "rounds", "converged", "min USDe/USDC on the DEX", "min USDe/USD feed", "liquidations", "collateral sold", "bad debt", "still liquidatable"],
     r.runs.map((run) => [
       `${run.policies.aave} / ${run.policies.morpho}`,
       run.rounds.length,
@@ -118,6 +119,14 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
       if (e.actor === "whale") out.push("", `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`);
       if (e.actor === "liquidity-withdrawal") out.push("", `- Round ${e.round}: market makers pulled ${e.share} of their liquidity from ${e.pools.join(", ")}; price impact of selling ${e.saleUsde} USDe: ${e.impactBeforeBps} → ${e.impactAfterBps} bps.`);
       if (e.actor === "market-maker") out.push("", `- The cross-margined market maker lost ${Object.entries(e.collateralSeizedRaw).map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`).join(", ") || "nothing"}; left: ${Object.entries(e.collateralLeftRaw).map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`).join(", ")}.`);
+    }
+    if (run.refusals.length > 0) {
+      const byReason = new Map<string, number>();
+      for (const f of run.refusals) {
+        const reason = f.reason.replace(/\(.*$/, "");
+        byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+      }
+      out.push("", `- Liquidation attempts refused: ${[...byReason.entries()].map(([k, v]) => `${v} × ${k}`).join(", ")} — positions left liquidatable at the end: ${run.liquidatableLeft}.`);
     }
     if (!run.converged) out.push("", run.roundLimitReached ? "**The cascade did not converge: it hit the round limit (`stop.maxRounds`).**" : `**${run.liquidatableLeft} position(s) were still liquidatable at the end.**`);
   }
