@@ -10,52 +10,37 @@ import { assertLocalDevNode } from "./safety";
 
 const deployed = new Map<string, string>();
 
-async function hasCode(ctx: ChainContext, address: string | undefined): Promise<boolean> {
-  return address !== undefined && (await ctx.provider.getCode(address)) !== "0x";
+/** Deploys a tool once per chain (again if a snapshot revert removed it); returns its address. */
+async function ensureTool(ctx: ChainContext, key: string, deploy: () => Promise<{ getAddress(): Promise<string>; waitForDeployment(): Promise<unknown> }>): Promise<string> {
+  const known = deployed.get(key);
+  if (known !== undefined && (await ctx.provider.getCode(known)) !== "0x") return known;
+  await assertLocalDevNode(ctx.provider);
+  await scheduleNextBlock(ctx.provider);
+  const c = await deploy();
+  await c.waitForDeployment();
+  const address = await c.getAddress();
+  deployed.set(key, address);
+  return address;
 }
 
 /** The PositionLens of this chain (batched position reads). */
 export async function positionLens(ctx: ChainContext): Promise<PositionLens> {
-  const key = `${ctx.record.profile}:lens`;
-  let address = deployed.get(key);
-  if (!(await hasCode(ctx, address))) {
-    await assertLocalDevNode(ctx.provider);
-    await scheduleNextBlock(ctx.provider);
-    const c = await new PositionLens__factory(ctx.admin).deploy();
-    await c.waitForDeployment();
-    address = await c.getAddress();
-    deployed.set(key, address);
-  }
-  return PositionLens__factory.connect(address!, ctx.provider);
+  const address = await ensureTool(ctx, `${ctx.record.profile}:lens`, () => new PositionLens__factory(ctx.admin).deploy());
+  return PositionLens__factory.connect(address, ctx.provider);
 }
 
 /** The LeverageLooper of this chain (one for all users: it only ever acts for msg.sender). */
 export async function leverageLooper(ctx: ChainContext): Promise<LeverageLooper> {
-  const key = `${ctx.record.profile}:looper`;
-  let address = deployed.get(key);
-  if (!(await hasCode(ctx, address))) {
-    await assertLocalDevNode(ctx.provider);
-    await scheduleNextBlock(ctx.provider);
-    const c = await new LeverageLooper__factory(ctx.admin).deploy(ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter);
-    await c.waitForDeployment();
-    address = await c.getAddress();
-    deployed.set(key, address);
-  }
-  return LeverageLooper__factory.connect(address!, ctx.provider);
+  const { pool } = ctx.record.aave;
+  const address = await ensureTool(ctx, `${ctx.record.profile}:looper`, () => new LeverageLooper__factory(ctx.admin).deploy(pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter));
+  return LeverageLooper__factory.connect(address, ctx.provider);
 }
 
 /** A FlashLiquidator owned by `owner` (profits go to it), connected as the owner. */
 export async function flashLiquidator(ctx: ChainContext, owner: Signer): Promise<FlashLiquidator> {
   const me = await owner.getAddress();
-  const key = `${ctx.record.profile}:liquidator:${me.toLowerCase()}`;
-  let address = deployed.get(key);
-  if (!(await hasCode(ctx, address))) {
-    await assertLocalDevNode(ctx.provider);
-    await scheduleNextBlock(ctx.provider);
-    const c = await new FlashLiquidator__factory(owner).deploy(ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter, me);
-    await c.waitForDeployment();
-    address = await c.getAddress();
-    deployed.set(key, address);
-  }
-  return FlashLiquidator__factory.connect(address!, owner);
+  const address = await ensureTool(ctx, `${ctx.record.profile}:liquidator:${me.toLowerCase()}`, () =>
+    new FlashLiquidator__factory(owner).deploy(ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter, me),
+  );
+  return FlashLiquidator__factory.connect(address, owner);
 }

@@ -3,12 +3,10 @@
  * per run, the round-by-round record of the cascade and what the actors did. Written atomically under
  * reports/<scenario>/.
  */
-import fs from "fs";
 import path from "path";
 import { z } from "zod";
-import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
-import { DepegReportSchema, RunSchema, depegCsv, depegMarkdown } from "./depeg-report";
+import { DepegReportSchema, RunSchema, depegMarkdown, writeReportFolder } from "./depeg-report";
 import { table } from "./format";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
@@ -136,15 +134,5 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
 /** Validates, renders everything, then writes report.json, summary.md, report.html and liquidations.csv atomically. */
 export async function writeCascadeReport(report: CascadeReport, rootDir = path.join(process.cwd(), "reports")): Promise<string> {
   const checked = CascadeReportSchema.parse(report);
-  const { depegHtml } = await import("./html");
-  const files: [string, string][] = [
-    ["report.json", `${JSON.stringify(checked, null, 2)}\n`],
-    ["summary.md", `${cascadeMarkdown(checked)}\n`],
-    ["report.html", await depegHtml(checked)],
-    ["liquidations.csv", depegCsv(checked)],
-  ];
-  const dir = path.join(rootDir, checked.scenario);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, contents] of files) writeFileAtomic(path.join(dir, name), contents);
-  return dir;
+  return writeReportFolder(checked, cascadeMarkdown(checked), rootDir);
 }

@@ -166,11 +166,19 @@ export function depegCsv(r: DepegReport): string {
  */
 export async function writeDepegReport(report: DepegReport, rootDir = path.join(process.cwd(), "reports")): Promise<string> {
   const checked = DepegReportSchema.parse(report);
+  return writeReportFolder(checked, depegMarkdown(checked), rootDir);
+}
+
+/**
+ * Writes a validated report (a depeg report or one that extends it) as reports/<scenario>/{report.json, summary.md,
+ * report.html, liquidations.csv}: everything is rendered first, then each file is written atomically.
+ */
+export async function writeReportFolder(checked: DepegReport, summaryMd: string, rootDir: string): Promise<string> {
   // Loaded here, not at the top: html.ts imports this module, and its charts library is only needed when writing.
   const { depegHtml } = await import("./html");
   const files: [string, string][] = [
     ["report.json", `${JSON.stringify(checked, null, 2)}\n`],
-    ["summary.md", `${depegMarkdown(checked)}\n`],
+    ["summary.md", `${summaryMd}\n`],
     ["report.html", await depegHtml(checked)],
     ["liquidations.csv", depegCsv(checked)],
   ];
