@@ -45,7 +45,8 @@ export const LiquidationRowSchema = z.object({
 export const PositionRowSchema = z.object({
   account: z.string(),
   market: z.string(),
-  loop: z.object({ initialToken: z.string(), initialRaw: int, rounds: z.number().int(), targetLtvWad: int }),
+  /** How the harness opened the position; null for an existing position found on chain. */
+  loop: z.object({ initialToken: z.string(), initialRaw: int, rounds: z.number().int(), targetLtvWad: int }).nullable(),
   collateralRaw: int,
   debtRaw: int,
   healthFactorStartWad: int,

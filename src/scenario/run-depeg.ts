@@ -25,7 +25,9 @@ import type { DepegScenario, PolicySet } from "./schema";
 
 interface OpenPosition {
   market: LendingMarket;
-  loop: LoopResult;
+  account: string;
+  /** The loop that opened it; absent for an existing position found on chain. */
+  loop?: LoopResult;
 }
 
 export interface RunDepegOptions {
@@ -61,15 +63,34 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
     });
   }
 
+  const existingMarkets = (scenario.existing?.markets ?? []).map((k, i) => openMarket(ctx, k, `existing.markets[${i}]`));
+
   const dex = new UniswapV3Dex(ctx);
   const positions: OpenPosition[] = [];
+  if (scenario.existing) {
+    // Existing borrowers first, found before the harness opens anything of its own.
+    const e = scenario.existing;
+    const to = e.toBlock ?? (await ctx.provider.getBlockNumber());
+    for (const market of existingMarkets) {
+      const found = new Set([...(await market.borrowersFromEvents(e.fromBlock, to)), ...(e.accounts ?? [])].map((a) => a.toLowerCase()));
+      let kept = 0;
+      for (const a of [...found].sort()) {
+        const pos = await market.position(a);
+        if (pos.debt.every((d) => d.amountRaw === 0n) || pos.collateral.every((c) => c.amountRaw === 0n)) continue;
+        positions.push({ market, account: pos.account });
+        kept++;
+      }
+      log(`existing positions on ${market.key}: ${kept} with debt (blocks ${e.fromBlock}..${to})`);
+    }
+  }
   let u = 0;
   for (const s of specs) {
     for (let c = 0; c < s.count; c++) {
       const user = options.users[u++];
       await deal(ctx, s.params.initialSymbol, user, s.params.initialRaw);
       log(`loop ${s.market.key} #${c + 1}: ${s.params.rounds} rounds at LTV ${scenarioLtv(s.params.targetLtvWad)}`);
-      positions.push({ market: s.market, loop: await runIterativeLoop(ctx, s.market, dex, user, s.params) });
+      const loop = await runIterativeLoop(ctx, s.market, dex, user, s.params);
+      positions.push({ market: s.market, account: loop.account, loop });
     }
   }
   const start = await latestBlock(ctx.provider);
@@ -120,7 +141,7 @@ async function runPolicies(
   const bot = new LiquidationBot(ctx, dex, options.liquidator, liquidator);
   const feedStart = await getFeedPrice(ctx, feed);
   const state = await Promise.all(positions.map(async (p) => {
-    const pos = await p.market.position(p.loop.account);
+    const pos = await p.market.position(p.account);
     return {
       start: pos,
       minHf: pos.healthFactorWad,
@@ -135,7 +156,7 @@ async function runPolicies(
   const byMarket = new Map<string, { market: LendingMarket; accounts: string[] }>();
   for (const p of positions) {
     const e = byMarket.get(p.market.key) ?? { market: p.market, accounts: [] };
-    e.accounts.push(p.loop.account);
+    e.accounts.push(p.account);
     byMarket.set(p.market.key, e);
   }
   await walkPath(ctx, feed, points, async (point) => {
@@ -144,7 +165,7 @@ async function runPolicies(
       for (const o of await bot.sweep(market, accounts)) {
         outcomes.push({ o, feedE8: point.priceE8 });
         count++;
-        const idx = positions.findIndex((p) => p.market.key === market.key && p.loop.account.toLowerCase() === o.record.borrower.toLowerCase());
+        const idx = positions.findIndex((p) => p.market.key === market.key && p.account.toLowerCase() === o.record.borrower.toLowerCase());
         if (idx >= 0) {
           state[idx].liquidations++;
           if (state[idx].firstLiq === null) state[idx].firstLiq = point.priceE8;
@@ -152,7 +173,7 @@ async function runPolicies(
       }
     }
     for (const [i, p] of positions.entries()) {
-      const hf = (await p.market.position(p.loop.account)).healthFactorWad;
+      const hf = (await p.market.position(p.account)).healthFactorWad;
       state[i].hfPath.push(hf);
       if (hf < state[i].minHf) state[i].minHf = hf;
     }
@@ -163,12 +184,12 @@ async function runPolicies(
   const rows = outcomes.map(({ o, feedE8 }) => liquidationRow(o, feedE8));
   const positionRows: RunReport["positions"] = [];
   for (const [i, p] of positions.entries()) {
-    const end = await p.market.position(p.loop.account);
+    const end = await p.market.position(p.account);
     const s = state[i];
     positionRows.push({
-      account: p.loop.account,
+      account: p.account,
       market: p.market.key,
-      loop: { initialToken: p.loop.params.initialSymbol, initialRaw: p.loop.params.initialRaw.toString(), rounds: p.loop.params.rounds, targetLtvWad: p.loop.params.targetLtvWad.toString() },
+      loop: p.loop ? { initialToken: p.loop.params.initialSymbol, initialRaw: p.loop.params.initialRaw.toString(), rounds: p.loop.params.rounds, targetLtvWad: p.loop.params.targetLtvWad.toString() } : null,
       collateralRaw: (s.start.collateral[0]?.amountRaw ?? 0n).toString(),
       debtRaw: (s.start.debt[0]?.amountRaw ?? 0n).toString(),
       healthFactorStartWad: s.start.healthFactorWad.toString(),

@@ -36,7 +36,20 @@ export const DepegScenarioSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)"),
     description: z.string().optional(),
-    loops: z.array(LoopSpecSchema).min(1, "needs at least one loop"),
+    loops: z.array(LoopSpecSchema).default([]),
+    /**
+     * Positions the harness did not open: borrowers found in the markets' own Borrow events over a block range
+     * (default: the whole chain up to the start), and/or listed accounts — e.g. real borrowers on a fork.
+     */
+    existing: z
+      .object({
+        markets: z.array(z.string().min(1)).min(1),
+        fromBlock: z.number().int().min(0).default(0),
+        toBlock: z.number().int().min(0).optional(),
+        accounts: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")).optional(),
+      })
+      .strict()
+      .optional(),
     path: PathSchema,
     /** Each policy set is run from the same starting state (snapshot) and compared. */
     policies: z.array(PolicySetSchema).min(1),
@@ -65,6 +78,7 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
     throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
   }
+  if (r.data.loops.length === 0 && !r.data.existing) throw new InputError(`${source}: loops`, "needs at least one loop, or existing positions", "add loops or an existing: { markets: [...] } section");
   const points = buildPath(r.data.path, (f) => path.resolve(baseDir, f));
   return { ...r.data, baseDir, points };
 }

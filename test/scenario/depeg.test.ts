@@ -118,3 +118,38 @@ describe("depeg scenario", function () {
     });
   });
 });
+
+describe("depeg scenario on existing positions (found from the protocols' events)", function () {
+  it("measures what the path does to borrowers the harness did not open", async function () {
+    const { ctx, users } = await loadEmbedded();
+    const { deal } = await import("../../src/chain/cheats");
+    const { openMarket } = await import("../../src/protocols/registry");
+    const { WAD } = await import("../../src/constants");
+    // Two borrowers open positions on their own, before the scenario.
+    const aave = openMarket(ctx, "aave-v3:USDe/USDT:emode-2");
+    const morpho = openMarket(ctx, "morpho-blue:USDe/DAI-86");
+    const [a, b] = users;
+    await deal(ctx, "USDe", a, 100_000n * WAD);
+    await aave.prepare(a);
+    await aave.supplyCollateral(a, 100_000n * WAD);
+    await aave.borrow(a, 85_000n * 10n ** 6n);
+    await deal(ctx, "USDe", b, 100_000n * WAD);
+    await morpho.supplyCollateral(b, 100_000n * WAD);
+    await morpho.borrow(b, 80_000n * WAD);
+    const s = scenario({ loops: [], existing: { markets: ["aave-v3:USDe/USDT:emode-2", "morpho-blue:USDe/DAI-86"] } });
+    const r = await runDepeg(ctx, s, { users: users.slice(2, 10), liquidator: users[10] });
+    const [market, pegged] = r.runs;
+    expect(market.positions.map((p) => [p.market, p.account, p.loop])).to.deep.equal([
+      ["aave-v3:USDe/USDT:emode-2", a.address, null],
+      ["morpho-blue:USDe/DAI-86", b.address, null],
+    ]);
+    expect(market.positions.every((p) => p.liquidations > 0)).to.equal(true);
+    // HF = 100000 x p x 0.92 / 85000 < 1 below p = 0.924; Morpho: 100000 x p x 0.86 / 80000 < 1 below p = 0.930.
+    expect(Number(market.positions[0].predictedLiquidationFeedE8) / 1e8).to.be.closeTo(85_000 / 92_000, 0.001);
+    expect(pegged.totals.liquidations).to.equal(0);
+  });
+
+  it("needs loops or existing positions", function () {
+    expect(() => scenario({ loops: [] })).to.throw(InputError, /test\.yaml: loops: needs at least one loop, or existing positions/);
+  });
+});
