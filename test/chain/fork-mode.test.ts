@@ -58,6 +58,30 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
     expect(again).to.deep.equal(report);
   });
 
+  it("finds the upstream's own borrowers from events on the fork and measures what the path does to them", async function () {
+    // Someone borrows on the upstream chain (as real users did on mainnet) before the fork block.
+    const open = await runHardhat(["loop", "--network", "localhost", "--market", "aave-v3:USDe/USDC:emode-2", "--amount", "50000", "--rounds", "4", "--ltv", "0.85"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    expect(open.status, open.output).to.equal(0);
+    const { JsonRpcProvider } = await import("ethers");
+    const up = new JsonRpcProvider(upstream.url, undefined, { staticNetwork: true });
+    const block = await up.getBlockNumber();
+    up.destroy();
+    fs.writeFileSync(path.join(dir, "existing.yaml"), [
+      "name: fork-test-existing",
+      'existing: { markets: ["aave-v3:USDe/USDC:emode-2"] }',
+      'path: { feed: USDe/USD, ramp: { from: "1.00", to: "0.70", blocks: 6, points: 6 } }',
+      "policies: [{ aave: market, morpho: market }]",
+    ].join("\n"));
+    const r = await runHardhat(["depeg", path.join(dir, "existing.yaml"), "--brief", "--fork-url", upstream.url, "--fork-block", String(block), "--profile", path.join(dir, "profile.json"), "--fork-cache", path.join(dir, "cache3")], {});
+    expect(r.status, r.output).to.equal(0);
+    expect(r.output).to.match(/existing positions on aave-v3:USDe\/USDC:emode-2: 1 with debt/);
+    const report = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-existing", "report.json"), "utf8")) as DepegReport;
+    fs.rmSync(path.join("reports", "fork-test-existing"), { recursive: true, force: true });
+    expect(report.runs[0].positions).to.have.length(1);
+    expect(report.runs[0].positions[0].loop).to.equal(null);
+    expect(report.runs[0].positions[0].liquidations).to.be.greaterThan(0);
+  });
+
   it("refuses a profile whose contracts are not on the forked chain, naming the field", async function () {
     const bad = JSON.parse(fs.readFileSync(path.join(dir, "profile.json"), "utf8")) as { aave: { pool: string } };
     bad.aave.pool = "0x000000000000000000000000000000000000dEaD";
