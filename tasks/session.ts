@@ -28,7 +28,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   if (forkUrl) {
     const { InputError } = await import("../src/errors");
     const { openFork } = await import("../src/chain/fork");
-    if (!fork.profile) throw new InputError("--profile", "fork mode needs the chain profile's deployments file", "e.g. --profile deployments/embedded.json for a local upstream");
+    if (!fork.profile) throw new InputError("--profile", "fork mode needs a chain profile", "--profile mainnet, or a deployments file such as deployments/embedded.json for a local upstream");
     if (fork.forkBlock !== undefined && !/^\d+$/.test(fork.forkBlock)) throw new InputError("--fork-block", `"${fork.forkBlock}" is not a block number`);
     const [, ...rest] = await hre.ethers.getSigners();
     const f = await openFork(
@@ -36,7 +36,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
       async (jsonRpcUrl, blockNumber) => {
         await hre.network.provider.request({ method: "hardhat_reset", params: [{ forking: { jsonRpcUrl, blockNumber } }] });
       },
-      { forkUrl, forkBlock: fork.forkBlock === undefined ? undefined : Number(fork.forkBlock), profileFile: fork.profile, cacheDir: fork.forkCache, log },
+      { forkUrl, forkBlock: fork.forkBlock === undefined ? undefined : Number(fork.forkBlock), profile: fork.profile, cacheDir: fork.forkCache, log },
     );
     return { ctx: f.ctx, users: rest.slice(0, rest.length - 1), liquidator: rest[rest.length - 1], close: async () => {
       const s = f.proxy.stats();

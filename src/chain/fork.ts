@@ -14,14 +14,16 @@ import { rpc, RpcProvider, toQuantity } from "./rpc";
 import { assertLocalDevNode } from "./safety";
 import { UpstreamProxy, startUpstreamProxy } from "./upstream";
 import { InputError } from "../errors";
+import { deployPolicyFeeds } from "../oracles/policy-feeds";
+import { MAINNET_ADMIN, MAINNET_CHAIN_ID, MAINNET_DEFAULT_FORK_BLOCK, buildMainnetProfile } from "./profiles/mainnet";
 
 export interface ForkOptions {
   /** The user's RPC URL (secret). */
   forkUrl: string;
   /** Pinned block; default: the profile's recorded block. */
   forkBlock?: number;
-  /** Deployments file of the chain profile on the upstream. */
-  profileFile: string;
+  /** "mainnet" (src/chain/profiles/mainnet.ts), or the deployments file of the chain profile on the upstream. */
+  profile: string;
   cacheDir?: string | false;
   log?: (line: string) => void;
 }
@@ -65,16 +67,30 @@ export async function openFork(
     throw new InputError("--fork-url", "is not a URL", "give an http(s) JSON-RPC URL");
   }
   if (!/^https?:$/.test(url.protocol)) throw new InputError("--fork-url", `${redactUrl(o.forkUrl)} is not http(s)`);
-  const record = readDeployment("fork", o.profileFile);
-  const block = o.forkBlock ?? record.block;
-  const proxy = await startUpstreamProxy({ upstreamUrl: o.forkUrl, forkBlock: block, chainId: record.chainId, cacheDir: o.cacheDir, log: o.log });
+  const mainnet = o.profile === "mainnet";
+  const fileRecord = mainnet ? undefined : readDeployment("fork", o.profile);
+  const block = o.forkBlock ?? fileRecord?.block ?? MAINNET_DEFAULT_FORK_BLOCK;
+  const chainId = fileRecord?.chainId ?? MAINNET_CHAIN_ID;
+  const proxy = await startUpstreamProxy({ upstreamUrl: o.forkUrl, forkBlock: block, chainId, cacheDir: o.cacheDir, log: o.log });
   try {
     o.log?.(`forking ${proxy.upstream} at block ${block} (through a local proxy; the URL is not shown)`);
     await resetForking(proxy.url, block);
     // Hardhat 2.29 forking a chain it has no hardfork history for fails the first execution; one mined block fixes it.
     await rpc(provider, "hardhat_mine", [toQuantity(1)]);
+    const forkedAt = await provider.getBlock(block);
+    o.log?.(`fork block ${block}: ${forkedAt ? new Date(forkedAt.timestamp * 1000).toISOString() : "unknown time"}`);
+    let record: DeploymentRecord;
+    let admin: Signer;
+    if (fileRecord) {
+      record = fileRecord;
+      admin = await impersonate(provider, record.deployer);
+    } else {
+      admin = await impersonate(provider, MAINNET_ADMIN);
+      record = await buildMainnetProfile(provider, block, MAINNET_ADMIN);
+      // The policy feeds (fixed 1 USD, sUSDe = rate x feed) sit next to the real ones, owned by the admin.
+      Object.assign(record.feeds, await deployPolicyFeeds(provider, admin, record.tokens.sUSDe?.address, record.feeds));
+    }
     await checkProfileOnChain(provider, record);
-    const admin = await impersonate(provider, record.deployer);
     return { ctx: { provider, record, admin }, proxy, block, close: () => proxy.close() };
   } catch (err) {
     await proxy.close();

@@ -17,7 +17,6 @@ import {
   StakedUSDeStandIn__factory,
   StandInERC20__factory,
   UniswapV3Factory__factory,
-  VaultRateAggregator__factory,
 } from "../../typechain-types";
 import type { ConfiguratorInputTypes } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/PoolConfigurator";
 import { RAY, WAD } from "../constants";
@@ -32,7 +31,8 @@ import { assertLocalDevNode } from "../chain/safety";
 import { parseUnitsExact } from "../math/fixed-point";
 import { MAX_TICK, MIN_TICK, TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tickAtOrBelow } from "../math/uniswap-v3";
 import { morphoMarketId } from "../math/morpho-blue";
-import { aaveSourcesFor, morphoOracleConfigFor, ORACLE_FEEDS } from "../oracles/policy";
+import { aaveSourcesFor, morphoOracleConfigFor } from "../oracles/policy";
+import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import { EmbeddedParams, TokenSymbol, defaultEmbeddedParams } from "./params";
 import { validateEmbeddedParams } from "./validate";
 
@@ -131,22 +131,7 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     feeds[name] = f.address;
   }
   // A feed nobody moves (fixed policies), and the sUSDe price views each policy needs.
-  const fixed = await deployContract(provider, ORACLE_FEEDS.fixedUsd, new SettableAggregator__factory(deployer), [8, ORACLE_FEEDS.fixedUsd, 100_000_000n, me]);
-  feeds[ORACLE_FEEDS.fixedUsd] = fixed.address;
-  if (tokens.sUSDe) {
-    const vault = StakedUSDeStandIn__factory.connect(tokens.sUSDe.address, deployer);
-    const rateE8 = (await vault.convertToAssets(WAD)) / 10n ** 10n;
-    const frozen = await deployContract(provider, ORACLE_FEEDS.susdeFixed, new SettableAggregator__factory(deployer), [8, ORACLE_FEEDS.susdeFixed, rateE8, me]);
-    feeds[ORACLE_FEEDS.susdeFixed] = frozen.address;
-    for (const [name, underlying] of [
-      [ORACLE_FEEDS.susdeViaUsdt, "USDT/USD"],
-      [ORACLE_FEEDS.susdeViaUsde, "USDe/USD"],
-      [ORACLE_FEEDS.susdeRateOnly, ORACLE_FEEDS.fixedUsd],
-    ] as const) {
-      const a = await deployContract(provider, name, new VaultRateAggregator__factory(deployer), [tokens.sUSDe.address, feeds[underlying]]);
-      feeds[name] = a.address;
-    }
-  }
+  Object.assign(feeds, await deployPolicyFeeds(provider, deployer, tokens.sUSDe?.address, feeds));
 
   // ---- Aave V3 ----------------------------------------------------------------------------------
   log("Aave V3: addresses provider, ACL, libraries, pool, configurator");

@@ -10,6 +10,7 @@ import { sendTx } from "../chain/tx";
 import type { OraclePolicy, TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
 import { aaveSourcesFor, morphoOracleConfigFor } from "./policy";
+import { overrideFeedAt, replaceMorphoOracle } from "./overrides";
 
 /** The price-moving sources the policies choose between (USDe and sUSDe are what policies change). */
 export const POLICY_ASSETS: readonly TokenSymbol[] = ["USDe", "sUSDe"];
@@ -26,11 +27,22 @@ export async function getFeedPrice(ctx: ChainContext, feed: string): Promise<big
   return answer;
 }
 
-/** Sets a settable feed's answer. Prices <= 0 are refused: protocols fall back or revert on them. */
+/**
+ * Sets a feed's answer. Feeds of ours (owned by the context's admin) take a transaction; any other feed — a real
+ * Chainlink feed on a fork — keeps its address and gets our override code there (src/oracles/overrides.ts).
+ * Prices <= 0 are refused: protocols fall back or revert on them.
+ */
 export async function setFeedPrice(ctx: ChainContext, feed: string, priceE8: bigint): Promise<void> {
   if (priceE8 <= 0n) throw new InputError("price", `${feed} price must be > 0, got ${priceE8}`, "protocols fall back or revert on prices <= 0");
   await assertLocalDevNode(ctx.provider);
-  const agg = SettableAggregator__factory.connect(feedAddress(ctx, feed), ctx.admin);
+  const address = feedAddress(ctx, feed);
+  const agg = SettableAggregator__factory.connect(address, ctx.admin);
+  const owner = await agg.owner().catch(() => undefined);
+  if (owner?.toLowerCase() !== (await ctx.admin.getAddress()).toLowerCase()) {
+    const decimals = await AggregatorV3Interface__factory.connect(address, ctx.provider).decimals();
+    await overrideFeedAt(ctx, address, priceE8, Number(decimals));
+    return;
+  }
   await sendTx(ctx.provider, `set ${feed} to ${priceE8}`, () => agg.setAnswer(priceE8));
 }
 
@@ -59,5 +71,10 @@ export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, po
   const config = morphoOracleConfigFor(policy, tokenSymbolOf(ctx, m.collateralToken), tokenSymbolOf(ctx, m.loanToken), ctx.record.tokens, ctx.record.feeds);
   await assertLocalDevNode(ctx.provider);
   const oracle = FeedMorphoOracle__factory.connect(m.oracle, ctx.admin);
+  const owner = await oracle.owner().catch(() => undefined);
+  if (owner?.toLowerCase() !== (await ctx.admin.getAddress()).toLowerCase()) {
+    // A market oracle that is not ours (a fork's real one): our configurable oracle takes over its address.
+    await replaceMorphoOracle(ctx, m.oracle, tokenSymbolOf(ctx, m.collateralToken), tokenSymbolOf(ctx, m.loanToken));
+  }
   await sendTx(ctx.provider, `Morpho oracle of ${marketKey}: configure (policy ${policy})`, () => oracle.configure(config));
 }

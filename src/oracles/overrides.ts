@@ -5,7 +5,11 @@
  */
 import fs from "fs";
 import path from "path";
-import { keccak256, toUtf8Bytes, zeroPadValue, toBeHex } from "ethers";
+import { ZeroAddress, keccak256, toUtf8Bytes, zeroPadValue, toBeHex } from "ethers";
+import { FeedMorphoOracle__factory } from "../../typechain-types";
+import { tokenDecimals } from "../chain/context";
+import { scheduleNextBlock } from "../chain/clock";
+import type { TokenSymbol } from "../embedded/params";
 import type { ChainContext } from "../chain/context";
 import { latestBlock } from "../chain/clock";
 import { rpc } from "../chain/rpc";
@@ -52,6 +56,27 @@ export async function overrideMorphoOracleAt(ctx: ChainContext, oracleAddress: s
   await assertLocalDevNode(ctx.provider);
   await putCode(ctx, oracleAddress, runtimeOf("OverrideMorphoOracle"));
   await setWord(ctx, oracleAddress, OVERRIDE_SLOTS.morphoPrice, price);
+}
+
+/**
+ * Puts our configurable FeedMorphoOracle (owned by the context's admin) at `oracleAddress`: a fresh one is deployed
+ * with the market's decimals, then its runtime code and its storage are copied to that address (real Morpho oracles
+ * keep everything in immutables, so nothing of theirs is overwritten but the code). Configure it with
+ * applyMorphoPolicy afterwards.
+ */
+export async function replaceMorphoOracle(ctx: ChainContext, oracleAddress: string, collateral: TokenSymbol, loan: TokenSymbol): Promise<void> {
+  await assertLocalDevNode(ctx.provider);
+  const none = { baseVault: ZeroAddress, baseVaultConversionSample: 1n, baseFeed: ZeroAddress, quoteFeed: ZeroAddress };
+  await scheduleNextBlock(ctx.provider);
+  const fresh = await new FeedMorphoOracle__factory(ctx.admin).deploy(tokenDecimals(ctx, collateral), tokenDecimals(ctx, loan), none, await ctx.admin.getAddress());
+  await fresh.waitForDeployment();
+  const from = await fresh.getAddress();
+  await rpc(ctx.provider, "hardhat_setCode", [oracleAddress, await ctx.provider.getCode(from)]);
+  // FeedMorphoOracle's storage: owner, the 4-word config, scaleFactor (slots 0..5).
+  for (let i = 0n; i < 6n; i++) {
+    const key = toBeHex(i, 32);
+    await rpc(ctx.provider, "hardhat_setStorageAt", [oracleAddress, key, await ctx.provider.getStorage(from, i)]);
+  }
 }
 
 /** The runtime code of our override contracts (no immutables: the compiled runtime is what runs at the address). */

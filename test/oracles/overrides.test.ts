@@ -49,3 +49,16 @@ describe("oracle overrides at existing addresses (how a fork's real feeds are mo
     expect(rec.repaidRaw).to.be.greaterThan(8_999n * WAD);
   });
 });
+
+describe("oracle policies on oracles that are not ours", function () {
+  it("applying a Morpho policy to a foreign oracle puts our configurable oracle at its address", async function () {
+    const { ctx } = await loadEmbedded();
+    const { applyMorphoPolicy, setFeedPrice } = await import("../../src/oracles/feeds");
+    const address = ctx.record.morpho.markets["USDe/DAI-91.5"].oracle;
+    await overrideMorphoOracleAt(ctx, address, 123n); // now a foreign contract with no owner()
+    await applyMorphoPolicy(ctx, "USDe/DAI-91.5", "market");
+    await setFeedPrice(ctx, "USDe/USD", 90_000_000n);
+    const market = openMarket(ctx, "morpho-blue:USDe/DAI-91.5");
+    expect(await market.collateralPriceWad()).to.equal((90n * WAD) / 100n);
+  });
+});
