@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { MaxUint256 } from "ethers";
 import { loadEmbedded } from "../fixtures";
+import type { EmbeddedFixture } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { SECONDS_PER_BLOCK, latestBlock } from "../../src/chain/clock";
 import { AToken__factory, Morpho__factory, Pool__factory, VariableDebtToken__factory } from "../../typechain-types";
@@ -17,6 +18,17 @@ import { accruedBorrowAssets, liquidationIncentiveFactor, seizedForRepaidShares,
 import { IIrm__factory } from "../../typechain-types";
 
 const USDC = (n: bigint) => n * 10n ** 6n;
+
+/** Market totals as Morpho's _accrueInterest will see them in the next block (the IRM's own view rate). */
+async function totalsAtNextBlock(ctx: EmbeddedFixture["ctx"], market: MorphoBlueMarket) {
+  const at = (await latestBlock(ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
+  const m = await Morpho__factory.connect(ctx.record.morpho.morpho, ctx.provider).market(market.id);
+  const rate = await IIrm__factory.connect(market.record.irm, ctx.provider).borrowRateView(market.marketParams, {
+    totalSupplyAssets: m.totalSupplyAssets, totalSupplyShares: m.totalSupplyShares, totalBorrowAssets: m.totalBorrowAssets,
+    totalBorrowShares: m.totalBorrowShares, lastUpdate: m.lastUpdate, fee: m.fee,
+  });
+  return { m, totalBorrow: accruedBorrowAssets(m.totalBorrowAssets, rate, at - m.lastUpdate) };
+}
 
 describe("protocol adapters", function () {
   describe("Aave V3", function () {
@@ -110,13 +122,7 @@ describe("protocol adapters", function () {
       await ensureAllowance(ctx, liquidator, "DAI", market.spender, MaxUint256);
 
       const morpho = Morpho__factory.connect(ctx.record.morpho.morpho, ctx.provider);
-      const at = (await latestBlock(ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
-      const m = await morpho.market(market.id);
-      const rate = await IIrm__factory.connect(market.record.irm, ctx.provider).borrowRateView(market.marketParams, {
-        totalSupplyAssets: m.totalSupplyAssets, totalSupplyShares: m.totalSupplyShares, totalBorrowAssets: m.totalBorrowAssets,
-        totalBorrowShares: m.totalBorrowShares, lastUpdate: m.lastUpdate, fee: m.fee,
-      });
-      const totalBorrow = accruedBorrowAssets(m.totalBorrowAssets, rate, at - m.lastUpdate);
+      const { m, totalBorrow } = await totalsAtNextBlock(ctx, market);
       const { borrowShares } = await morpho.position(market.id, account);
       const price = await market.oraclePrice();
       const expectedSeized = seizedForRepaidShares(borrowShares, price, BigInt(market.record.lltv), totalBorrow, m.totalBorrowShares);
@@ -143,12 +149,7 @@ describe("protocol adapters", function () {
       await ensureAllowance(ctx, liquidator, "DAI", market.spender, MaxUint256);
 
       const morpho = Morpho__factory.connect(ctx.record.morpho.morpho, ctx.provider);
-      const at = (await latestBlock(ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
-      const m = await morpho.market(market.id);
-      const totalBorrow = accruedBorrowAssets(m.totalBorrowAssets, await IIrm__factory.connect(market.record.irm, ctx.provider).borrowRateView(market.marketParams, {
-        totalSupplyAssets: m.totalSupplyAssets, totalSupplyShares: m.totalSupplyShares, totalBorrowAssets: m.totalBorrowAssets,
-        totalBorrowShares: m.totalBorrowShares, lastUpdate: m.lastUpdate, fee: m.fee,
-      }), at - m.lastUpdate);
+      const { m, totalBorrow } = await totalsAtNextBlock(ctx, market);
       const supplyBefore = m.totalSupplyAssets + (totalBorrow - m.totalBorrowAssets);
       const pos = await morpho.position(market.id, account);
       const price = await market.oraclePrice();
