@@ -3,7 +3,7 @@
  * positions and liquidation amounts are read from the Pool, the data provider, the oracle and the events.
  * A fork of Aave V3 (Spark) would be a subclass naming its own key prefix.
  */
-import { MaxUint256, Signer, ZeroAddress } from "ethers";
+import { Contract, MaxUint256, Signer, ZeroAddress } from "ethers";
 import {
   AToken__factory,
   AaveOracle__factory,
@@ -121,8 +121,7 @@ export class AaveV3Market implements LendingMarket {
     let bonus = cfg.liquidationBonus;
     let eModeApplies = false;
     if (this.eModeCategory !== 0) {
-      const assetCategory = await dp.getReserveEModeCategory(this.collateralAddress);
-      if (assetCategory === BigInt(this.eModeCategory)) {
+      if (await this.isEModeCollateral(dp)) {
         const e = await this.pool().getEModeCategoryData(this.eModeCategory);
         [ltv, lt, bonus] = [BigInt(e.ltv), BigInt(e.liquidationThreshold), BigInt(e.liquidationBonus)];
         eModeApplies = true;
@@ -150,6 +149,19 @@ export class AaveV3Market implements LendingMarket {
         eModeCategory: String(eModeApplies ? this.eModeCategory : 0),
       },
     };
+  }
+
+  /**
+   * Whether the collateral counts as collateral in this E-mode category. Aave v3.0/3.1 give each asset one category
+   * (data provider getReserveEModeCategory); v3.2+ ("liquid E-mode") has a collateral bitmap per category instead.
+   */
+  private async isEModeCollateral(dp: ReturnType<typeof AaveProtocolDataProvider__factory.connect>): Promise<boolean> {
+    const legacy = await dp.getReserveEModeCategory(this.collateralAddress).catch(() => undefined);
+    if (legacy !== undefined) return legacy === BigInt(this.eModeCategory);
+    const pool = new Contract(this.ctx.record.aave.pool, ["function getEModeCategoryCollateralBitmap(uint8) view returns (uint128)"], this.ctx.provider);
+    const bitmap = (await pool.getEModeCategoryCollateralBitmap(this.eModeCategory)) as bigint;
+    const { id } = await this.pool().getReserveData(this.collateralAddress);
+    return ((bitmap >> id) & 1n) === 1n;
   }
 
   /** Oracle prices in the base currency (USD, 8 decimals). */
