@@ -47,6 +47,8 @@ export const DepegScenarioSchema = z
         fromBlock: z.number().int().min(0).default(0),
         toBlock: z.number().int().min(0).optional(),
         accounts: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")).optional(),
+        /** A file of borrower addresses, one per line (# comments allowed), relative to the scenario file. */
+        accountsFile: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -77,6 +79,20 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
     const first = r.error.issues[0];
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
     throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
+  }
+  if (r.data.existing?.accountsFile) {
+    const file = path.resolve(baseDir, r.data.existing.accountsFile);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      throw new InputError("existing.accountsFile", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const listed = text.split(/\r?\n/).map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "");
+    listed.forEach((a, i) => {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new InputError(`existing.accountsFile line ${i + 1}`, `"${a}" is not an address`);
+    });
+    r.data.existing.accounts = [...(r.data.existing.accounts ?? []), ...listed];
   }
   if (r.data.loops.length === 0 && !r.data.existing) throw new InputError(`${source}: loops`, "needs at least one loop, or existing positions", "add loops or an existing: { markets: [...] } section");
   const points = buildPath(r.data.path, (f) => path.resolve(baseDir, f));

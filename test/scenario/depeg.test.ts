@@ -149,6 +149,16 @@ describe("depeg scenario on existing positions (found from the protocols' events
     expect(pegged.totals.liquidations).to.equal(0);
   });
 
+  it("reads borrowers from a file of addresses, naming the bad line", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-accounts-"));
+    fs.writeFileSync(path.join(dir, "borrowers.txt"), "# real borrowers\n0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n\n0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC # second\n");
+    const s = parseDepegScenario({ name: "x", existing: { markets: ["aave-v3:USDe/USDC:emode-2"], accountsFile: "borrowers.txt" }, path: { step: { to: "0.9" } }, policies: [{ aave: "market", morpho: "market" }] }, dir, "x.yaml");
+    expect(s.existing?.accounts).to.deep.equal(["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"]);
+    fs.writeFileSync(path.join(dir, "bad.txt"), "0x70997970C51812dc3A010C7d01b50e0d17dc79C8\nnot-an-address\n");
+    expect(() => parseDepegScenario({ name: "x", existing: { markets: ["aave-v3:USDe/USDC:emode-2"], accountsFile: "bad.txt" }, path: { step: { to: "0.9" } }, policies: [{ aave: "market", morpho: "market" }] }, dir, "x.yaml"))
+      .to.throw(InputError, /existing\.accountsFile line 2: "not-an-address" is not an address/);
+  });
+
   it("needs loops or existing positions", function () {
     expect(() => scenario({ loops: [] })).to.throw(InputError, /test\.yaml: loops: needs at least one loop, or existing positions/);
   });
