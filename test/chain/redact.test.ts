@@ -3,8 +3,8 @@ import { redactError, redactSecrets, redactUrl, redactorFor, urlSecrets } from "
 
 describe("redaction of RPC secrets", function () {
   it("redactUrl keeps scheme and host only", function () {
-    expect(redactUrl("https://eth-mainnet.g.alchemy.com/v2/SECRETKEY123")).to.equal("https://eth-mainnet.g.alchemy.com/…");
-    expect(redactUrl("https://mainnet.infura.io/v3/0123456789abcdef?x=1#frag")).to.equal("https://mainnet.infura.io/…");
+    expect(redactUrl("https://rpc.example.invalid/v2/SECRETKEY123")).to.equal("https://rpc.example.invalid/…");
+    expect(redactUrl("https://node.example.invalid/v3/0123456789abcdef?x=1#frag")).to.equal("https://node.example.invalid/…");
     expect(redactUrl("http://127.0.0.1:8545/v2/SECRETKEY123?key=abc")).to.equal("http://127.0.0.1:8545/…");
     expect(redactUrl("https://user:pass@rpc.example.com")).to.equal("https://rpc.example.com/…");
     expect(redactUrl("https://rpc.example.com?apikey=SECRET")).to.equal("https://rpc.example.com/…");
