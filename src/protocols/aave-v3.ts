@@ -199,6 +199,12 @@ export class AaveV3Market implements LendingMarket {
     };
   }
 
+  async healthFactors(accounts: string[]): Promise<bigint[]> {
+    if (accounts.length === 0) return [];
+    const data = await (await positionLens(this.ctx)).aaveAccounts(this.ctx.record.aave.pool, accounts);
+    return data.map((d) => (d.totalDebtBase > 0n ? d.healthFactor : MaxUint256));
+  }
+
   async liquidatable(accounts: string[]): Promise<string[]> {
     if (accounts.length === 0) return [];
     const lens = await positionLens(this.ctx);

@@ -142,6 +142,8 @@ export interface LendingMarket {
   position(account: string): Promise<PositionState>;
   /** Collateral price the protocol uses now: debt-token units per whole collateral token, WAD. */
   collateralPriceWad(): Promise<bigint>;
+  /** Health factors of many accounts in a few batched reads (same values as position().healthFactorWad). */
+  healthFactors(accounts: string[]): Promise<bigint[]>;
   /** Of `accounts`, those the protocol would let anyone liquidate now. */
   liquidatable(accounts: string[]): Promise<string[]>;
   /** Accounts that borrowed on this market between two blocks, from the protocol's events. */

@@ -190,6 +190,18 @@ export class MorphoBlueMarket implements LendingMarket {
     };
   }
 
+  async healthFactors(accounts: string[]): Promise<bigint[]> {
+    if (accounts.length === 0) return [];
+    const { timestamp } = await latestBlock(this.ctx.provider);
+    const [state, price, positions] = await Promise.all([
+      this.marketStateAt(timestamp),
+      this.oraclePrice(),
+      positionLens(this.ctx).then((lens) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts)),
+    ]);
+    const lltv = BigInt(this.record.lltv);
+    return positions.map((p) => healthFactorWad(p.collateral, toAssetsUp(p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares), price, lltv));
+  }
+
   async liquidatable(accounts: string[]): Promise<string[]> {
     const { timestamp } = await latestBlock(this.ctx.provider);
     const state = await this.marketStateAt(timestamp);

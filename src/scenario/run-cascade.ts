@@ -152,7 +152,7 @@ async function runOnce(
   const accountsOf = (m: LendingMarket) => [...new Set(candidates.filter((c) => c.markets.some((x) => x.key === m.key)).map((c) => c.account))];
 
   const positions = candidates.filter((c) => c.start);
-  const hfStart = await Promise.all(positions.map(async (c) => (await c.markets[0].position(c.account)).healthFactorWad));
+  const hfStart = await healthFactorsOf(positions);
   const hfPath: bigint[][] = positions.map(() => []);
   const minHf = [...hfStart];
   const liquidationsOf = new Map<string, number>();
@@ -235,8 +235,8 @@ async function runOnce(
       }
       badDebtCum += bad;
       await followOracle();
-      for (const [i, c] of positions.entries()) {
-        const hf = (await c.markets[0].position(c.account)).healthFactorWad;
+      const hfs = await healthFactorsOf(positions);
+      for (const [i, hf] of hfs.entries()) {
         hfPath[i].push(hf);
         if (hf < minHf[i]) minHf[i] = hf;
       }
@@ -302,6 +302,18 @@ async function runOnce(
     roundLimitReached: round >= scenario.stop.maxRounds,
     liquidatableLeft: left,
   };
+}
+
+/** Health factors of the candidates (first market of each), one batched read per market. */
+async function healthFactorsOf(candidates: Candidate[]): Promise<bigint[]> {
+  const out: bigint[] = new Array<bigint>(candidates.length);
+  const byMarket = new Map<string, number[]>();
+  candidates.forEach((c, i) => byMarket.set(c.markets[0].key, [...(byMarket.get(c.markets[0].key) ?? []), i]));
+  for (const idx of byMarket.values()) {
+    const hfs = await candidates[idx[0]].markets[0].healthFactors(idx.map((i) => candidates[i].account));
+    idx.forEach((i, j) => (out[i] = hfs[j]));
+  }
+  return out;
 }
 
 function readsUsde(m: LendingMarket, policies: CascadeScenario["policies"][number]): boolean {

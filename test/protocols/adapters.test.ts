@@ -189,3 +189,24 @@ describe("protocol adapters", function () {
     });
   });
 });
+
+describe("batched health factors", function () {
+  it("equal each position's own health factor, on both protocols", async function () {
+    const { ctx, users } = await loadEmbedded();
+    for (const [key, collateral, borrow] of [["aave-v3:USDe/USDC:emode-2", 100_000n * WAD, 80_000n * 10n ** 6n], ["morpho-blue:USDe/DAI-91.5", 100_000n * WAD, 85_000n * WAD]] as const) {
+      const market = openMarket(ctx, key);
+      const accounts: string[] = [];
+      for (const [i, u] of users.slice(0, 3).entries()) {
+        await deal(ctx, "USDe", u, collateral);
+        await market.prepare(u);
+        await market.supplyCollateral(u, collateral);
+        if (i > 0) await market.borrow(u, (borrow * BigInt(i)) / 2n);
+        accounts.push(u.address);
+      }
+      const batched = await market.healthFactors(accounts);
+      const one = await Promise.all(accounts.map(async (a) => (await market.position(a)).healthFactorWad));
+      expect(batched, key).to.deep.equal(one);
+      expect(batched[0]).to.equal(MaxUint256);
+    }
+  });
+});
