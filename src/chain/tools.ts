@@ -8,18 +8,22 @@ import type { ChainContext } from "./context";
 import { scheduleNextBlock } from "./clock";
 import { assertLocalDevNode } from "./safety";
 
-const deployed = new Map<string, string>();
+/** Where each tool was deployed, and the runtime code it had there. */
+const deployed = new Map<string, { address: string; code: string }>();
 
-/** Deploys a tool once per chain (again if a snapshot revert removed it); returns its address. */
+/**
+ * Deploys a tool once per chain; again if a snapshot revert removed it — or if its address now holds something
+ * else (after a revert, the same deployer nonce can put another contract at that address).
+ */
 async function ensureTool(ctx: ChainContext, key: string, deploy: () => Promise<{ getAddress(): Promise<string>; waitForDeployment(): Promise<unknown> }>): Promise<string> {
   const known = deployed.get(key);
-  if (known !== undefined && (await ctx.provider.getCode(known)) !== "0x") return known;
+  if (known !== undefined && (await ctx.provider.getCode(known.address)) === known.code) return known.address;
   await assertLocalDevNode(ctx.provider);
   await scheduleNextBlock(ctx.provider);
   const c = await deploy();
   await c.waitForDeployment();
   const address = await c.getAddress();
-  deployed.set(key, address);
+  deployed.set(key, { address, code: await ctx.provider.getCode(address) });
   return address;
 }
 
