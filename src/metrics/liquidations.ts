@@ -3,10 +3,9 @@
  * be re-derived from its own rows). Stablecoin debt is valued at 1 USD per unit; seized collateral at the protocol's
  * own oracle price at the liquidation.
  */
-import type { RunReport } from "../report/depeg-report";
+import type { LiquidationRow, RunReport } from "../report/depeg-report";
 import type { LiquidationOutcome } from "../strategies/liquidation-bot";
 
-export type LiquidationRow = RunReport["liquidations"][number];
 export type LiquidationTotals = Omit<RunReport["totals"], "positionsLiquidated">;
 
 export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): LiquidationRow {

@@ -2,11 +2,10 @@
  * Cascade scenario files (`scenarios/*.yaml`, `npx hardhat scenario <file>`), validated with zod before anything is
  * deployed: errors name the path of the bad field. See scenarios/oct-10-2025.yaml for a documented example.
  */
-import fs from "fs";
 import path from "path";
-import YAML from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors";
+import { parseWithSchema, readStructuredFile } from "./files";
 import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
 import { parseUnitsExact } from "../math/fixed-point";
 
@@ -109,10 +108,6 @@ export interface ExogenousPoint {
   ethE8?: bigint;
 }
 
-function issuePath(p: (string | number)[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "") || "(root)";
-}
-
 const e8 = (v: string) => parseUnitsExact(v, 8, "price");
 
 /** The exogenous path as points (prices in 1e-8 USD); prices must be > 0. */
@@ -134,28 +129,11 @@ export function exogenousPoints(s: CascadeScenario): ExogenousPoint[] {
 }
 
 export function parseCascadeScenario(raw: unknown, source: string): CascadeScenario {
-  const r = CascadeScenarioSchema.safeParse(raw);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
-    throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
-  }
-  exogenousPoints(r.data);
-  return r.data;
+  const scenario = parseWithSchema(CascadeScenarioSchema, raw, source);
+  exogenousPoints(scenario);
+  return scenario;
 }
 
 export function readCascadeScenario(file: string): CascadeScenario {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError("scenario", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
-  } catch (err) {
-    throw new InputError(file, `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
-  }
-  return parseCascadeScenario(raw, path.basename(file));
+  return parseCascadeScenario(readStructuredFile(file, "scenario"), path.basename(file));
 }

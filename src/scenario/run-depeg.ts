@@ -6,6 +6,7 @@
 import type { Signer } from "ethers";
 import { WAD } from "../constants";
 import { InputError } from "../errors";
+import { fmtWadPct } from "../report/format";
 import type { ChainContext } from "../chain/context";
 import { tokenDecimals } from "../chain/context";
 import type { TokenSymbol } from "../embedded/params";
@@ -88,7 +89,7 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
     for (let c = 0; c < s.count; c++) {
       const user = options.users[u++];
       await deal(ctx, s.params.initialSymbol, user, s.params.initialRaw);
-      log(`loop ${s.market.key} #${c + 1}: ${s.params.rounds} rounds at LTV ${scenarioLtv(s.params.targetLtvWad)}`);
+      log(`loop ${s.market.key} #${c + 1}: ${s.params.rounds} rounds at LTV ${fmtWadPct(s.params.targetLtvWad)}`);
       const loop = await runIterativeLoop(ctx, s.market, dex, user, s.params);
       positions.push({ market: s.market, account: loop.account, loop });
     }
@@ -111,10 +112,6 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
     path: { feed, points: points.length },
     runs,
   };
-}
-
-function scenarioLtv(wad: bigint): string {
-  return `${(Number((wad * 10_000n) / WAD) / 100).toFixed(2)}%`;
 }
 
 /** Does this market's oracle read `feed` under the policy? (Then its HF scales with the feed.) */

@@ -3,9 +3,9 @@
  */
 import fs from "fs";
 import path from "path";
-import YAML from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors";
+import { parseWithSchema, readStructuredFile } from "./files";
 import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
 import { PathPoint, buildPath } from "../oracles/paths";
 
@@ -69,17 +69,8 @@ export type PolicySet = z.infer<typeof PolicySetSchema>;
 /** A validated scenario; its price path is already built (CSV read, prices checked) so nothing runs on bad input. */
 export type DepegScenario = z.infer<typeof DepegScenarioSchema> & { baseDir: string; points: PathPoint[] };
 
-function issuePath(p: (string | number)[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), "") || "(root)";
-}
-
 export function parseDepegScenario(raw: unknown, baseDir: string, source: string): DepegScenario {
-  const r = DepegScenarioSchema.safeParse(raw);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
-    throw new InputError(`${source}: ${issuePath(first.path)}`, `${first.message}${more}`);
-  }
+  const r = { data: parseWithSchema(DepegScenarioSchema, raw, source) };
   if (r.data.existing?.accountsFile) {
     const file = path.resolve(baseDir, r.data.existing.accountsFile);
     let text: string;
@@ -100,17 +91,5 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
 }
 
 export function readDepegScenario(file: string): DepegScenario {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError("scenario", `cannot read ${file}: ${(err as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
-  } catch (err) {
-    throw new InputError(file, `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
-  }
-  return parseDepegScenario(raw, path.dirname(path.resolve(file)), path.basename(file));
+  return parseDepegScenario(readStructuredFile(file, "scenario"), path.dirname(path.resolve(file)), path.basename(file));
 }

@@ -3,8 +3,6 @@
  * same deployed chain by snapshot, one result row per point. `shard i/n` runs the points whose index is i mod n,
  * so a grid can be split across processes or machines; merging the shards' rows gives the unsharded result.
  */
-import fs from "fs";
-import YAML from "yaml";
 import { z } from "zod";
 import type { ChainContext } from "../chain/context";
 import { revertTo, snapshot } from "../chain/cheats";
@@ -16,6 +14,7 @@ import { csvField } from "../report/depeg-report";
 import type { Signer } from "ethers";
 import type { CascadeScenario } from "./cascade-schema";
 import { runCascade } from "./run-cascade";
+import { parseWithSchema, readStructuredFile } from "./files";
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
 const policyPair = z.string().refine((s) => {
@@ -47,15 +46,7 @@ export const SWEEP_COLUMNS = ["index", "floor", "rounds", "policy", "liquidation
 export type SweepRow = Record<(typeof SWEEP_COLUMNS)[number], string>;
 
 export function readGrid(file: string): Grid {
-  let raw: unknown;
-  try {
-    raw = YAML.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new InputError("grid", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split("\n")[0]}`);
-  }
-  const r = GridSchema.safeParse(raw);
-  if (!r.success) throw new InputError(`${file}: ${r.error.issues[0].path.join(".") || "(root)"}`, r.error.issues[0].message);
-  return r.data;
+  return parseWithSchema(GridSchema, readStructuredFile(file, "--grid"), file);
 }
 
 /** Every point of the grid, in a fixed order (floor, then rounds, then policy). */

@@ -6,6 +6,7 @@
 import type { Signer } from "ethers";
 import { WAD } from "../constants";
 import { InputError } from "../errors";
+import { fmtWadPct } from "../report/format";
 import type { ChainContext } from "../chain/context";
 import type { Dex } from "../dex/dex";
 import type { TokenSymbol } from "../embedded/params";
@@ -59,17 +60,13 @@ export async function validateLoopParams(market: LendingMarket, p: LoopParams): 
   const risk = await market.riskParams();
   if (p.targetLtvWad <= 0n) throw new InputError("targetLtv", "must be > 0");
   if (p.targetLtvWad >= risk.liquidationThresholdWad) {
-    throw new InputError("targetLtv", `${fmtPct(p.targetLtvWad)} is at or above ${market.key}'s liquidation threshold ${fmtPct(risk.liquidationThresholdWad)}`, "choose a lower LTV");
+    throw new InputError("targetLtv", `${fmtWadPct(p.targetLtvWad)} is at or above ${market.key}'s liquidation threshold ${fmtWadPct(risk.liquidationThresholdWad)}`, "choose a lower LTV");
   }
   if (p.targetLtvWad > risk.maxLtvWad) {
-    throw new InputError("targetLtv", `${fmtPct(p.targetLtvWad)} is above ${market.key}'s max LTV ${fmtPct(risk.maxLtvWad)}: the protocol would refuse the borrow`, "choose a lower LTV");
+    throw new InputError("targetLtv", `${fmtWadPct(p.targetLtvWad)} is above ${market.key}'s max LTV ${fmtWadPct(risk.maxLtvWad)}: the protocol would refuse the borrow`, "choose a lower LTV");
   }
   const s = p.maxSlippageBps ?? 100;
   if (!Number.isInteger(s) || s < 0 || s > 10_000) throw new InputError("maxSlippageBps", "must be an integer in [0, 10000]");
-}
-
-function fmtPct(wad: bigint): string {
-  return `${(Number((wad * 10_000n) / WAD) / 100).toFixed(2)}%`;
 }
 
 export async function runIterativeLoop(ctx: ChainContext, market: LendingMarket, dex: Dex, user: Signer, p: LoopParams): Promise<LoopResult> {

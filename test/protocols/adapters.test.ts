@@ -19,6 +19,24 @@ import { IIrm__factory } from "../../typechain-types";
 
 const USDC = (n: bigint) => n * 10n ** 6n;
 
+/**
+ * A borrower with 100,000 USDe against 90,000 DAI on USDe/DAI-91.5 (oracle on the USDe/USD feed, then moved to
+ * `priceE8`), and a liquidator holding DAI with its approval in place.
+ */
+async function morphoBorrowerAt(priceE8: bigint) {
+  const { ctx, users } = await loadEmbedded();
+  const [user, liquidator] = users;
+  await applyMorphoPolicy(ctx, "USDe/DAI-91.5", "market");
+  const market = openMarket(ctx, "morpho-blue:USDe/DAI-91.5") as MorphoBlueMarket;
+  await deal(ctx, "USDe", user, 100_000n * WAD);
+  await market.supplyCollateral(user, 100_000n * WAD);
+  await market.borrow(user, 90_000n * WAD);
+  await setFeedPrice(ctx, "USDe/USD", priceE8);
+  await deal(ctx, "DAI", liquidator, 200_000n * WAD);
+  await ensureAllowance(ctx, liquidator, "DAI", market.spender, MaxUint256);
+  return { ctx, market, account: await user.getAddress(), liquidator };
+}
+
 /** Market totals as Morpho's _accrueInterest will see them in the next block (the IRM's own view rate). */
 async function totalsAtNextBlock(ctx: EmbeddedFixture["ctx"], market: MorphoBlueMarket) {
   const at = (await latestBlock(ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
@@ -108,18 +126,8 @@ describe("protocol adapters", function () {
     });
 
     it("liquidates the whole debt by shares with the seized amount liquidate() computes", async function () {
-      const { ctx, users } = await loadEmbedded();
-      const [user, liquidator] = users;
-      await applyMorphoPolicy(ctx, "USDe/DAI-91.5", "market");
-      const market = openMarket(ctx, "morpho-blue:USDe/DAI-91.5") as MorphoBlueMarket;
-      await deal(ctx, "USDe", user, 100_000n * WAD);
-      await market.supplyCollateral(user, 100_000n * WAD);
-      await market.borrow(user, 90_000n * WAD);
-      const account = await user.getAddress();
-      await setFeedPrice(ctx, "USDe/USD", 97_000_000n); // 100000 x 0.97 x 0.915 = 88755 < 90000
+      const { ctx, market, account, liquidator } = await morphoBorrowerAt(97_000_000n); // 100000 x 0.97 x 0.915 = 88755 < 90000
       expect((await market.position(account)).liquidatable).to.equal(true);
-      await deal(ctx, "DAI", liquidator, 200_000n * WAD);
-      await ensureAllowance(ctx, liquidator, "DAI", market.spender, MaxUint256);
 
       const morpho = Morpho__factory.connect(ctx.record.morpho.morpho, ctx.provider);
       const { m, totalBorrow } = await totalsAtNextBlock(ctx, market);
@@ -136,17 +144,7 @@ describe("protocol adapters", function () {
     });
 
     it("measures bad debt when the collateral is exhausted", async function () {
-      const { ctx, users } = await loadEmbedded();
-      const [user, liquidator] = users;
-      await applyMorphoPolicy(ctx, "USDe/DAI-91.5", "market");
-      const market = openMarket(ctx, "morpho-blue:USDe/DAI-91.5") as MorphoBlueMarket;
-      await deal(ctx, "USDe", user, 100_000n * WAD);
-      await market.supplyCollateral(user, 100_000n * WAD);
-      await market.borrow(user, 90_000n * WAD);
-      const account = await user.getAddress();
-      await setFeedPrice(ctx, "USDe/USD", 65_000_000n); // collateral worth 65,000 DAI against 90,000 of debt
-      await deal(ctx, "DAI", liquidator, 200_000n * WAD);
-      await ensureAllowance(ctx, liquidator, "DAI", market.spender, MaxUint256);
+      const { ctx, market, account, liquidator } = await morphoBorrowerAt(65_000_000n); // collateral worth 65,000 DAI against 90,000 of debt
 
       const morpho = Morpho__factory.connect(ctx.record.morpho.morpho, ctx.provider);
       const { m, totalBorrow } = await totalsAtNextBlock(ctx, market);
