@@ -1,6 +1,7 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_GET_REMAPPINGS, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import fs from "fs";
 import path from "path";
 
 import "./tasks";
@@ -11,6 +12,7 @@ import "./tasks";
  */
 const NPM_SOLC: Record<string, string> = {
   "0.8.19": "solc-0.8.19", // Morpho Blue pins 0.8.19
+  "0.8.27": "solc-0.8.27", // Aave V3 origin (aave-v3-origin foundry.toml)
   "0.8.24": "solc-0.8.24", // our own tools
 };
 
@@ -30,21 +32,55 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion: solc.version() };
 });
 
+/**
+ * Aave V3 origin imports OpenZeppelin as a Foundry git submodule (`openzeppelin-contracts/contracts/...`). The same
+ * files come from @openzeppelin/contracts (whose root is that `contracts/` folder), installed a second time under an
+ * alias: one file may not have two source names in one Hardhat project, and our tools import the package by its name.
+ */
+subtask(TASK_COMPILE_GET_REMAPPINGS, async (_args, _hre, runSuper: () => Promise<Record<string, string>>) => ({
+  ...(await runSuper()),
+  "openzeppelin-contracts/contracts/": "openzeppelin-contracts-aave-origin/",
+}));
+
 const MORPHO_COMPILER = {
   version: "0.8.19",
   // Mainnet Morpho Blue was built with optimizer 999999 runs and via-IR (morpho-blue foundry.toml).
   settings: { optimizer: { enabled: true, runs: 999999 }, viaIR: true, evmVersion: "paris" },
 };
 
+// Mainnet's Aave V3 origin settings (aave-v3-origin foundry.toml): solc 0.8.27, 200 runs, shanghai, no metadata hash.
+const AAVE_ORIGIN_COMPILER = {
+  version: "0.8.27",
+  settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "shanghai", metadata: { bytecodeHash: "none" } },
+};
+const AAVE_ORIGIN_PACKAGE = "@aave-dao/aave-v3-origin/src/contracts";
+
+/** Every Aave origin source compiles with mainnet's settings, not with the newest compiler that accepts its pragma. */
+function aaveOriginOverrides(): Record<string, typeof AAVE_ORIGIN_COMPILER> {
+  const root = path.dirname(require.resolve("@aave-dao/aave-v3-origin/package.json"));
+  const out: Record<string, typeof AAVE_ORIGIN_COMPILER> = { "contracts/aave/AaveV3Origin.sol": AAVE_ORIGIN_COMPILER };
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".sol")) out[`${AAVE_ORIGIN_PACKAGE}/${path.relative(path.join(root, "src/contracts"), full).split(path.sep).join("/")}`] = AAVE_ORIGIN_COMPILER;
+    }
+  };
+  walk(path.join(root, "src/contracts"));
+  return out;
+}
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
       { version: "0.8.24", settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
       MORPHO_COMPILER,
+      AAVE_ORIGIN_COMPILER,
     ],
     overrides: {
       "contracts/morpho/MorphoBlue.sol": MORPHO_COMPILER,
       "@morpho-org/morpho-blue/src/Morpho.sol": MORPHO_COMPILER,
+      ...aaveOriginOverrides(),
     },
   },
   networks: {

@@ -4,7 +4,7 @@
  * choose which collateral to seize — typically the liquid one with the larger bonus, not the one that fell.
  */
 import type { Signer } from "ethers";
-import { Pool__factory } from "../../typechain-types";
+
 import { AAVE_BASE_CURRENCY_UNIT, WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { deal } from "../chain/cheats";
@@ -13,6 +13,7 @@ import { parseUnitsExact } from "../math/fixed-point";
 import { openMarket } from "../protocols/registry";
 import type { LendingMarket } from "../protocols/lending-market";
 import { actorAddress, actorSigner } from "./accounts";
+import { Pool__factory } from "../protocols/aave-v3-types";
 
 export interface MarketMakerSpec {
   collateral: Partial<Record<"WETH" | "USDe" | "sUSDe", string>>;

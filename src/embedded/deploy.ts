@@ -4,20 +4,7 @@
  * with mainnet's published parameters (params.ts). One call, used by tests, tasks and scripts.
  */
 import { BaseContract, ContractFactory, Signer, ZeroAddress, getAddress, id, MaxUint256 } from "ethers";
-import {
-  ACLManager__factory,
-  FeedMorphoOracle__factory,
-  FixedRateIrm__factory,
-  Morpho__factory,
-  NonfungiblePositionManager__factory,
-  PoolAddressesProvider__factory,
-  PoolConfigurator__factory,
-  Pool__factory,
-  SettableAggregator__factory,
-  StakedUSDeStandIn__factory,
-  StandInERC20__factory,
-  UniswapV3Factory__factory,
-} from "../../typechain-types";
+import { FeedMorphoOracle__factory, FixedRateIrm__factory, Morpho__factory, NonfungiblePositionManager__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory, UniswapV3Factory__factory } from "../../typechain-types";
 import type { ConfiguratorInputTypes } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/PoolConfigurator";
 import { RAY, WAD } from "../constants";
 import { factoryFor, loadNpmArtifact } from "../chain/artifacts";
@@ -35,6 +22,7 @@ import { aaveSourcesFor, morphoOracleConfigFor } from "../oracles/policy";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import { EmbeddedParams, TokenSymbol, defaultEmbeddedParams } from "./params";
 import { validateEmbeddedParams } from "./validate";
+import { ACLManager__factory, PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../protocols/aave-v3-types";
 
 /** Aave market id string of the embedded profile's PoolAddressesProvider. */
 export const EMBEDDED_MARKET_ID = "loopstress embedded Aave V3";

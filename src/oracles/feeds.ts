@@ -2,7 +2,7 @@
  * Oracle manipulation, one job per function, the same calls on every chain profile: move a feed, point a
  * protocol at another price source, apply an oracle policy. Everything refuses to run on a non-development node.
  */
-import { AaveOracle__factory, AggregatorV3Interface__factory, FeedMorphoOracle__factory, SettableAggregator__factory } from "../../typechain-types";
+import { AggregatorV3Interface__factory, FeedMorphoOracle__factory, SettableAggregator__factory } from "../../typechain-types";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenSymbolOf } from "../chain/context";
 import { assertLocalDevNode } from "../chain/safety";
@@ -11,6 +11,7 @@ import type { OraclePolicy, TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
 import { aaveSourcesFor, morphoOracleConfigFor } from "./policy";
 import { overrideFeedAt, replaceMorphoOracle } from "./overrides";
+import { AaveOracle__factory } from "../protocols/aave-v3-types";
 
 /** The price-moving sources the policies choose between (USDe and sUSDe are what policies change). */
 export const POLICY_ASSETS: readonly TokenSymbol[] = ["USDe", "sUSDe"];

@@ -4,16 +4,7 @@
  * A fork of Aave V3 (Spark) would be a subclass naming its own key prefix.
  */
 import { Contract, MaxUint256, Signer, ZeroAddress } from "ethers";
-import {
-  AToken__factory,
-  AaveOracle__factory,
-  AaveProtocolDataProvider__factory,
-  IERC20Metadata__factory,
-  IERC4626__factory,
-  Pool__factory,
-  VariableDebtToken__factory,
-  VaultRateAggregator__factory,
-} from "../../typechain-types";
+import { IERC20Metadata__factory, IERC4626__factory, VaultRateAggregator__factory } from "../../typechain-types";
 import { AAVE_BASE_CURRENCY_UNIT, AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
 import type { ChainContext } from "../chain/context";
@@ -26,6 +17,7 @@ import type { FlashLiquidator } from "../../typechain-types";
 import { closeFactorBps, healthFactor, normalizedDebt, normalizedIncome, rayMul, valueInBase } from "../math/aave-v3";
 import { percentMul } from "../math/fixed-point";
 import type { FlashLiquidation, FlashLoopCall, LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import { AToken__factory, AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory, VariableDebtToken__factory } from "./aave-v3-types";
 
 /** Pool revisions whose liquidation logic src/math/aave-v3.ts reproduces (v3.0.x). */
 export const MODELLED_POOL_REVISIONS = [1n];

@@ -1,18 +1,11 @@
 /** Summary of a deployed chain profile, read back from the contracts themselves (not from our parameters). */
 import type { Provider } from "ethers";
-import {
-  AaveOracle__factory,
-  AaveProtocolDataProvider__factory,
-  IERC20Metadata__factory,
-  IERC4626__factory,
-  Morpho__factory,
-  Pool__factory,
-  UniswapV3Pool__factory,
-} from "../../typechain-types";
+import { IERC20Metadata__factory, IERC4626__factory, Morpho__factory, UniswapV3Pool__factory } from "../../typechain-types";
 import type { DeploymentRecord } from "../chain/deployments";
 import { ORACLE_PRICE_SCALE, WAD } from "../constants";
 import { rawPriceWadFromSqrtX96 } from "../math/uniswap-v3";
 import { fmtBps, fmtUnits, fmtWadPct, table } from "./format";
+import { AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory } from "../protocols/aave-v3-types";
 
 export async function deploymentSummary(record: DeploymentRecord, provider: Provider): Promise<string> {
   const out: string[] = [];

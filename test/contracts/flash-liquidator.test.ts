@@ -2,17 +2,7 @@ import { expect } from "chai";
 import { MaxUint256 } from "ethers";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import {
-  AaveOracle__factory,
-  EventsLib__factory,
-  FeedMorphoOracle__factory,
-  FlashLiquidator,
-  FlashLiquidator__factory,
-  Morpho__factory,
-  Pool__factory,
-  SwapRouter__factory,
-  UniswapV3Pool__factory,
-} from "../../typechain-types";
+import { EventsLib__factory, FeedMorphoOracle__factory, FlashLiquidator, FlashLiquidator__factory, Morpho__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
 import type { AaveLiquidationEvent, MorphoLiquidationEvent } from "../../typechain-types/artifacts/contracts/liquidators/FlashLiquidator";
 import { loadEmbedded, type EmbeddedFixture } from "../fixtures";
 import { tokenAddress } from "../../src/chain/context";
@@ -36,6 +26,7 @@ import {
   uniPath,
   units,
 } from "./helpers";
+import { AaveOracle__factory, Pool__factory } from "../../src/protocols/aave-v3-types";
 
 const INITIAL_USDE = units(100_000n, 18);
 /** USDe/USD after the oracle move: low enough that both 80%-looped positions are liquidatable. */

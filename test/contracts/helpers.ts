@@ -5,19 +5,7 @@
 import { expect } from "chai";
 import { ZeroAddress, solidityPacked, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import {
-  AaveOracle__factory,
-  FeedMorphoOracle__factory,
-  IERC20Metadata__factory,
-  LeverageLooper,
-  LeverageLooper__factory,
-  Morpho__factory,
-  Pool__factory,
-  SettableAggregator__factory,
-  StakedUSDeStandIn__factory,
-  StandInERC20__factory,
-  VariableDebtToken__factory,
-} from "../../typechain-types";
+import { FeedMorphoOracle__factory, IERC20Metadata__factory, LeverageLooper, LeverageLooper__factory, Morpho__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory } from "../../typechain-types";
 import type { LoopedEvent } from "../../typechain-types/artifacts/contracts/strategies/LeverageLooper";
 import type { EmbeddedFixture } from "../fixtures";
 import { TOKEN_SYMBOLS, type TokenSymbol } from "../../src/embedded/params";
@@ -25,6 +13,7 @@ import { tokenAddress, tokenDecimals } from "../../src/chain/context";
 import { percentMul } from "../../src/math/fixed-point";
 import { WAD } from "../../src/constants";
 import type { MarketParamsStruct } from "../../src/math/morpho-blue";
+import { AaveOracle__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
 /** Fee tier of every embedded Uniswap pool (0.01%). */
 export const POOL_FEE = 100;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-import { AToken__factory, EventsLib__factory, Morpho__factory, Pool__factory, StakedUSDeStandIn__factory, VariableDebtToken__factory } from "../../typechain-types";
+import { EventsLib__factory, Morpho__factory, StakedUSDeStandIn__factory } from "../../typechain-types";
 import { loadEmbedded, type EmbeddedFixture } from "../fixtures";
 import { tokenAddress } from "../../src/chain/context";
 import { aaveErrorCodes } from "../../src/chain/errors";
@@ -20,6 +20,7 @@ import {
   uniPath,
   units,
 } from "./helpers";
+import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
 const INITIAL_USDE = units(100_000n, 18);
 /** A 5-round iterative loop at 80% ends with 268,928 of debt and ~368,9xx USDe of collateral. */

@@ -4,7 +4,7 @@ import fs from "fs";
 import http from "http";
 import { AddressInfo } from "net";
 import { JsonRpcProvider } from "ethers";
-import { AaveProtocolDataProvider__factory, Morpho__factory, Pool__factory } from "../../typechain-types";
+import { Morpho__factory } from "../../typechain-types";
 import { loadEmbedded } from "../fixtures";
 import { deployEmbedded } from "../../src/embedded/deploy";
 import { defaultEmbeddedParams, EmbeddedParams, TokenSymbol } from "../../src/embedded/params";
@@ -14,6 +14,7 @@ import { assertLocalDevNode, UnsafeNodeError } from "../../src/chain/safety";
 import { deploymentSummary } from "../../src/report/deployment-summary";
 import { liquidationIncentiveFactor } from "../../src/math/morpho-blue";
 import { WAD } from "../../src/constants";
+import { AaveProtocolDataProvider__factory, Pool__factory } from "../../src/protocols/aave-v3-types";
 
 describe("embedded chain deployment", function () {
   it("records the same deterministic addresses as deployments/embedded.json", async function () {

@@ -10,21 +10,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { Contract, MaxUint256, ZeroAddress, getAddress, zeroPadValue } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import {
-  AToken__factory,
-  AaveOracle__factory,
-  AaveProtocolDataProvider__factory,
-  EventsLib__factory,
-  FeedMorphoOracle__factory,
-  FixedRateIrm__factory,
-  IERC20Metadata__factory,
-  Morpho__factory,
-  Pool__factory,
-  SettableAggregator__factory,
-  StandInERC20__factory,
-  SwapRouter__factory,
-  UniswapV3Pool__factory,
-} from "../../typechain-types";
+import { EventsLib__factory, FeedMorphoOracle__factory, FixedRateIrm__factory, IERC20Metadata__factory, Morpho__factory, SettableAggregator__factory, StandInERC20__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
 import { loadEmbedded, EmbeddedFixture } from "../fixtures";
 import { sendTx } from "../../src/chain/tx";
 import { latestBlock } from "../../src/chain/clock";
@@ -33,6 +19,7 @@ import { aaveImmutableReferences, linkedDeployedBytecode, loadNpmArtifact } from
 import { maxBig, minBig, percentDiv, percentMul, mulDivDown, wDivDown, wMulDown } from "../../src/math/fixed-point";
 import { liquidationIncentiveFactor, repaidForSeized, toAssetsUp } from "../../src/math/morpho-blue";
 import { AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR, MAX_LIQUIDATION_INCENTIVE_FACTOR, ORACLE_PRICE_SCALE, RAY, WAD } from "../../src/constants";
+import { AToken__factory, AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory } from "../../src/protocols/aave-v3-types";
 
 const provider = hre.ethers.provider;
 

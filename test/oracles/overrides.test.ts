@@ -7,7 +7,8 @@ import { overrideFeedAt, overrideMorphoOracleAt } from "../../src/oracles/overri
 import { applyAavePolicy } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { ensureAllowance } from "../../src/strategies/collateral";
-import { AaveOracle__factory, AggregatorV3Interface__factory } from "../../typechain-types";
+import { AggregatorV3Interface__factory } from "../../typechain-types";
+import { AaveOracle__factory } from "../../src/protocols/aave-v3-types";
 
 describe("oracle overrides at existing addresses (how a fork's real feeds are moved)", function () {
   it("a feed address keeps working for its consumers and answers our price; a snapshot revert restores it", async function () {

@@ -5,8 +5,9 @@ import { WAD } from "../../src/constants";
 import { InputError } from "../../src/errors";
 import { applyAavePolicy, applyMorphoPolicy, getFeedPrice, setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
-import { AaveOracle__factory, StakedUSDeStandIn__factory, StandInERC20__factory } from "../../typechain-types";
+import { StakedUSDeStandIn__factory, StandInERC20__factory } from "../../typechain-types";
 import { advanceTime } from "../../src/chain/clock";
+import { AaveOracle__factory } from "../../src/protocols/aave-v3-types";
 
 describe("oracle policies and feed moves", function () {
   it("refuses a price <= 0 before sending anything", async function () {

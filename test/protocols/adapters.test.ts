@@ -4,7 +4,7 @@ import { loadEmbedded } from "../fixtures";
 import type { EmbeddedFixture } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { SECONDS_PER_BLOCK, latestBlock } from "../../src/chain/clock";
-import { AToken__factory, Morpho__factory, Pool__factory, VariableDebtToken__factory } from "../../typechain-types";
+import { Morpho__factory } from "../../typechain-types";
 import { ORACLE_PRICE_SCALE, WAD } from "../../src/constants";
 import { InputError } from "../../src/errors";
 import { applyAavePolicy, applyMorphoPolicy, setFeedPrice } from "../../src/oracles/feeds";
@@ -16,6 +16,7 @@ import { liquidationAmounts, normalizedDebt, normalizedIncome, rayMul } from "..
 import { mulDivUp, wDivUp } from "../../src/math/fixed-point";
 import { accruedBorrowAssets, liquidationIncentiveFactor, seizedForRepaidShares, toAssetsUp, toSharesUp } from "../../src/math/morpho-blue";
 import { IIrm__factory } from "../../typechain-types";
+import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
 const USDC = (n: bigint) => n * 10n ** 6n;
 

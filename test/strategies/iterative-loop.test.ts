@@ -6,7 +6,8 @@ import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import { openMarket } from "../../src/protocols/registry";
 import { idealLoop, runIterativeLoop, validateLoopParams } from "../../src/strategies/iterative-loop";
-import { AToken__factory, IERC4626__factory, VariableDebtToken__factory } from "../../typechain-types";
+import { IERC4626__factory } from "../../typechain-types";
+import { AToken__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
 const ratio = (a: bigint, b: bigint) => Number((a * 10n ** 12n) / b) / 1e12;
 
