@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
 import type { ChainContext } from "../src/chain/context";
+import { defaultEmbeddedParams } from "../src/embedded/params";
 
 export interface EmbeddedFixture extends EmbeddedDeployment {
   ctx: ChainContext;
@@ -20,4 +21,17 @@ export async function embeddedChain(): Promise<EmbeddedFixture> {
 
 export function loadEmbedded(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedChain);
+}
+
+/** The same chain with Aave's origin line (v3.6, Pool revision 10) instead of v3.0: what mainnet runs since v3.3. */
+export async function embeddedOriginChain(): Promise<EmbeddedFixture> {
+  const [deployer, ...users] = await hre.ethers.getSigners();
+  const params = defaultEmbeddedParams();
+  params.aave.release = "origin-v3.6";
+  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
+  return { ...deployment, ctx: { provider: hre.ethers.provider, record: deployment.record, admin: deployer }, deployer, users };
+}
+
+export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
+  return loadFixture(embeddedOriginChain);
 }

@@ -1,7 +1,7 @@
 /** Recorded addresses per chain profile (deployments/<profile>.json), written atomically. */
 import fs from "fs";
 import path from "path";
-import type { TokenSymbol } from "../embedded/params";
+import type { AaveRelease, TokenSymbol } from "../embedded/params";
 
 export interface TokenRecord {
   address: string;
@@ -42,6 +42,8 @@ export interface DeploymentRecord {
   /** Price feeds by name, e.g. "USDe/USD". */
   feeds: Record<string, string>;
   aave: {
+    /** Which Aave logic the embedded chain runs (absent in records of foreign chains: read the Pool's revision). */
+    release?: AaveRelease;
     poolAddressesProvider: string;
     pool: string;
     poolImpl: string;

@@ -3,48 +3,26 @@
  * the npm sources), real Uniswap V3 (npm artifacts), plus our stand-in tokens and settable feeds, configured
  * with mainnet's published parameters (params.ts). One call, used by tests, tasks and scripts.
  */
-import { BaseContract, ContractFactory, Signer, ZeroAddress, getAddress, id, MaxUint256 } from "ethers";
+import { Signer, ZeroAddress, MaxUint256 } from "ethers";
 import { FeedMorphoOracle__factory, FixedRateIrm__factory, Morpho__factory, NonfungiblePositionManager__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory, UniswapV3Factory__factory } from "../../typechain-types";
-import type { ConfiguratorInputTypes } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/PoolConfigurator";
-import { RAY, WAD } from "../constants";
+import { WAD } from "../constants";
 import { factoryFor, loadNpmArtifact } from "../chain/artifacts";
 import { advanceTime } from "../chain/clock";
-import { scheduleNextBlock } from "../chain/clock";
 import type { DeploymentRecord, MorphoMarketRecord, TokenRecord, UniswapPoolRecord } from "../chain/deployments";
 import type { RpcProvider } from "../chain/rpc";
 import { sendTx } from "../chain/tx";
-import { RevertError, decodeRevert } from "../chain/errors";
 import { assertLocalDevNode } from "../chain/safety";
 import { parseUnitsExact } from "../math/fixed-point";
 import { MAX_TICK, MIN_TICK, TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tickAtOrBelow } from "../math/uniswap-v3";
 import { morphoMarketId } from "../math/morpho-blue";
-import { aaveSourcesFor, morphoOracleConfigFor } from "../oracles/policy";
+import { morphoOracleConfigFor } from "../oracles/policy";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import { EmbeddedParams, TokenSymbol, defaultEmbeddedParams } from "./params";
 import { validateEmbeddedParams } from "./validate";
-import { ACLManager__factory, PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../protocols/aave-v3-types";
+import { AAVE_DEPLOYERS } from "./aave";
+import { deployContract, fund } from "./steps";
 
-/** Aave market id string of the embedded profile's PoolAddressesProvider. */
-export const EMBEDDED_MARKET_ID = "loopstress embedded Aave V3";
-/** Receives Aave reserve factors and liquidation protocol fees: an address derived from a label, with no key. */
-export const EMBEDDED_AAVE_TREASURY = getAddress(`0x${id("loopstress.embedded.aave.treasury").slice(26)}`);
-
-const AAVE = {
-  provider: "protocol/configuration/PoolAddressesProvider.sol/PoolAddressesProvider.json",
-  acl: "protocol/configuration/ACLManager.sol/ACLManager.json",
-  pool: "protocol/pool/Pool.sol/Pool.json",
-  configurator: "protocol/pool/PoolConfigurator.sol/PoolConfigurator.json",
-  oracle: "misc/AaveOracle.sol/AaveOracle.json",
-  dataProvider: "misc/AaveProtocolDataProvider.sol/AaveProtocolDataProvider.json",
-  strategy: "protocol/pool/DefaultReserveInterestRateStrategy.sol/DefaultReserveInterestRateStrategy.json",
-  aToken: "protocol/tokenization/AToken.sol/AToken.json",
-  variableDebt: "protocol/tokenization/VariableDebtToken.sol/VariableDebtToken.json",
-  stableDebt: "protocol/tokenization/StableDebtToken.sol/StableDebtToken.json",
-  lib: (name: string) => `protocol/libraries/logic/${name}.sol/${name}.json`,
-} as const;
-
-/** Pool's logic libraries in link order (FlashLoanLogic links BorrowLogic). */
-export const AAVE_POOL_LIBRARIES = ["SupplyLogic", "BorrowLogic", "LiquidationLogic", "EModeLogic", "BridgeLogic", "FlashLoanLogic", "PoolLogic"] as const;
+export { EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID } from "./aave";
 
 export interface DeployOptions {
   params?: EmbeddedParams;
@@ -55,24 +33,6 @@ export interface DeployOptions {
 export interface EmbeddedDeployment {
   record: DeploymentRecord;
   params: EmbeddedParams;
-}
-
-async function deployContract<T extends BaseContract>(
-  provider: RpcProvider,
-  label: string,
-  factory: ContractFactory,
-  args: unknown[],
-): Promise<T & { address: string }> {
-  await scheduleNextBlock(provider);
-  let contract: BaseContract;
-  try {
-    contract = await factory.deploy(...args);
-    await contract.waitForDeployment();
-  } catch (err) {
-    throw new RevertError(`deploy ${label}`, decodeRevert(err));
-  }
-  const address = await contract.getAddress();
-  return Object.assign(contract as unknown as T, { address });
 }
 
 export async function deployEmbedded(deployer: Signer, provider: RpcProvider, options: DeployOptions = {}): Promise<EmbeddedDeployment> {
@@ -122,131 +82,7 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
   Object.assign(feeds, await deployPolicyFeeds(provider, deployer, tokens.sUSDe?.address, feeds));
 
   // ---- Aave V3 ----------------------------------------------------------------------------------
-  log("Aave V3: addresses provider, ACL, libraries, pool, configurator");
-  const providerC = await deployContract(provider, "PoolAddressesProvider", factoryFor(loadNpmArtifact("aave", AAVE.provider), deployer), [EMBEDDED_MARKET_ID, me]);
-  const addressesProvider = PoolAddressesProvider__factory.connect(providerC.address, deployer);
-  await sendTx(provider, "setACLAdmin", () => addressesProvider.setACLAdmin(me));
-  const aclC = await deployContract(provider, "ACLManager", factoryFor(loadNpmArtifact("aave", AAVE.acl), deployer), [providerC.address]);
-  await sendTx(provider, "setACLManager", () => addressesProvider.setACLManager(aclC.address));
-  const acl = ACLManager__factory.connect(aclC.address, deployer);
-  await sendTx(provider, "addPoolAdmin", () => acl.addPoolAdmin(me));
-  await sendTx(provider, "addRiskAdmin", () => acl.addRiskAdmin(me));
-  await sendTx(provider, "addEmergencyAdmin", () => acl.addEmergencyAdmin(me));
-  await sendTx(provider, "addAssetListingAdmin", () => acl.addAssetListingAdmin(me));
-
-  const libraries: Record<string, string> = {};
-  for (const name of AAVE_POOL_LIBRARIES) {
-    const lib = await deployContract(provider, name, factoryFor(loadNpmArtifact("aave", AAVE.lib(name)), deployer, libraries), []);
-    libraries[name] = lib.address;
-  }
-  const poolImpl = await deployContract(provider, "Pool", factoryFor(loadNpmArtifact("aave", AAVE.pool), deployer, libraries), [providerC.address]);
-  await sendTx(provider, "Pool impl initialize", () => Pool__factory.connect(poolImpl.address, deployer).initialize(providerC.address));
-  await sendTx(provider, "setPoolImpl", () => addressesProvider.setPoolImpl(poolImpl.address));
-  const poolAddress = await addressesProvider.getPool();
-
-  const configuratorLogic = await deployContract(provider, "ConfiguratorLogic", factoryFor(loadNpmArtifact("aave", AAVE.lib("ConfiguratorLogic")), deployer), []);
-  libraries.ConfiguratorLogic = configuratorLogic.address;
-  const configuratorImpl = await deployContract(provider, "PoolConfigurator", factoryFor(loadNpmArtifact("aave", AAVE.configurator), deployer, libraries), []);
-  await sendTx(provider, "PoolConfigurator impl initialize", () => PoolConfigurator__factory.connect(configuratorImpl.address, deployer).initialize(providerC.address));
-  await sendTx(provider, "setPoolConfiguratorImpl", () => addressesProvider.setPoolConfiguratorImpl(configuratorImpl.address));
-  const configurator = PoolConfigurator__factory.connect(await addressesProvider.getPoolConfigurator(), deployer);
-
-  log("Aave V3: oracle, data provider, reserves, E-mode");
-  const reserveAssets = params.aave.reserves.map((r) => r.asset);
-  const sources = aaveSourcesFor(params.aave.oraclePolicy, feeds);
-  const oracleC = await deployContract(provider, "AaveOracle", factoryFor(loadNpmArtifact("aave", AAVE.oracle), deployer), [
-    providerC.address,
-    reserveAssets.map((a) => tokens[a]!.address),
-    reserveAssets.map((a) => sources[a]),
-    ZeroAddress, // no fallback oracle: a non-positive answer must revert, as on mainnet
-    ZeroAddress, // base currency USD
-    10n ** 8n, // BASE_CURRENCY_UNIT (USD, 8 decimals)
-  ]);
-  await sendTx(provider, "setPriceOracle", () => addressesProvider.setPriceOracle(oracleC.address));
-  const dataProviderC = await deployContract(provider, "AaveProtocolDataProvider", factoryFor(loadNpmArtifact("aave", AAVE.dataProvider), deployer), [providerC.address]);
-  await sendTx(provider, "setPoolDataProvider", () => addressesProvider.setPoolDataProvider(dataProviderC.address));
-
-  const aTokenImpl = await deployContract(provider, "AToken impl", factoryFor(loadNpmArtifact("aave", AAVE.aToken), deployer), [poolAddress]);
-  const vDebtImpl = await deployContract(provider, "VariableDebtToken impl", factoryFor(loadNpmArtifact("aave", AAVE.variableDebt), deployer), [poolAddress]);
-  const sDebtImpl = await deployContract(provider, "StableDebtToken impl", factoryFor(loadNpmArtifact("aave", AAVE.stableDebt), deployer), [poolAddress]);
-
-  const bpsToRay = (bps: number): bigint => (BigInt(bps) * RAY) / 10_000n;
-  const inputs: ConfiguratorInputTypes.InitReserveInputStruct[] = [];
-  const strategies: Partial<Record<TokenSymbol, string>> = {};
-  for (const r of params.aave.reserves) {
-    const rs = r.rateStrategy;
-    const strategy = await deployContract(provider, `${r.asset} rate strategy`, factoryFor(loadNpmArtifact("aave", AAVE.strategy), deployer), [
-      providerC.address,
-      bpsToRay(rs.optimalUsageRatioBps),
-      bpsToRay(rs.baseVariableBorrowRateBps),
-      bpsToRay(rs.variableRateSlope1Bps),
-      bpsToRay(rs.variableRateSlope2Bps),
-      0n, 0n, 0n, 0n, // stable borrowing is off on mainnet: no stable slopes/offsets
-      bpsToRay(2000), // optimalStableToTotalDebtRatio, unused with stable borrowing off
-    ]);
-    strategies[r.asset] = strategy.address;
-    const t = tokens[r.asset]!;
-    inputs.push({
-      aTokenImpl: aTokenImpl.address,
-      stableDebtTokenImpl: sDebtImpl.address,
-      variableDebtTokenImpl: vDebtImpl.address,
-      underlyingAssetDecimals: t.decimals,
-      interestRateStrategyAddress: strategy.address,
-      underlyingAsset: t.address,
-      treasury: EMBEDDED_AAVE_TREASURY,
-      incentivesController: ZeroAddress,
-      aTokenName: `Aave Ethereum ${r.asset}`,
-      aTokenSymbol: `aEth${r.asset}`,
-      variableDebtTokenName: `Aave Ethereum Variable Debt ${r.asset}`,
-      variableDebtTokenSymbol: `variableDebtEth${r.asset}`,
-      stableDebtTokenName: `Aave Ethereum Stable Debt ${r.asset}`,
-      stableDebtTokenSymbol: `stableDebtEth${r.asset}`,
-      params: "0x10",
-    });
-  }
-  await sendTx(provider, "initReserves", () => configurator.initReserves(inputs));
-  for (const r of params.aave.reserves) {
-    const a = tokens[r.asset]!.address;
-    const at = `aave.reserves[${r.asset}]`;
-    if (r.liquidationThresholdBps > 0) {
-      await sendTx(provider, `${at}: configureReserveAsCollateral`, () => configurator.configureReserveAsCollateral(a, r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps));
-    }
-    if (r.borrowingEnabled) await sendTx(provider, `${at}: setReserveBorrowing`, () => configurator.setReserveBorrowing(a, true));
-    await sendTx(provider, `${at}: setReserveFlashLoaning`, () => configurator.setReserveFlashLoaning(a, r.flashLoanEnabled));
-    await sendTx(provider, `${at}: setReserveFactor`, () => configurator.setReserveFactor(a, r.reserveFactorBps));
-    await sendTx(provider, `${at}: setLiquidationProtocolFee`, () => configurator.setLiquidationProtocolFee(a, r.liquidationProtocolFeeBps));
-    if (r.supplyCap > 0n) await sendTx(provider, `${at}: setSupplyCap`, () => configurator.setSupplyCap(a, r.supplyCap));
-    if (r.borrowCap > 0n) await sendTx(provider, `${at}: setBorrowCap`, () => configurator.setBorrowCap(a, r.borrowCap));
-  }
-  for (const e of params.aave.eModes) {
-    await sendTx(provider, `aave.eModes[${e.id}]: setEModeCategory`, () =>
-      configurator.setEModeCategory(e.id, e.ltvBps, e.liquidationThresholdBps, e.liquidationBonusBps, ZeroAddress, e.label));
-    for (const a of e.assets) {
-      await sendTx(provider, `aave.eModes[${e.id}]: setAssetEModeCategory(${a})`, () => configurator.setAssetEModeCategory(tokens[a]!.address, e.id));
-    }
-  }
-  await sendTx(provider, "updateFlashloanPremiumTotal", () => configurator.updateFlashloanPremiumTotal(params.aave.flashLoanPremiumTotalBps));
-  await sendTx(provider, "updateFlashloanPremiumToProtocol", () => configurator.updateFlashloanPremiumToProtocol(params.aave.flashLoanPremiumToProtocolBps));
-
-  // Seed liquidity so there is something to borrow.
-  const pool = Pool__factory.connect(poolAddress, deployer);
-  for (const [sym, amount] of Object.entries(params.aave.seedSupplyRaw) as [TokenSymbol, bigint][]) {
-    if (amount <= 0n) continue;
-    await fund(provider, deployer, tokens, sym, amount);
-    const token = StandInERC20__factory.connect(tokens[sym]!.address, deployer);
-    await sendTx(provider, `approve ${sym} to Aave`, () => token.approve(poolAddress, MaxUint256));
-    await sendTx(provider, `seed Aave ${sym}`, () => pool.supply(tokens[sym]!.address, amount, me, 0));
-  }
-  const reserves: DeploymentRecord["aave"]["reserves"] = {};
-  for (const r of params.aave.reserves) {
-    const data = await pool.getReserveData(tokens[r.asset]!.address);
-    reserves[r.asset] = {
-      aToken: data.aTokenAddress,
-      variableDebtToken: data.variableDebtTokenAddress,
-      stableDebtToken: data.stableDebtTokenAddress,
-      interestRateStrategy: strategies[r.asset]!,
-    };
-  }
+  const aave = await AAVE_DEPLOYERS[params.aave.release]({ provider, deployer, me, params, tokens, feeds, log });
 
   // ---- Morpho Blue ---------------------------------------------------------------------------------
   log("Morpho Blue: core, IRM, oracles, markets");
@@ -363,34 +199,9 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     block,
     tokens,
     feeds,
-    aave: {
-      poolAddressesProvider: providerC.address,
-      pool: poolAddress,
-      poolImpl: poolImpl.address,
-      poolConfigurator: await configurator.getAddress(),
-      aclManager: aclC.address,
-      oracle: oracleC.address,
-      dataProvider: dataProviderC.address,
-      treasury: EMBEDDED_AAVE_TREASURY,
-      libraries,
-      reserves,
-    },
+    aave,
     morpho: { morpho: morphoC.address, irm: irm.address, markets },
     uniswap: { factory: factoryC.address, swapRouter: router.address, positionManager: npmC.address, quoter: quoter.address, pools },
   };
   return { record, params };
-}
-
-/** Mints `amount` of a stand-in token to the deployer (USDe first, deposited, for sUSDe). */
-async function fund(provider: RpcProvider, deployer: Signer, tokens: Partial<Record<TokenSymbol, TokenRecord>>, sym: TokenSymbol, amount: bigint): Promise<void> {
-  const me = await deployer.getAddress();
-  if (sym === "sUSDe") {
-    const vault = StakedUSDeStandIn__factory.connect(tokens.sUSDe!.address, deployer);
-    const assets = await vault.previewMint(amount);
-    await sendTx(provider, "mint USDe for sUSDe", () => StandInERC20__factory.connect(tokens.USDe!.address, deployer).mint(me, assets));
-    await sendTx(provider, "approve sUSDe", () => StandInERC20__factory.connect(tokens.USDe!.address, deployer).approve(tokens.sUSDe!.address, MaxUint256));
-    await sendTx(provider, "mint sUSDe", () => vault.mint(amount, me));
-    return;
-  }
-  await sendTx(provider, `mint ${sym}`, () => StandInERC20__factory.connect(tokens[sym]!.address, deployer).mint(me, amount));
 }

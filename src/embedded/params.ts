@@ -64,6 +64,10 @@ export interface AaveEModeParams {
   liquidationBonusBps: number;
   /** Aave v3.0.x (the npm package's logic): a user in E-mode borrows and gets E-mode LT only on assets of the category. */
   assets: TokenSymbol[];
+  /** Aave v3.2+ (origin line, "liquid E-mode"): the assets that count as collateral at the category's parameters. */
+  collateral: TokenSymbol[];
+  /** Aave v3.2+: the assets a user in the category may borrow. */
+  borrowable: TokenSymbol[];
   source: string;
 }
 
@@ -104,6 +108,14 @@ export interface UniswapPoolParams {
   layers: UniswapLiquidityLayer[];
 }
 
+/**
+ * Which Aave logic the embedded chain runs. "v3.0": npm @aave/core-v3 1.19.x (Pool revision 1). "origin-v3.6":
+ * npm @aave-dao/aave-v3-origin 3.6.0 (Pool revision 10), the line mainnet has run since v3.3 (deficit accounting,
+ * the v3.3 close-factor and dust rules, liquid E-mode, v3.5 rounding).
+ */
+export const AAVE_RELEASES = ["v3.0", "origin-v3.6"] as const;
+export type AaveRelease = (typeof AAVE_RELEASES)[number];
+
 export interface EmbeddedParams {
   tokens: TokenParams[];
   /** Initial feed answers, USD 8 decimals. */
@@ -116,6 +128,7 @@ export interface EmbeddedParams {
     seedDepositRaw: bigint;
   };
   aave: {
+    release: AaveRelease;
     oraclePolicy: OraclePolicy;
     reserves: AaveReserveParams[];
     eModes: AaveEModeParams[];
@@ -166,6 +179,7 @@ export function defaultEmbeddedParams(): EmbeddedParams {
       seedDepositRaw: units(1_000_000n, 18),
     },
     aave: {
+      release: "v3.0",
       oraclePolicy: "pegged-to-USDT",
       reserves: [
         {
@@ -221,6 +235,8 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           // Mainnet (v3.2+ bitmaps): USDe, sUSDe collateral; USDC, USDT borrowable. The npm logic is v3.0.x, where an
           // asset has one category and borrowing in E-mode needs the borrowed asset in it: all four are members.
           assets: ["USDe", "sUSDe", "USDC", "USDT"],
+          collateral: ["USDe", "sUSDe"],
+          borrowable: ["USDC", "USDT"],
           source: "Aave V3 Ethereum E-mode category 2 (issue #2; docs/mainnet-params.md)",
         },
       ],

@@ -1,7 +1,7 @@
 import { PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
-import { EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
+import { AAVE_RELEASES, EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
 
 function bps(field: string, value: number, max = Number(PERCENTAGE_FACTOR)): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -77,6 +77,9 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     if (r.supplyCap < 0n || r.borrowCap < 0n) throw new InputError(`${at}.supplyCap`, "caps cannot be negative");
     reserveLt.set(r.asset, r.liquidationThresholdBps);
   });
+  if (!(AAVE_RELEASES as readonly string[]).includes(p.aave.release)) {
+    throw new InputError("aave.release", `unknown Aave release "${p.aave.release}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
+  }
   p.aave.eModes.forEach((e, i) => {
     const at = `aave.eModes[${i}:${e.id}]`;
     if (!Number.isInteger(e.id) || e.id < 1 || e.id > 255) throw new InputError(`${at}.id`, "must be an integer in [1, 255]");
@@ -88,14 +91,18 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     if (e.liquidationBonusBps <= 10_000 || (e.liquidationThresholdBps * e.liquidationBonusBps) / 10_000 > 10_000) {
       throw new InputError(`${at}.liquidationBonusBps`, `must be > 10000 with threshold x bonus <= 100%, got ${e.liquidationBonusBps}`);
     }
-    e.assets.forEach((a, j) => {
-      token(`${at}.assets[${j}]`, a);
-      const lt = reserveLt.get(a);
-      if (lt === undefined) throw new InputError(`${at}.assets[${j}]`, `${a} is not an Aave reserve`, "add it to aave.reserves");
-      if (lt >= e.liquidationThresholdBps) {
-        throw new InputError(`${at}.liquidationThresholdBps`, `must exceed ${a}'s own threshold ${lt} bps (Aave rule)`);
-      }
-    });
+    // v3.0 requires the E-mode threshold above every member's own; v3.2+ only above the collateral's.
+    const ltChecked = p.aave.release === "v3.0" ? "assets" : "collateral";
+    for (const list of ["assets", "collateral", "borrowable"] as const) {
+      e[list].forEach((a, j) => {
+        token(`${at}.${list}[${j}]`, a);
+        const lt = reserveLt.get(a);
+        if (lt === undefined) throw new InputError(`${at}.${list}[${j}]`, `${a} is not an Aave reserve`, "add it to aave.reserves");
+        if (list === ltChecked && lt >= e.liquidationThresholdBps) {
+          throw new InputError(`${at}.liquidationThresholdBps`, `must exceed ${a}'s own threshold ${lt} bps (Aave rule)`);
+        }
+      });
+    }
   });
   bps("aave.flashLoanPremiumTotalBps", p.aave.flashLoanPremiumTotalBps);
   bps("aave.flashLoanPremiumToProtocolBps", p.aave.flashLoanPremiumToProtocolBps);

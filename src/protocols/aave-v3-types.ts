@@ -32,3 +32,14 @@ export { ACLManager__factory as OriginACLManager__factory } from "../../typechai
 export type { ACLManager as OriginACLManager } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/configuration/ACLManager";
 export { AaveOracle__factory as OriginAaveOracle__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/misc/AaveOracle__factory";
 export type { AaveOracle as OriginAaveOracle } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/misc/AaveOracle";
+export { BorrowLogic__factory as OriginBorrowLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/BorrowLogic__factory";
+export { FlashLoanLogic__factory as OriginFlashLoanLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/FlashLoanLogic__factory";
+export { SupplyLogic__factory as OriginSupplyLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/SupplyLogic__factory";
+export { LiquidationLogic__factory as OriginLiquidationLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/LiquidationLogic__factory";
+export { PoolLogic__factory as OriginPoolLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/PoolLogic__factory";
+export { ConfiguratorLogic__factory as OriginConfiguratorLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/ConfiguratorLogic__factory";
+export { PoolInstance__factory as OriginPoolInstance__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/instances/PoolInstance__factory";
+export { PoolConfiguratorInstance__factory as OriginPoolConfiguratorInstance__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/instances/PoolConfiguratorInstance__factory";
+export { ATokenInstance__factory as OriginATokenInstance__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/instances/ATokenInstance__factory";
+export { VariableDebtTokenInstance__factory as OriginVariableDebtTokenInstance__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/instances/VariableDebtTokenInstance__factory";
+export { DefaultReserveInterestRateStrategyV2__factory as OriginDefaultReserveInterestRateStrategyV2__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/misc/DefaultReserveInterestRateStrategyV2__factory";

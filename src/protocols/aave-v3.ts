@@ -3,7 +3,7 @@
  * positions and liquidation amounts are read from the Pool, the data provider, the oracle and the events.
  * A fork of Aave V3 (Spark) would be a subclass naming its own key prefix.
  */
-import { Contract, MaxUint256, Signer, ZeroAddress } from "ethers";
+import { Contract, Interface, MaxUint256, Signer, ZeroAddress } from "ethers";
 import { IERC20Metadata__factory, IERC4626__factory, VaultRateAggregator__factory } from "../../typechain-types";
 import { AAVE_BASE_CURRENCY_UNIT, AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
@@ -15,12 +15,32 @@ import type { TokenSymbol } from "../embedded/params";
 import { ensureAllowance } from "../strategies/collateral";
 import type { FlashLiquidator } from "../../typechain-types";
 import { closeFactorBps, healthFactor, normalizedDebt, normalizedIncome, rayMul, valueInBase } from "../math/aave-v3";
+import {
+  aTokenBalance,
+  collateralValueBase,
+  debtValueBase,
+  fullCloseFactorOrigin,
+  healthFactorOrigin,
+  liquidationAmountsOrigin,
+  normalizedDebtOrigin,
+  normalizedIncomeOrigin,
+  vTokenBalance,
+} from "../math/aave-v3-origin";
 import { percentMul } from "../math/fixed-point";
 import type { FlashLiquidation, FlashLoopCall, LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
 import { AToken__factory, AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory, VariableDebtToken__factory } from "./aave-v3-types";
 
-/** Pool revisions whose liquidation logic src/math/aave-v3.ts reproduces (v3.0.x). */
-export const MODELLED_POOL_REVISIONS = [1n];
+/** Which liquidation logic a Pool revision runs: v3.0.x (revision 1) or the origin line (v3.3 and later). */
+export type AaveLogic = "v3.0" | "origin";
+/** Revisions whose model was checked here against the contracts themselves (v3.0: @aave/core-v3; 10: origin 3.6). */
+export const VERIFIED_POOL_REVISIONS: Record<string, AaveLogic> = { "1": "v3.0", "10": "origin" };
+
+export function aaveLogicOf(revision: bigint): AaveLogic {
+  return revision === 1n ? "v3.0" : "origin";
+}
+
+/** Origin-line events the v3.0 ABI does not have. */
+const ORIGIN_EVENTS = new Interface(["event DeficitCreated(address indexed user, address indexed debtAsset, uint256 amountCreated)"]);
 
 export interface AaveMarketSpec {
   collateral: TokenSymbol;
@@ -240,8 +260,15 @@ export class AaveV3Market implements LendingMarket {
     let liquidator = fallbackLiquidator;
     let fee = 0n;
     let found = false;
+    let deficit: bigint | undefined;
     for (const log of receipt.logs) {
       if (log.address.toLowerCase() === this.ctx.record.aave.pool.toLowerCase()) {
+        // v3.3+: debt left on an account with no collateral is burnt and booked as the reserve's deficit.
+        const deficitLog = ORIGIN_EVENTS.parseLog(log);
+        if (deficitLog?.name === "DeficitCreated" && String(deficitLog.args.user).toLowerCase() === borrower.toLowerCase() && String(deficitLog.args.debtAsset).toLowerCase() === this.debtAddress.toLowerCase()) {
+          deficit = (deficit ?? 0n) + (deficitLog.args.amountCreated as bigint);
+          continue;
+        }
         const parsed = pool.interface.parseLog(log);
         if (parsed?.name === "LiquidationCall" && String(parsed.args.user).toLowerCase() === borrower.toLowerCase()) {
           repaid = parsed.args.debtToCover as bigint;
@@ -274,8 +301,8 @@ export class AaveV3Market implements LendingMarket {
       seizedRaw: seized,
       protocolFeeRaw: fee,
       bonusRaw: seizedValueInDebt - repaid,
-      // Aave v3.0 has no deficit accounting: debt left on an account with no collateral is bad debt.
-      badDebtRaw: after.totalCollateralBase === 0n ? debtLeft : 0n,
+      // v3.3+ books it as a deficit (event); v3.0 leaves it on the account, which has no collateral to take.
+      badDebtRaw: deficit ?? (after.totalCollateralBase === 0n ? debtLeft : 0n),
       collateralPriceWad,
       healthFactorBeforeWad: healthFactorBeforeWad,
       healthFactorAfterWad: after.totalDebtBase === 0n ? MaxUint256 : after.healthFactor,
@@ -307,28 +334,71 @@ export class AaveV3Market implements LendingMarket {
   async liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel> {
     const risk = await this.riskParams();
     const revision = BigInt(risk.raw.poolRevision);
-    if (!MODELLED_POOL_REVISIONS.includes(revision)) {
-      throw new Error(`${this.key}: no analytic model for Aave Pool revision ${revision} (modelled: ${MODELLED_POOL_REVISIONS.join(", ")})`);
-    }
+    const logic = aaveLogicOf(revision);
+    const verified = VERIFIED_POOL_REVISIONS[revision.toString()] === logic;
     const priceOf = await this.collateralPriceFn(feedAddress);
     const pool = this.pool();
     const [collReserve, debtReserve] = await Promise.all([pool.getReserveData(this.collateralAddress), pool.getReserveData(this.debtAddress)]);
     const scaledColl = await AToken__factory.connect(this.reserve(this.collateral).aToken, this.ctx.provider).scaledBalanceOf(account);
     const scaledDebt = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).scaledBalanceOf(account);
-    const collRaw = rayMul(scaledColl, normalizedIncome(collReserve, timestamp));
-    const debtRaw = rayMul(scaledDebt, normalizedDebt(debtReserve, timestamp));
     const { debt: debtPrice } = await this.pricesBase();
-    const debtBase = valueInBase(debtRaw, debtPrice, tokenDecimals(this.ctx, this.debt));
     const lt = BigInt(risk.raw.liquidationThresholdBps);
     const collDecimals = tokenDecimals(this.ctx, this.collateral);
-    const hf = (p: bigint) => healthFactor(valueInBase(collRaw, priceOf(p), collDecimals), debtBase, lt);
+    const debtDecimals = tokenDecimals(this.ctx, this.debt);
+    const at = `LT ${lt} bps, indexes at t=${timestamp}`;
+    if (logic === "v3.0") {
+      const collRaw = rayMul(scaledColl, normalizedIncome(collReserve, timestamp));
+      const debtRaw = rayMul(scaledDebt, normalizedDebt(debtReserve, timestamp));
+      const debtBase = valueInBase(debtRaw, debtPrice, debtDecimals);
+      const hf = (p: bigint) => healthFactor(valueInBase(collRaw, priceOf(p), collDecimals), debtBase, lt);
+      return {
+        description: `Aave v3.0 GenericLogic health factor and LiquidationLogic close factor (Pool revision ${revision}), ${at}`,
+        healthFactorWad: hf,
+        liquidatable: (p) => hf(p) < WAD,
+        fullCloseFactor: (p) => hf(p) <= AAVE_CLOSE_FACTOR_HF_THRESHOLD,
+        debtRaw,
+      };
+    }
+    const collRaw = aTokenBalance(scaledColl, normalizedIncomeOrigin(collReserve, timestamp));
+    const debtRaw = vTokenBalance(scaledDebt, normalizedDebtOrigin(debtReserve, timestamp));
+    const debtBase = debtValueBase(debtRaw, debtPrice, debtDecimals);
+    const collBase = (p: bigint) => collateralValueBase(collRaw, priceOf(p), collDecimals);
+    const hf = (p: bigint) => healthFactorOrigin(collBase(p), debtBase, lt);
     return {
-      description: `Aave v3.0 GenericLogic health factor and LiquidationLogic close factor (Pool revision ${revision}), LT ${lt} bps, indexes at t=${timestamp}`,
+      description:
+        `Aave origin-line GenericLogic health factor and LiquidationLogic close factor (v3.3 rules, v3.5 rounding; Pool revision ${revision}` +
+        `${verified ? "" : `, model verified on revision ${Object.keys(VERIFIED_POOL_REVISIONS).filter((k) => VERIFIED_POOL_REVISIONS[k] === "origin").join(", ")} only`}), ${at}`,
       healthFactorWad: hf,
       liquidatable: (p) => hf(p) < WAD,
-      fullCloseFactor: (p) => hf(p) <= AAVE_CLOSE_FACTOR_HF_THRESHOLD,
+      fullCloseFactor: (p) => fullCloseFactorOrigin(hf(p), collBase(p), debtBase),
       debtRaw,
     };
+  }
+
+  /**
+   * The most debt one liquidationCall may repay now: the close factor of the Pool's own logic, plus room for a
+   * block of interest (the Pool takes no more than it allows).
+   */
+  async maxLiquidatableDebtRaw(pos: PositionState): Promise<bigint> {
+    const debtRaw = pos.debt[0].amountRaw;
+    const margin = debtRaw / 10_000n + 1n;
+    const revision = await this.pool().POOL_REVISION();
+    if (aaveLogicOf(revision) === "v3.0") return percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + margin;
+    const [risk, prices] = await Promise.all([this.riskParams(), this.pricesBase()]);
+    const amounts = liquidationAmountsOrigin({
+      userDebtRaw: debtRaw,
+      userCollateralRaw: pos.collateral[0].amountRaw,
+      debtToCoverRequested: MaxUint256,
+      healthFactorWad: pos.healthFactorWad,
+      totalDebtBase: pos.debtUsdWad / BASE_TO_WAD,
+      collateralPriceBase: prices.collateral,
+      debtPriceBase: prices.debt,
+      collateralDecimals: tokenDecimals(this.ctx, this.collateral),
+      debtDecimals: tokenDecimals(this.ctx, this.debt),
+      liquidationBonusBps: BigInt(risk.raw.liquidationBonusBps),
+      liquidationProtocolFeeBps: BigInt(risk.raw.liquidationProtocolFeeBps),
+    });
+    return amounts.maxLiquidatableDebtRaw + margin;
   }
 
   async flashLoanPremiumBps(): Promise<bigint> {
@@ -362,9 +432,8 @@ export class AaveV3Market implements LendingMarket {
 
   async flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation> {
     const pos = await this.position(borrower);
-    const debtRaw = pos.debt[0].amountRaw;
-    // Flash-borrow what the close factor lets us repay (plus room for a block of interest); Aave takes no more.
-    const allowed = percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + debtRaw / 10_000n + 1n;
+    // Flash-borrow what the close factor lets us repay; Aave takes no more.
+    const allowed = await this.maxLiquidatableDebtRaw(pos);
     const amount = maxRepayRaw < allowed ? maxRepayRaw : allowed;
     const prices = await this.pricesBase();
     const priceWad = await this.collateralPriceWad();

@@ -1,0 +1,89 @@
+/**
+ * What every Aave release's embedded deployer receives and returns, and the steps that are the same on every
+ * release (ACL roles, per-reserve risk configuration, seed liquidity): their function signatures did not change
+ * between v3.0 and the origin line, so they go through the v3.0 ABI.
+ */
+import { MaxUint256, Signer, getAddress, id } from "ethers";
+import { StandInERC20__factory } from "../../../typechain-types";
+import type { DeploymentRecord, TokenRecord } from "../../chain/deployments";
+import type { RpcProvider } from "../../chain/rpc";
+import { sendTx } from "../../chain/tx";
+import { ACLManager__factory, PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../../protocols/aave-v3-types";
+import type { AaveRelease, EmbeddedParams, TokenSymbol } from "../params";
+import { fund } from "../steps";
+
+/** Aave market id string of the embedded profile's PoolAddressesProvider. */
+export const EMBEDDED_MARKET_ID = "loopstress embedded Aave V3";
+/** Receives Aave reserve factors and liquidation protocol fees: an address derived from a label, with no key. */
+export const EMBEDDED_AAVE_TREASURY = getAddress(`0x${id("loopstress.embedded.aave.treasury").slice(26)}`);
+
+export interface AaveDeployInput {
+  provider: RpcProvider;
+  deployer: Signer;
+  me: string;
+  params: EmbeddedParams;
+  tokens: Partial<Record<TokenSymbol, TokenRecord>>;
+  feeds: Record<string, string>;
+  log: (line: string) => void;
+}
+
+export type AaveDeployer = (input: AaveDeployInput) => Promise<DeploymentRecord["aave"]>;
+
+/** The deployer as ACL admin and every admin role, so the harness can configure the market it just deployed. */
+export async function grantAdminRoles(provider: RpcProvider, deployer: Signer, addressesProvider: string, aclManager: string): Promise<void> {
+  const me = await deployer.getAddress();
+  await sendTx(provider, "setACLManager", () => PoolAddressesProvider__factory.connect(addressesProvider, deployer).setACLManager(aclManager));
+  const acl = ACLManager__factory.connect(aclManager, deployer);
+  await sendTx(provider, "addPoolAdmin", () => acl.addPoolAdmin(me));
+  await sendTx(provider, "addRiskAdmin", () => acl.addRiskAdmin(me));
+  await sendTx(provider, "addEmergencyAdmin", () => acl.addEmergencyAdmin(me));
+  await sendTx(provider, "addAssetListingAdmin", () => acl.addAssetListingAdmin(me));
+}
+
+/** Collateral parameters, borrowing, flash loans, reserve factor, protocol fee and caps of each reserve. */
+export async function configureReserves(input: AaveDeployInput, configuratorAddress: string): Promise<void> {
+  const { provider, deployer, params, tokens } = input;
+  const configurator = PoolConfigurator__factory.connect(configuratorAddress, deployer);
+  for (const r of params.aave.reserves) {
+    const a = tokens[r.asset]!.address;
+    const at = `aave.reserves[${r.asset}]`;
+    if (r.liquidationThresholdBps > 0) {
+      await sendTx(provider, `${at}: configureReserveAsCollateral`, () => configurator.configureReserveAsCollateral(a, r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps));
+    }
+    if (r.borrowingEnabled) await sendTx(provider, `${at}: setReserveBorrowing`, () => configurator.setReserveBorrowing(a, true));
+    await sendTx(provider, `${at}: setReserveFlashLoaning`, () => configurator.setReserveFlashLoaning(a, r.flashLoanEnabled));
+    await sendTx(provider, `${at}: setReserveFactor`, () => configurator.setReserveFactor(a, r.reserveFactorBps));
+    await sendTx(provider, `${at}: setLiquidationProtocolFee`, () => configurator.setLiquidationProtocolFee(a, r.liquidationProtocolFeeBps));
+    if (r.supplyCap > 0n) await sendTx(provider, `${at}: setSupplyCap`, () => configurator.setSupplyCap(a, r.supplyCap));
+    if (r.borrowCap > 0n) await sendTx(provider, `${at}: setBorrowCap`, () => configurator.setBorrowCap(a, r.borrowCap));
+  }
+}
+
+/** Liquidity supplied at deployment so there is something to borrow; then each reserve's token addresses. */
+export async function seedAndRecordReserves(input: AaveDeployInput, poolAddress: string, interestRateStrategy: (asset: TokenSymbol) => string): Promise<DeploymentRecord["aave"]["reserves"]> {
+  const { provider, deployer, me, params, tokens } = input;
+  const pool = Pool__factory.connect(poolAddress, deployer);
+  for (const [sym, amount] of Object.entries(params.aave.seedSupplyRaw) as [TokenSymbol, bigint][]) {
+    if (amount <= 0n) continue;
+    await fund(provider, deployer, tokens, sym, amount);
+    const token = StandInERC20__factory.connect(tokens[sym]!.address, deployer);
+    await sendTx(provider, `approve ${sym} to Aave`, () => token.approve(poolAddress, MaxUint256));
+    await sendTx(provider, `seed Aave ${sym}`, () => pool.supply(tokens[sym]!.address, amount, me, 0));
+  }
+  const reserves: DeploymentRecord["aave"]["reserves"] = {};
+  for (const r of params.aave.reserves) {
+    const data = await pool.getReserveData(tokens[r.asset]!.address);
+    reserves[r.asset] = {
+      aToken: data.aTokenAddress,
+      variableDebtToken: data.variableDebtTokenAddress,
+      stableDebtToken: data.stableDebtTokenAddress,
+      interestRateStrategy: interestRateStrategy(r.asset),
+    };
+  }
+  return reserves;
+}
+
+/** Which release a deployment record's market runs (records written before releases existed are v3.0). */
+export function aaveReleaseOf(record: DeploymentRecord): AaveRelease {
+  return record.aave.release ?? "v3.0";
+}

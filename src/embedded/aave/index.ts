@@ -1,0 +1,12 @@
+/** One deployer per Aave release; adding a release means adding one file and one line here. */
+import type { AaveRelease } from "../params";
+import type { AaveDeployer } from "./deployer";
+import { deployAaveOrigin } from "./origin";
+import { deployAaveV30 } from "./v3-0";
+
+export const AAVE_DEPLOYERS: Record<AaveRelease, AaveDeployer> = {
+  "v3.0": deployAaveV30,
+  "origin-v3.6": deployAaveOrigin,
+};
+
+export { EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, aaveReleaseOf } from "./deployer";

@@ -1,0 +1,162 @@
+import { expect } from "chai";
+import { Contract, MaxUint256 } from "ethers";
+import { loadEmbeddedOrigin } from "../fixtures";
+import { deal } from "../../src/chain/cheats";
+import { SECONDS_PER_BLOCK, latestBlock } from "../../src/chain/clock";
+import { WAD } from "../../src/constants";
+import { applyAavePolicy, setFeedPrice } from "../../src/oracles/feeds";
+import { openMarket } from "../../src/protocols/registry";
+import { AaveV3Market } from "../../src/protocols/aave-v3";
+import { ensureAllowance } from "../../src/strategies/collateral";
+import { aTokenBalance, liquidationAmountsOrigin, normalizedDebtOrigin, normalizedIncomeOrigin, vTokenBalance } from "../../src/math/aave-v3-origin";
+import { verifyThresholds } from "../../src/metrics/thresholds";
+import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
+import { OriginPool__factory } from "../../src/protocols/aave-v3-types";
+import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
+import { runFlashLoop } from "../../src/strategies/flash-loop";
+import { LiquidationBot } from "../../src/strategies/liquidation-bot";
+
+const USDC = (n: bigint) => n * 10n ** 6n;
+
+/** A USDe/USDC E-mode borrower on the origin Pool, the USDe oracle on the market feed, and a funded liquidator. */
+async function originBorrower(collateralWad: bigint, debtRaw: bigint) {
+  const f = await loadEmbeddedOrigin();
+  const [user, liquidator] = f.users;
+  await applyAavePolicy(f.ctx, "market");
+  const market = openMarket(f.ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
+  await deal(f.ctx, "USDe", user, collateralWad);
+  await market.prepare(user);
+  await market.supplyCollateral(user, collateralWad);
+  await market.borrow(user, debtRaw);
+  await deal(f.ctx, "USDC", liquidator, debtRaw * 2n);
+  await ensureAllowance(f.ctx, liquidator, "USDC", market.spender, MaxUint256);
+  return { ...f, market, user, liquidator, account: await user.getAddress() };
+}
+
+/** LiquidationLogic's amounts at the next block, from the reserves' indexes and the account's scaled balances. */
+async function expectedAt(m: Awaited<ReturnType<typeof originBorrower>>, feedPriceE8: bigint) {
+  const { ctx, market, account } = m;
+  const at = (await latestBlock(ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
+  const pool = Pool__factory.connect(ctx.record.aave.pool, ctx.provider);
+  const collRes = await pool.getReserveData(ctx.record.tokens.USDe!.address);
+  const debtRes = await pool.getReserveData(ctx.record.tokens.USDC!.address);
+  const scaledColl = await AToken__factory.connect(collRes.aTokenAddress, ctx.provider).scaledBalanceOf(account);
+  const scaledDebt = await VariableDebtToken__factory.connect(debtRes.variableDebtTokenAddress, ctx.provider).scaledBalanceOf(account);
+  const model = await market.liquidationModel(account, ctx.record.feeds["USDe/USD"], at);
+  const risk = await market.riskParams();
+  const prices = await market.pricesBase();
+  const userDebtRaw = vTokenBalance(scaledDebt, normalizedDebtOrigin(debtRes, at));
+  return liquidationAmountsOrigin({
+    userDebtRaw,
+    userCollateralRaw: aTokenBalance(scaledColl, normalizedIncomeOrigin(collRes, at)),
+    debtToCoverRequested: MaxUint256,
+    healthFactorWad: model.healthFactorWad(feedPriceE8),
+    totalDebtBase: (userDebtRaw * prices.debt + 10n ** 6n - 1n) / 10n ** 6n,
+    collateralPriceBase: prices.collateral,
+    debtPriceBase: prices.debt,
+    collateralDecimals: 18,
+    debtDecimals: 6,
+    liquidationBonusBps: BigInt(risk.raw.liquidationBonusBps),
+    liquidationProtocolFeeBps: BigInt(risk.raw.liquidationProtocolFeeBps),
+  });
+}
+
+describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", function () {
+  it("deploys with liquid E-mode: USDe/sUSDe collateral, USDC/USDT borrowable, read through the adapter", async function () {
+    const { ctx } = await loadEmbeddedOrigin();
+    expect(ctx.record.aave.release).to.equal("origin-v3.6");
+    const pool = OriginPool__factory.connect(ctx.record.aave.pool, ctx.provider);
+    expect(await Pool__factory.connect(ctx.record.aave.pool, ctx.provider).POOL_REVISION()).to.equal(10n);
+    const idOf = async (s: "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI") => (await pool.getReserveData(ctx.record.tokens[s]!.address)).id;
+    const bit = (bitmap: bigint, id: bigint) => ((bitmap >> id) & 1n) === 1n;
+    const coll = await pool.getEModeCategoryCollateralBitmap(2);
+    const borrowable = await pool.getEModeCategoryBorrowableBitmap(2);
+    expect([bit(coll, await idOf("USDe")), bit(coll, await idOf("sUSDe")), bit(coll, await idOf("USDC")), bit(coll, await idOf("DAI"))]).to.deep.equal([true, true, false, false]);
+    expect([bit(borrowable, await idOf("USDC")), bit(borrowable, await idOf("USDT")), bit(borrowable, await idOf("USDe")), bit(borrowable, await idOf("DAI"))]).to.deep.equal([true, true, false, false]);
+    const r = await openMarket(ctx, "aave-v3:sUSDe/USDT:emode-2").riskParams();
+    expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([(90n * WAD) / 100n, (92n * WAD) / 100n, (104n * WAD) / 100n]);
+    expect(r.version).to.equal("aave-v3 Pool revision 10");
+    // Not collateral in category 2: the reserve's own parameters apply.
+    expect((await openMarket(ctx, "aave-v3:DAI/USDC:emode-2").riskParams()).liquidationThresholdWad).to.equal((77n * WAD) / 100n);
+  });
+
+  it("refuses to borrow a non-borrowable asset in E-mode, with the origin custom error decoded", async function () {
+    const { ctx, users } = await loadEmbeddedOrigin();
+    const market = openMarket(ctx, "aave-v3:USDe/DAI:emode-2") as AaveV3Market;
+    await deal(ctx, "USDe", users[0], 10_000n * WAD);
+    await market.prepare(users[0]);
+    await market.supplyCollateral(users[0], 10_000n * WAD);
+    await expect(market.borrow(users[0], 1_000n * WAD)).to.be.rejectedWith(/NotBorrowableInEMode/);
+  });
+
+  it("liquidates a large position at HF > 0.95 with the 50% close factor, amounts exactly as the origin LiquidationLogic", async function () {
+    const m = await originBorrower(1_000_000n * WAD, USDC(850_000n));
+    await setFeedPrice(m.ctx, "USDe/USD", 90_000_000n); // HF = 1e6 x 0.9 x 0.92 / 850k = 0.974
+    const expected = await expectedAt(m, 90_000_000n);
+    expect(expected.leavesDust).to.equal(false);
+    const rec = await m.market.liquidate(m.liquidator, m.account, MaxUint256);
+    expect(rec.repaidRaw).to.equal(expected.debtRepaidRaw);
+    expect(rec.seizedRaw).to.equal(expected.collateralToLiquidatorRaw);
+    expect(rec.protocolFeeRaw).to.equal(expected.protocolFeeRaw);
+    expect(Number(rec.repaidRaw) / Number(USDC(850_000n))).to.be.closeTo(0.5, 0.001);
+    expect(rec.badDebtRaw).to.equal(0n);
+  });
+
+  it("liquidates a position under $2,000 in full even at HF > 0.95 (v3.3 rule; v3.0 would take 50%)", async function () {
+    const m = await originBorrower(1_500n * WAD, USDC(1_300n));
+    await setFeedPrice(m.ctx, "USDe/USD", 93_000_000n); // HF = 1500 x 0.93 x 0.92 / 1300 = 0.987
+    const expected = await expectedAt(m, 93_000_000n);
+    const rec = await m.market.liquidate(m.liquidator, m.account, MaxUint256);
+    expect(rec.repaidRaw).to.equal(expected.debtRepaidRaw);
+    expect(rec.seizedRaw).to.equal(expected.collateralToLiquidatorRaw);
+    expect(rec.repaidRaw).to.be.greaterThan(USDC(1_299n)); // the whole debt
+  });
+
+  it("books the debt left on an account with no collateral as the reserve's deficit (DeficitCreated), measured as bad debt", async function () {
+    const m = await originBorrower(100_000n * WAD, USDC(90_000n));
+    await setFeedPrice(m.ctx, "USDe/USD", 80_000_000n); // collateral $80k x 1.04 bonus < $90k debt: bad debt
+    const rec = await m.market.liquidate(m.liquidator, m.account, MaxUint256);
+    expect(rec.badDebtRaw).to.be.greaterThan(0n);
+    const dp = new Contract(m.ctx.record.aave.dataProvider, ["function getReserveDeficit(address) view returns (uint256)"], m.ctx.provider);
+    expect(await dp.getReserveDeficit(m.ctx.record.tokens.USDC!.address)).to.equal(rec.badDebtRaw);
+    // The account is left with neither collateral nor debt: nothing liquidatable, the loss sits with the reserve.
+    const after = await m.market.position(m.account);
+    expect([after.debt[0].amountRaw, after.collateral[0].amountRaw, after.liquidatable]).to.deep.equal([0n, 0n, false]);
+    // Repaid + deficit = the whole debt at the liquidation block.
+    expect(Number(rec.repaidRaw + rec.badDebtRaw) / 1e6).to.be.closeTo(90_000, 1);
+  });
+
+  it("analytic liquidation price and close-factor boundary equal the on-chain bisection to the oracle unit", async function () {
+    const m = await originBorrower(100_000n * WAD, USDC(80_000n));
+    const r = await verifyThresholds(m.ctx, m.market, m.account, "USDe/USD", m.liquidator);
+    expect(r.protocolVersion).to.equal("aave-v3 Pool revision 10");
+    expect(r.model).to.match(/origin-line/);
+    expect(BigInt(r.liquidation.differenceE8)).to.be.lessThanOrEqual(1n);
+    expect(Number(r.liquidation.onChain.largestTrueE8) / 1e8).to.be.closeTo(80_000 / (100_000 * 0.92), 1e-4);
+    expect(r.liquidation.onChain.refusal).to.match(/HealthFactorNotBelowThreshold/);
+    expect(BigInt(r.closeFactor!.differenceE8)).to.be.lessThanOrEqual(1n);
+    expect(Number(r.closeFactor!.onChain.largestTrueE8) / 1e8).to.be.closeTo((0.95 * 80_000) / (100_000 * 0.92), 1e-4);
+  });
+
+  it("our tools run unchanged on it: a one-transaction flash loop, then a flash liquidation that sells the seized USDe", async function () {
+    const { ctx, users } = await loadEmbeddedOrigin();
+    const [user, liq] = users;
+    await applyAavePolicy(ctx, "market");
+    const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
+    const dex = new UniswapV3Dex(ctx);
+    await deal(ctx, "USDe", user, 100_000n * WAD);
+    const loop = await runFlashLoop(ctx, market, dex, user, { initialSymbol: "USDe", initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n });
+    expect(loop.debtBorrowedRaw).to.equal(loop.flashAmountRaw + loop.flashPremiumRaw);
+    expect(Number(loop.final.collateral[0].amountRaw / 10n ** 18n)).to.be.closeTo(368_928, 400); // 100k x (1 + 0.8 + ... + 0.8^5), less the swap's cost
+    await setFeedPrice(ctx, "USDe/USD", 85_000_000n); // HF = 368.8k x 0.85 x 0.92 / 268.9k = 1.07
+    expect((await market.position(user.address)).liquidatable).to.equal(false);
+    await setFeedPrice(ctx, "USDe/USD", 78_000_000n); // HF 0.984: 50% close factor
+    const bot = new LiquidationBot(ctx, dex, liq, { maxCallsPerPosition: 1 });
+    const [o] = await bot.sweep(market, [user.address]);
+    expect(bot.refusals).to.deep.equal([]);
+    expect(o.mode).to.equal("flash");
+    expect(Number(o.record.repaidRaw) / Number(loop.debtBorrowedRaw)).to.be.closeTo(0.5, 0.001);
+    expect(o.sale!.soldRaw).to.equal(o.record.seizedRaw);
+    expect(o.profitRaw).to.be.greaterThan(0n);
+  });
+});
