@@ -8,13 +8,21 @@ import { runCli, withFlagNames } from "./cli";
 task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, Uniswap V3 + our stand-ins) to the selected network and records its addresses")
   .addOptionalParam("out", "Where to write the deployment record", "deployments/embedded.json")
   .addFlag("quiet", "Do not print the summary")
-  .setAction(async (args: { out: string; quiet: boolean }, hre) =>
+  .addOptionalParam("aaveRelease", "Aave logic: v3.0 (@aave/core-v3) or origin-v3.6 (@aave-dao/aave-v3-origin, mainnet's line since v3.3)", "v3.0")
+  .setAction(async (args: { out: string; quiet: boolean; aaveRelease: string }, hre) =>
     runCli(async () => {
       const { deployEmbedded } = await import("../src/embedded/deploy");
       const { writeDeployment } = await import("../src/chain/deployments");
       const { deploymentSummary } = await import("../src/report/deployment-summary");
+      const { AAVE_RELEASES, defaultEmbeddedParams } = await import("../src/embedded/params");
+      const { InputError } = await import("../src/errors");
+      if (!(AAVE_RELEASES as readonly string[]).includes(args.aaveRelease)) {
+        throw new InputError("--aave-release", `unknown Aave release "${args.aaveRelease}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
+      }
+      const params = defaultEmbeddedParams();
+      params.aave.release = args.aaveRelease as typeof params.aave.release;
       const [deployer] = await hre.ethers.getSigners();
-      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { log: (l) => console.error(`deploying: ${l}`) });
+      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params, log: (l) => console.error(`deploying: ${l}`) });
       writeDeployment(record, args.out);
       console.error(`recorded ${args.out}`);
       if (!args.quiet) console.log(await deploymentSummary(record, hre.ethers.provider));
@@ -28,7 +36,8 @@ task("depeg", "Runs a depeg scenario: opens the loops, walks the price path unde
   .addOptionalParam("forkBlock", "Fork mode: the pinned block (default: the profile's recorded block)")
   .addOptionalParam("profile", "Fork mode: the chain profile's deployments file")
   .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
-  .setAction(async (args: { scenario: string; brief: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string }, hre) =>
+  .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
+  .setAction(async (args: { scenario: string; brief: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string; aaveRelease?: string }, hre) =>
     runCli(async () => {
       const { readDepegScenario } = await import("../src/scenario/schema");
       const { runDepeg } = await import("../src/scenario/run-depeg");
@@ -73,7 +82,9 @@ task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real
   .addOptionalParam("rounds", "Loop rounds (borrow → swap → supply)", "5")
   .addOptionalParam("ltv", "Target LTV of each borrow, e.g. 0.80", "0.80")
   .addFlag("flash", "Open the same end position in one transaction through our LeverageLooper (flash loan)")
-  .setAction(async (args: LoopArgs & { flash: boolean }, hre) =>
+  .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
+  .addOptionalParam("profile", "A deployments file recording the chain on the selected network (e.g. with --network localhost)")
+  .setAction(async (args: LoopArgs & { flash: boolean; aaveRelease?: string; profile?: string }, hre) =>
     runCli(() =>
       withFlagNames(LOOP_FLAGS, async () => {
         const { openMarket } = await import("../src/protocols/registry");
@@ -84,7 +95,7 @@ task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real
         const { flashLoopMarkdown, loopMarkdown, writeLoopReport } = await import("../src/report/loop-report");
         const { openSession } = await import("./session");
         const params = await loopParams(args);
-        const s = await openSession(hre);
+        const s = await openSession(hre, { aaveRelease: args.aaveRelease, profile: args.profile });
         const market = openMarket(s.ctx, args.market, "--market");
         await validateLoopParams(market, params);
         await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
@@ -113,7 +124,9 @@ task("thresholds", "For auditors: the feed price at which a position becomes liq
   .addOptionalParam("token", "Initial token of that loop", "USDe")
   .addOptionalParam("rounds", "Rounds of that loop", "5")
   .addOptionalParam("ltv", "Target LTV of that loop", "0.80")
-  .setAction(async (args: LoopArgs & { account?: string; feed: string; policy: string }, hre) =>
+  .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
+  .addOptionalParam("profile", "A deployments file recording the chain on the selected network (e.g. with --network localhost)")
+  .setAction(async (args: LoopArgs & { account?: string; feed: string; policy: string; aaveRelease?: string; profile?: string }, hre) =>
     runCli(() =>
       withFlagNames({ ...LOOP_FLAGS, feed: "--feed", account: "--account" }, async () => {
         const { InputError } = await import("../src/errors");
@@ -131,7 +144,7 @@ task("thresholds", "For auditors: the feed price at which a position becomes liq
         }
         if (args.account !== undefined && !hre.ethers.isAddress(args.account)) throw new InputError("--account", `"${args.account}" is not an address`);
         const params = await loopParams(args);
-        const s = await openSession(hre);
+        const s = await openSession(hre, { aaveRelease: args.aaveRelease, profile: args.profile });
         const market = openMarket(s.ctx, args.market, "--market");
         if (args.policy !== "keep") {
           const policy = args.policy as (typeof ORACLE_POLICIES)[number];

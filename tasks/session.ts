@@ -16,6 +16,8 @@ export interface ForkArgs {
   forkBlock?: string;
   profile?: string;
   forkCache?: string;
+  /** Embedded chain only: which Aave logic to deploy (default v3.0). */
+  aaveRelease?: string;
 }
 
 /**
@@ -25,8 +27,13 @@ export interface ForkArgs {
 export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs = {}, log: (l: string) => void = (l) => console.error(l)): Promise<Session> {
   // MAINNET_RPC_URL stands in for --fork-url once a profile says which chain it serves.
   const forkUrl = fork.forkUrl ?? (fork.profile ? process.env.MAINNET_RPC_URL : undefined);
+  const { InputError } = await import("../src/errors");
+  const { AAVE_RELEASES } = await import("../src/embedded/params");
+  if (fork.aaveRelease !== undefined && !(AAVE_RELEASES as readonly string[]).includes(fork.aaveRelease)) {
+    throw new InputError("--aave-release", `unknown Aave release "${fork.aaveRelease}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
+  }
   if (forkUrl) {
-    const { InputError } = await import("../src/errors");
+    if (fork.aaveRelease !== undefined) throw new InputError("--aave-release", "applies to the embedded chain only: a fork runs whatever Aave the forked chain runs", "drop --aave-release in fork mode");
     const { openFork } = await import("../src/chain/fork");
     if (!fork.profile) throw new InputError("--profile", "fork mode needs a chain profile", "--profile mainnet, or a deployments file such as deployments/embedded.json for a local upstream");
     if (fork.forkBlock !== undefined && !/^\d+$/.test(fork.forkBlock)) throw new InputError("--fork-block", `"${fork.forkBlock}" is not a block number`);
@@ -47,14 +54,26 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   const { assertLocalDevNode } = await import("../src/chain/safety");
   const { readDeployment, deploymentPath } = await import("../src/chain/deployments");
   const { deployEmbedded } = await import("../src/embedded/deploy");
+  const { defaultEmbeddedParams } = await import("../src/embedded/params");
+  const { aaveReleaseOf } = await import("../src/embedded/aave");
   const fs = await import("fs");
+  const params = defaultEmbeddedParams();
+  params.aave.release = (fork.aaveRelease ?? "v3.0") as typeof params.aave.release;
   const provider = hre.ethers.provider;
   await assertLocalDevNode(provider);
   const [deployer, ...rest] = await hre.ethers.getSigners();
+  // --profile on a local node (e.g. --network localhost): use the deployment that file records, as it is.
+  if (fork.profile) {
+    const record = readDeployment("local", fork.profile);
+    if ((await provider.getCode(record.aave.pool)) === "0x") {
+      throw new InputError("--profile", `no Aave Pool at ${record.aave.pool} on this network`, "deploy it first (npx hardhat embedded:deploy --network <net> --out <file>) or drop --profile");
+    }
+    return { ctx: { provider, record, admin: deployer }, users: rest.slice(0, rest.length - 1), liquidator: rest[rest.length - 1], close: async () => undefined };
+  }
   let record = fs.existsSync(deploymentPath("embedded")) ? readDeployment("embedded") : undefined;
-  if (!record || (await provider.getCode(record.aave.pool)) === "0x") {
-    log("deploying the embedded chain…");
-    record = (await deployEmbedded(deployer, provider)).record;
+  if (!record || aaveReleaseOf(record) !== params.aave.release || (await provider.getCode(record.aave.pool)) === "0x") {
+    log(`deploying the embedded chain (Aave ${params.aave.release})…`);
+    record = (await deployEmbedded(deployer, provider, { params })).record;
   }
   return { ctx: { provider, record, admin: deployer }, users: rest.slice(0, rest.length - 1), liquidator: rest[rest.length - 1], close: async () => undefined };
 }

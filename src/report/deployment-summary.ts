@@ -1,4 +1,5 @@
 /** Summary of a deployed chain profile, read back from the contracts themselves (not from our parameters). */
+import { Contract, ZeroAddress } from "ethers";
 import type { Provider } from "ethers";
 import { IERC20Metadata__factory, IERC4626__factory, Morpho__factory, UniswapV3Pool__factory } from "../../typechain-types";
 import type { DeploymentRecord } from "../chain/deployments";
@@ -35,29 +36,24 @@ export async function deploymentSummary(record: DeploymentRecord, provider: Prov
     const asset = record.tokens[s as keyof typeof record.tokens]!;
     const cfg = await dp.getReserveConfigurationData(asset.address);
     const caps = await dp.getReserveCaps(asset.address);
-    const eMode = await dp.getReserveEModeCategory(asset.address);
     const supplied = await IERC20Metadata__factory.connect(r.aToken, provider).totalSupply();
     const price = await oracle.getAssetPrice(asset.address);
     const source = await oracle.getSourceOfAsset(asset.address);
     const sourceName = Object.entries(record.feeds).find(([, a]) => a.toLowerCase() === source.toLowerCase())?.[0] ?? source;
     aaveRows.push([
       s, fmtBps(cfg.ltv), fmtBps(cfg.liquidationThreshold), fmtBps(cfg.liquidationBonus - 10_000n), fmtBps(cfg.reserveFactor),
-      cfg.borrowingEnabled ? "yes" : "no", String(eMode), caps.supplyCap === 0n ? "-" : caps.supplyCap.toLocaleString("en-US"),
+      cfg.borrowingEnabled ? "yes" : "no", caps.supplyCap === 0n ? "-" : caps.supplyCap.toLocaleString("en-US"),
       fmtUnits(supplied, asset.decimals, 0), `$${fmtUnits(price, 8, 4)} (${sourceName})`,
     ]);
   }
-  out.push(`## Aave V3 (Pool ${record.aave.pool}, revision of npm @aave/core-v3)`,
-    table(["reserve", "LTV", "liq. threshold", "liq. bonus", "reserve factor", "borrowable", "E-mode", "supply cap", "supplied", "oracle price (source)"], aaveRows), "");
-  const eIds = new Set<bigint>();
-  for (const t of Object.values(record.tokens)) if (t) eIds.add(await dp.getReserveEModeCategory(t.address).catch(() => 0n));
+  const revision = await pool.POOL_REVISION();
+  out.push(`## Aave V3 (Pool ${record.aave.pool}, revision ${revision}: ${record.aave.release ?? "read from chain"})`,
+    table(["reserve", "LTV", "liq. threshold", "liq. bonus", "reserve factor", "borrowable", "supply cap", "supplied", "oracle price (source)"], aaveRows), "");
   const eRows: string[][] = [];
-  for (const e of [...eIds].filter((x) => x > 0n)) {
-    const d = await pool.getEModeCategoryData(e);
-    const members = [];
-    for (const t of Object.values(record.tokens)) if (t && (await dp.getReserveEModeCategory(t.address).catch(() => 0n)) === e) members.push(t.symbol);
-    eRows.push([String(e), d.label, fmtBps(d.ltv), fmtBps(d.liquidationThreshold), fmtBps(BigInt(d.liquidationBonus) - 10_000n), members.join(", ")]);
+  for (const e of await eModeCategories(record, provider)) {
+    eRows.push([String(e.id), e.label, fmtBps(e.ltvBps), fmtBps(e.liquidationThresholdBps), fmtBps(e.liquidationBonusBps - 10_000n), e.collateral.join(", "), e.borrowable.join(", ")]);
   }
-  out.push("### E-mode categories", table(["id", "label", "LTV", "liq. threshold", "liq. bonus", "assets"], eRows), "");
+  out.push("### E-mode categories", table(["id", "label", "LTV", "liq. threshold", "liq. bonus", "collateral", "borrowable"], eRows), "");
 
   const morpho = Morpho__factory.connect(record.morpho.morpho, provider);
   const mRows: string[][] = [];
@@ -86,4 +82,52 @@ export async function deploymentSummary(record: DeploymentRecord, provider: Prov
   }
   out.push(`## Uniswap V3 (factory ${record.uniswap.factory})`, table(["pool", "address", "price", "tick", "reserves"], uRows), "");
   return out.join("\n");
+}
+
+export interface EModeCategorySummary {
+  id: number;
+  label: string;
+  ltvBps: bigint;
+  liquidationThresholdBps: bigint;
+  liquidationBonusBps: bigint;
+  collateral: string[];
+  borrowable: string[];
+}
+
+/** Highest E-mode category id probed: the embedded chain uses 2, mainnet's Aave a handful. */
+const MAX_EMODE_ID = 16;
+
+/**
+ * The E-mode categories in use and their members among the record's tokens. v3.0 gives each asset one category
+ * (collateral and borrowable alike); v3.2+ keeps a collateral and a borrowable bitmap per category.
+ */
+export async function eModeCategories(record: DeploymentRecord, provider: Provider): Promise<EModeCategorySummary[]> {
+  const pool = Pool__factory.connect(record.aave.pool, provider);
+  const dp = AaveProtocolDataProvider__factory.connect(record.aave.dataProvider, provider);
+  const bitmaps = new Contract(record.aave.pool, [
+    "function getEModeCategoryCollateralBitmap(uint8) view returns (uint128)",
+    "function getEModeCategoryBorrowableBitmap(uint8) view returns (uint128)",
+  ], provider);
+  const tokens = Object.values(record.tokens).filter((t): t is NonNullable<typeof t> => t !== undefined);
+  const legacy = await dp.getReserveEModeCategory(tokens[0].address).then(() => true, () => false);
+  const out: EModeCategorySummary[] = [];
+  for (let id = 1; id <= MAX_EMODE_ID; id++) {
+    const d = await pool.getEModeCategoryData(id);
+    if (d.liquidationThreshold === 0n) continue;
+    const collateral: string[] = [];
+    const borrowable: string[] = [];
+    if (legacy) {
+      for (const t of tokens) if ((await dp.getReserveEModeCategory(t.address)) === BigInt(id)) [collateral, borrowable].forEach((l) => l.push(t.symbol));
+    } else {
+      const [c, b] = [(await bitmaps.getEModeCategoryCollateralBitmap(id)) as bigint, (await bitmaps.getEModeCategoryBorrowableBitmap(id)) as bigint];
+      for (const t of tokens) {
+        const r = await pool.getReserveData(t.address);
+        if (r.aTokenAddress === ZeroAddress) continue; // not a reserve
+        if ((c >> r.id) & 1n) collateral.push(t.symbol);
+        if ((b >> r.id) & 1n) borrowable.push(t.symbol);
+      }
+    }
+    out.push({ id, label: d.label, ltvBps: BigInt(d.ltv), liquidationThresholdBps: BigInt(d.liquidationThreshold), liquidationBonusBps: BigInt(d.liquidationBonus), collateral, borrowable });
+  }
+  return out;
 }

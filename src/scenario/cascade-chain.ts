@@ -5,6 +5,7 @@ import type { CascadeScenario } from "./cascade-schema";
 
 export function embeddedParamsFor(s: CascadeScenario): EmbeddedParams {
   const params = defaultEmbeddedParams();
+  params.aave.release = s.chain.aaveRelease;
   for (const [key, depth] of Object.entries(s.dex.depthPerSide)) {
     const pool = params.uniswap.pools.find((p) => p.key === key);
     if (!pool) throw new InputError(`dex.depthPerSide["${key}"]`, "unknown pool", `use one of ${params.uniswap.pools.map((p) => p.key).join(", ")}`);

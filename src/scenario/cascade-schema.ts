@@ -6,7 +6,7 @@ import path from "path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
-import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { AAVE_RELEASES, ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
 import { parseUnitsExact } from "../math/fixed-point";
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
@@ -46,7 +46,8 @@ export const CascadeScenarioSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)"),
     description: z.string().optional(),
-    chain: z.object({ profile: z.literal("embedded") }).strict().default({ profile: "embedded" }),
+    /** aaveRelease: which Aave logic the embedded chain runs (v3.0, or origin-v3.6: mainnet's line since v3.3). */
+    chain: z.object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default("v3.0") }).strict().default({ profile: "embedded", aaveRelease: "v3.0" }),
     /** Pool depth overrides (USDe per side, whole tokens) by pool key, e.g. "USDe/USDC-0.01%". */
     dex: z.object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) }).strict().default({ depthPerSide: {} }),
     population: z.object({ seed: z.number().int().min(0), groups: z.array(group).min(1) }).strict(),

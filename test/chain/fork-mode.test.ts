@@ -19,7 +19,8 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
   before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-fork-"));
     upstream = await startHardhatNode();
-    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", path.join(dir, "profile.json"), "--quiet"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    // The upstream runs Aave's origin line, as mainnet does (v3.3+ logic), so the fork path meets its ABI and rules.
+    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", path.join(dir, "profile.json"), "--quiet", "--aave-release", "origin-v3.6"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
     expect(deploy.status, deploy.output).to.equal(0);
     fs.writeFileSync(path.join(dir, "fork-test.yaml"), [
       "name: fork-test-depeg",
@@ -60,7 +61,7 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
 
   it("finds the upstream's own borrowers from events on the fork and measures what the path does to them", async function () {
     // Someone borrows on the upstream chain (as real users did on mainnet) before the fork block.
-    const open = await runHardhat(["loop", "--network", "localhost", "--market", "aave-v3:USDe/USDC:emode-2", "--amount", "50000", "--rounds", "4", "--ltv", "0.85"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    const open = await runHardhat(["loop", "--network", "localhost", "--market", "aave-v3:USDe/USDC:emode-2", "--amount", "50000", "--rounds", "4", "--ltv", "0.85", "--profile", path.join(dir, "profile.json")], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
     expect(open.status, open.output).to.equal(0);
     const { JsonRpcProvider } = await import("ethers");
     const up = new JsonRpcProvider(upstream.url, undefined, { staticNetwork: true });

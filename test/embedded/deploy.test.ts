@@ -61,7 +61,7 @@ describe("embedded chain deployment", function () {
     const { record } = await loadEmbedded();
     const text = await deploymentSummary(record, hre.ethers.provider);
     expect(text).to.match(/\| USDe +\| 72\.00% +\| 75\.00%/);
-    expect(text).to.match(/\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00%/);
+    expect(text).to.match(/\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, USDC, USDT, sUSDe +\| USDe, USDC, USDT, sUSDe +\|/);
     expect(text).to.match(/sUSDe\/USDC-91\.5 .*91\.50%/);
     expect(text).to.match(/USDe\/USDC-0\.01%/);
   });

@@ -13,6 +13,7 @@ import { verifyThresholds } from "../../src/metrics/thresholds";
 import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 import { OriginPool__factory } from "../../src/protocols/aave-v3-types";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
+import { deploymentSummary } from "../../src/report/deployment-summary";
 import { runFlashLoop } from "../../src/strategies/flash-loop";
 import { LiquidationBot } from "../../src/strategies/liquidation-bot";
 
@@ -76,6 +77,9 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     const r = await openMarket(ctx, "aave-v3:sUSDe/USDT:emode-2").riskParams();
     expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([(90n * WAD) / 100n, (92n * WAD) / 100n, (104n * WAD) / 100n]);
     expect(r.version).to.equal("aave-v3 Pool revision 10");
+    const summary = await deploymentSummary(ctx.record, ctx.provider);
+    expect(summary).to.match(/revision 10: origin-v3\.6/);
+    expect(summary).to.match(/\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT +\|/);
     // Not collateral in category 2: the reserve's own parameters apply.
     expect((await openMarket(ctx, "aave-v3:DAI/USDC:emode-2").riskParams()).liquidationThresholdWad).to.equal((77n * WAD) / 100n);
   });
