@@ -2,6 +2,7 @@
 import hre from "hardhat";
 import { deployEmbedded } from "../src/embedded/deploy";
 import { revertTo, snapshot } from "../src/chain/cheats";
+import { AAVE_RELEASES, defaultEmbeddedParams } from "../src/embedded/params";
 
 async function main(): Promise<void> {
   const [deployer] = await hre.ethers.getSigners();
@@ -15,6 +16,14 @@ async function main(): Promise<void> {
   const t3 = performance.now();
   console.log(`embedded deployment: ${(t1 - t0).toFixed(0)} ms, ${blocks} blocks`);
   console.log(`snapshot: ${(t2 - t1).toFixed(1)} ms, revert: ${(t3 - t2).toFixed(1)} ms`);
+  for (const release of AAVE_RELEASES) {
+    const params = defaultEmbeddedParams();
+    params.aave.release = release;
+    const before = await hre.ethers.provider.getBlockNumber();
+    const t = performance.now();
+    await deployEmbedded(deployer, hre.ethers.provider, { params });
+    console.log(`embedded deployment with Aave ${release}: ${(performance.now() - t).toFixed(0)} ms, ${(await hre.ethers.provider.getBlockNumber()) - before} blocks`);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -168,16 +168,17 @@ task("thresholds", "For auditors: the feed price at which a position becomes liq
 task("scenario", "Runs a cascade scenario file: a population of loops, actors (whale, market maker, liquidity withdrawal, bots), an exogenous path, rounds until nothing is liquidatable; writes reports/<name>/")
   .addPositionalParam("file", "Scenario file (YAML or JSON), e.g. scenarios/oct-10-2025.yaml")
   .addFlag("brief", "Print the summary only (the report folder has everything)")
-  .setAction(async (args: { file: string; brief: boolean }, hre) =>
+  .addOptionalParam("aaveRelease", "Overrides the file's chain.aaveRelease: v3.0 or origin-v3.6 (mainnet's line since v3.3)")
+  .setAction(async (args: { file: string; brief: boolean; aaveRelease?: string }, hre) =>
     runCli(async () => {
-      const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
+      const { readCascadeScenario, withAaveRelease } = await import("../src/scenario/cascade-schema");
       const { runCascade } = await import("../src/scenario/run-cascade");
       const { cascadeMarkdown, writeCascadeReport } = await import("../src/report/cascade-report");
       const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
       const { deployEmbedded } = await import("../src/embedded/deploy");
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
       const { terminalProgress } = await import("../src/scenario/population");
-      const scenario = readCascadeScenario(args.file);
+      const scenario = withAaveRelease(readCascadeScenario(args.file), args.aaveRelease);
       const params = embeddedParamsFor(scenario);
       const { checkPopulationFits, planPopulation } = await import("../src/scenario/population");
       checkPopulationFits(planPopulation(scenario.population, scenario.name), params);

@@ -138,3 +138,12 @@ export function parseCascadeScenario(raw: unknown, source: string): CascadeScena
 export function readCascadeScenario(file: string): CascadeScenario {
   return parseCascadeScenario(readStructuredFile(file, "scenario"), path.basename(file));
 }
+
+/** The scenario with its Aave release overridden from the command line (--aave-release), checked by name. */
+export function withAaveRelease(s: CascadeScenario, release: string | undefined): CascadeScenario {
+  if (release === undefined) return s;
+  if (!(AAVE_RELEASES as readonly string[]).includes(release)) {
+    throw new InputError("--aave-release", `unknown Aave release "${release}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
+  }
+  return { ...s, name: `${s.name}-aave-${release}`, chain: { ...s.chain, aaveRelease: release as CascadeScenario["chain"]["aaveRelease"] } };
+}
