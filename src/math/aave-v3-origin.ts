@@ -5,8 +5,8 @@
  * factor is 100% below HF 0.95 or for positions under $2,000, with no partial liquidation leaving under $1,000.
  */
 import { AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, RAY } from "../constants";
-import { percentDiv, percentMul, wadDivHalfUp } from "./fixed-point";
-import { AAVE_SECONDS_PER_YEAR, ReserveIndexes, linearInterest, rayMul } from "./aave-v3";
+import { percentMul, wadDivHalfUp } from "./fixed-point";
+import { AAVE_SECONDS_PER_YEAR, ReserveIndexes, collateralForDebt, linearInterest, rayMul } from "./aave-v3";
 
 /** LiquidationLogic.DEFAULT_LIQUIDATION_CLOSE_FACTOR (50%). */
 export const ORIGIN_DEFAULT_CLOSE_FACTOR_BPS = 5_000n;
@@ -102,23 +102,7 @@ export function liquidationAmountsOrigin(i: OriginLiquidationInputs): OriginLiqu
     if (reserveDebtBase > defaultLiquidatableBase) maxDebt = (defaultLiquidatableBase * debtUnit) / i.debtPriceBase;
   }
   const debtToCover = i.debtToCoverRequested > maxDebt ? maxDebt : i.debtToCoverRequested;
-  const baseCollateral = (i.debtPriceBase * debtToCover * collUnit) / (i.collateralPriceBase * debtUnit);
-  const maxCollateral = percentMul(baseCollateral, i.liquidationBonusBps);
-  let collateralAmount: bigint;
-  let debtNeeded: bigint;
-  if (maxCollateral > i.userCollateralRaw) {
-    collateralAmount = i.userCollateralRaw;
-    debtNeeded = percentDivCeil((i.collateralPriceBase * collateralAmount * debtUnit) / (i.debtPriceBase * collUnit), i.liquidationBonusBps);
-  } else {
-    collateralAmount = maxCollateral;
-    debtNeeded = debtToCover;
-  }
-  let fee = 0n;
-  if (i.liquidationProtocolFeeBps !== 0n) {
-    const bonusCollateral = collateralAmount - percentDiv(collateralAmount, i.liquidationBonusBps);
-    fee = percentMul(bonusCollateral, i.liquidationProtocolFeeBps);
-    collateralAmount -= fee;
-  }
+  const { debtRepaidRaw: debtNeeded, collateralToLiquidatorRaw: collateralAmount, protocolFeeRaw: fee } = collateralForDebt({ ...i, debtToCover }, percentDivCeil);
   let leavesDust = false;
   if (debtNeeded < i.userDebtRaw && collateralAmount + fee < i.userCollateralRaw) {
     const debtLeftBase = mulDivCeil(i.userDebtRaw - debtNeeded, i.debtPriceBase, debtUnit);

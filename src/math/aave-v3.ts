@@ -98,28 +98,48 @@ export interface AaveLiquidationAmounts {
   protocolFeeRaw: bigint;
 }
 
-/** LiquidationLogic._calculateDebt + _calculateAvailableCollateralToLiquidate. */
-export function liquidationAmounts(i: AaveLiquidationInputs): AaveLiquidationAmounts {
-  const cf = closeFactorBps(i.healthFactorWad);
-  const maxDebt = percentMul(i.userDebtRaw, cf);
-  const debtToCover = i.debtToCoverRequested > maxDebt ? maxDebt : i.debtToCoverRequested;
+export interface CollateralForDebtInputs {
+  debtToCover: bigint;
+  userCollateralRaw: bigint;
+  collateralPriceBase: bigint;
+  debtPriceBase: bigint;
+  collateralDecimals: number;
+  debtDecimals: number;
+  liquidationBonusBps: bigint;
+  liquidationProtocolFeeBps: bigint;
+}
+
+/**
+ * LiquidationLogic._calculateAvailableCollateralToLiquidate (the same on every release but for one rounding:
+ * `percentDivDebt` turns the collateral's value back into debt when the collateral runs out — half-up in v3.0,
+ * up in the origin line).
+ */
+export function collateralForDebt(i: CollateralForDebtInputs, percentDivDebt: (value: bigint, percentage: bigint) => bigint) {
   const collUnit = 10n ** BigInt(i.collateralDecimals);
   const debtUnit = 10n ** BigInt(i.debtDecimals);
-  const baseCollateral = (i.debtPriceBase * debtToCover * collUnit) / (i.collateralPriceBase * debtUnit);
+  const baseCollateral = (i.debtPriceBase * i.debtToCover * collUnit) / (i.collateralPriceBase * debtUnit);
   const maxCollateral = percentMul(baseCollateral, i.liquidationBonusBps);
   let collateralAmount: bigint;
   let debtNeeded: bigint;
   if (maxCollateral > i.userCollateralRaw) {
     collateralAmount = i.userCollateralRaw;
-    debtNeeded = percentDiv((i.collateralPriceBase * collateralAmount * debtUnit) / (i.debtPriceBase * collUnit), i.liquidationBonusBps);
+    debtNeeded = percentDivDebt((i.collateralPriceBase * collateralAmount * debtUnit) / (i.debtPriceBase * collUnit), i.liquidationBonusBps);
   } else {
     collateralAmount = maxCollateral;
-    debtNeeded = debtToCover;
+    debtNeeded = i.debtToCover;
   }
   let fee = 0n;
   if (i.liquidationProtocolFeeBps !== 0n) {
     const bonusCollateral = collateralAmount - percentDiv(collateralAmount, i.liquidationBonusBps);
     fee = percentMul(bonusCollateral, i.liquidationProtocolFeeBps);
   }
-  return { closeFactorBps: cf, debtRepaidRaw: debtNeeded, collateralToLiquidatorRaw: collateralAmount - fee, protocolFeeRaw: fee };
+  return { debtRepaidRaw: debtNeeded, collateralToLiquidatorRaw: collateralAmount - fee, protocolFeeRaw: fee };
+}
+
+/** LiquidationLogic._calculateDebt + _calculateAvailableCollateralToLiquidate. */
+export function liquidationAmounts(i: AaveLiquidationInputs): AaveLiquidationAmounts {
+  const cf = closeFactorBps(i.healthFactorWad);
+  const maxDebt = percentMul(i.userDebtRaw, cf);
+  const debtToCover = i.debtToCoverRequested > maxDebt ? maxDebt : i.debtToCoverRequested;
+  return { closeFactorBps: cf, ...collateralForDebt({ ...i, debtToCover }, percentDiv) };
 }

@@ -51,6 +51,8 @@ export interface AaveMarketSpec {
 
 /** Aave's variable interest rate mode. */
 const VARIABLE_RATE = 2n;
+/** Extra credit delegation for the origin line's rounding of minted debt (VariableDebtToken charges the minted balance). */
+const DELEGATION_ROUNDING_MARGIN_RAW = 2n;
 /** USD base-currency (8 decimals) → WAD. */
 const BASE_TO_WAD = WAD / AAVE_BASE_CURRENCY_UNIT;
 
@@ -411,8 +413,10 @@ export class AaveV3Market implements LendingMarket {
     await this.prepare(user);
     const account = await user.getAddress();
     const debtToken = VariableDebtToken__factory.connect(this.variableDebtToken, user);
-    if ((await debtToken.borrowAllowance(account, looper)) < call.flashAmountRaw + premium) {
-      await sendTx(this.ctx.provider, `${this.key}: approveDelegation to LeverageLooper`, () => debtToken.approveDelegation(looper, call.flashAmountRaw + premium));
+    // v3.5+ charges the delegation with the debt actually minted, which rounding up can make a unit more than asked.
+    const delegation = call.flashAmountRaw + premium + DELEGATION_ROUNDING_MARGIN_RAW;
+    if ((await debtToken.borrowAllowance(account, looper)) < delegation) {
+      await sendTx(this.ctx.provider, `${this.key}: approveDelegation to LeverageLooper`, () => debtToken.approveDelegation(looper, delegation));
     }
     await ensureAllowance(this.ctx, user, call.initialToken, looper, call.initialRaw);
     const vault = this.collateral === "sUSDe" ? this.collateralAddress : ZeroAddress;

@@ -163,4 +163,18 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     expect(o.sale!.soldRaw).to.equal(o.record.seizedRaw);
     expect(o.profitRaw).to.be.greaterThan(0n);
   });
+
+  it("flash loops of many sizes open: the credit delegation covers the debt v3.5 rounding actually mints", async function () {
+    const { ctx, users } = await loadEmbeddedOrigin();
+    const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
+    const dex = new UniswapV3Dex(ctx);
+    for (const [i, whole] of [12_345n, 33_333n, 57_171n, 98_765n, 123_457n, 171_717n].entries()) {
+      const user = users[2 + i];
+      const initialRaw = whole * WAD + 123_456_789n;
+      await deal(ctx, "USDe", user, initialRaw);
+      const loop = await runFlashLoop(ctx, market, dex, user, { initialSymbol: "USDe", initialRaw, rounds: 5, targetLtvWad: (83n * WAD) / 100n });
+      const debt = loop.final.debt[0].amountRaw;
+      expect(debt - (loop.flashAmountRaw + loop.flashPremiumRaw), `size ${whole}`).to.be.within(0n, 2n);
+    }
+  });
 });

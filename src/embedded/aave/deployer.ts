@@ -3,11 +3,12 @@
  * release (ACL roles, per-reserve risk configuration, seed liquidity): their function signatures did not change
  * between v3.0 and the origin line, so they go through the v3.0 ABI.
  */
-import { MaxUint256, Signer, getAddress, id } from "ethers";
+import { MaxUint256, Signer, ZeroAddress, getAddress, id } from "ethers";
 import { StandInERC20__factory } from "../../../typechain-types";
 import type { DeploymentRecord, TokenRecord } from "../../chain/deployments";
 import type { RpcProvider } from "../../chain/rpc";
 import { sendTx } from "../../chain/tx";
+import { aaveSourcesFor } from "../../oracles/policy";
 import { ACLManager__factory, PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../../protocols/aave-v3-types";
 import type { AaveRelease, EmbeddedParams, TokenSymbol } from "../params";
 import { fund } from "../steps";
@@ -28,6 +29,20 @@ export interface AaveDeployInput {
 }
 
 export type AaveDeployer = (input: AaveDeployInput) => Promise<DeploymentRecord["aave"]>;
+
+/** AaveOracle's constructor arguments: each reserve's source under the oracle policy, no fallback, USD base (8 decimals). */
+export function aaveOracleArgs(input: AaveDeployInput, addressesProvider: string): unknown[] {
+  const reserveAssets = input.params.aave.reserves.map((r) => r.asset);
+  const sources = aaveSourcesFor(input.params.aave.oraclePolicy, input.feeds);
+  return [
+    addressesProvider,
+    reserveAssets.map((a) => input.tokens[a]!.address),
+    reserveAssets.map((a) => sources[a]),
+    ZeroAddress, // no fallback oracle: a non-positive answer must revert, as on mainnet
+    ZeroAddress, // base currency USD
+    10n ** 8n, // BASE_CURRENCY_UNIT (USD, 8 decimals)
+  ];
+}
 
 /** The deployer as ACL admin and every admin role, so the harness can configure the market it just deployed. */
 export async function grantAdminRoles(provider: RpcProvider, deployer: Signer, addressesProvider: string, aclManager: string): Promise<void> {

@@ -5,7 +5,6 @@
  */
 import { AbiCoder, ZeroAddress } from "ethers";
 import { sendTx } from "../../chain/tx";
-import { aaveSourcesFor } from "../../oracles/policy";
 import {
   OriginACLManager__factory,
   OriginATokenInstance__factory,
@@ -25,7 +24,7 @@ import {
   OriginVariableDebtTokenInstance__factory,
 } from "../../protocols/aave-v3-types";
 import { deployContract } from "../steps";
-import { AaveDeployer, EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, configureReserves, grantAdminRoles, seedAndRecordReserves } from "./deployer";
+import { AaveDeployer, EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, aaveOracleArgs, configureReserves, grantAdminRoles, seedAndRecordReserves } from "./deployer";
 
 /** Fully qualified library names, as the origin artifacts' link references spell them. */
 const LIB = {
@@ -41,7 +40,7 @@ const LIB = {
 const RATE_DATA_TYPE = ["tuple(uint16 optimalUsageRatio, uint32 baseVariableBorrowRate, uint32 variableRateSlope1, uint32 variableRateSlope2)"];
 
 export const deployAaveOrigin: AaveDeployer = async (input) => {
-  const { provider, deployer, me, params, tokens, feeds, log } = input;
+  const { provider, deployer, me, params, tokens, log } = input;
   log("Aave V3 origin 3.6: addresses provider, ACL, rate strategy, libraries, pool, configurator");
   const addressesProvider = await deployContract(provider, "PoolAddressesProvider", new OriginPoolAddressesProvider__factory(deployer), [EMBEDDED_MARKET_ID, me]);
   const ap = OriginPoolAddressesProvider__factory.connect(addressesProvider.address, deployer);
@@ -78,16 +77,7 @@ export const deployAaveOrigin: AaveDeployer = async (input) => {
   const configurator = OriginPoolConfigurator__factory.connect(configuratorAddress, deployer);
 
   log("Aave V3 origin 3.6: oracle, data provider, reserves, E-mode");
-  const reserveAssets = params.aave.reserves.map((r) => r.asset);
-  const sources = aaveSourcesFor(params.aave.oraclePolicy, feeds);
-  const oracleC = await deployContract(provider, "AaveOracle", new OriginAaveOracle__factory(deployer), [
-    addressesProvider.address,
-    reserveAssets.map((a) => tokens[a]!.address),
-    reserveAssets.map((a) => sources[a]),
-    ZeroAddress, // no fallback oracle: a non-positive answer must revert, as on mainnet
-    ZeroAddress, // base currency USD
-    10n ** 8n, // BASE_CURRENCY_UNIT (USD, 8 decimals)
-  ]);
+  const oracleC = await deployContract(provider, "AaveOracle", new OriginAaveOracle__factory(deployer), aaveOracleArgs(input, addressesProvider.address));
   await sendTx(provider, "setPriceOracle", () => ap.setPriceOracle(oracleC.address));
   const dataProviderC = await deployContract(provider, "AaveProtocolDataProvider", new OriginAaveProtocolDataProvider__factory(deployer), [addressesProvider.address]);
   await sendTx(provider, "setPoolDataProvider", () => ap.setPoolDataProvider(dataProviderC.address));

@@ -7,11 +7,10 @@ import type { ConfiguratorInputTypes } from "../../../typechain-types/node_modul
 import { RAY } from "../../constants";
 import { factoryFor, loadNpmArtifact } from "../../chain/artifacts";
 import { sendTx } from "../../chain/tx";
-import { aaveSourcesFor } from "../../oracles/policy";
 import { PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../../protocols/aave-v3-types";
 import type { TokenSymbol } from "../params";
 import { deployContract } from "../steps";
-import { AaveDeployer, EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, configureReserves, grantAdminRoles, seedAndRecordReserves } from "./deployer";
+import { AaveDeployer, EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, aaveOracleArgs, configureReserves, grantAdminRoles, seedAndRecordReserves } from "./deployer";
 
 const ARTIFACT = {
   provider: "protocol/configuration/PoolAddressesProvider.sol/PoolAddressesProvider.json",
@@ -31,7 +30,7 @@ const ARTIFACT = {
 export const AAVE_V30_POOL_LIBRARIES = ["SupplyLogic", "BorrowLogic", "LiquidationLogic", "EModeLogic", "BridgeLogic", "FlashLoanLogic", "PoolLogic"] as const;
 
 export const deployAaveV30: AaveDeployer = async (input) => {
-  const { provider, deployer, me, params, tokens, feeds, log } = input;
+  const { provider, deployer, me, params, tokens, log } = input;
   log("Aave V3.0: addresses provider, ACL, libraries, pool, configurator");
   const providerC = await deployContract(provider, "PoolAddressesProvider", factoryFor(loadNpmArtifact("aave", ARTIFACT.provider), deployer), [EMBEDDED_MARKET_ID, me]);
   const addressesProvider = PoolAddressesProvider__factory.connect(providerC.address, deployer);
@@ -57,16 +56,7 @@ export const deployAaveV30: AaveDeployer = async (input) => {
   const configurator = PoolConfigurator__factory.connect(await addressesProvider.getPoolConfigurator(), deployer);
 
   log("Aave V3.0: oracle, data provider, reserves, E-mode");
-  const reserveAssets = params.aave.reserves.map((r) => r.asset);
-  const sources = aaveSourcesFor(params.aave.oraclePolicy, feeds);
-  const oracleC = await deployContract(provider, "AaveOracle", factoryFor(loadNpmArtifact("aave", ARTIFACT.oracle), deployer), [
-    providerC.address,
-    reserveAssets.map((a) => tokens[a]!.address),
-    reserveAssets.map((a) => sources[a]),
-    ZeroAddress, // no fallback oracle: a non-positive answer must revert, as on mainnet
-    ZeroAddress, // base currency USD
-    10n ** 8n, // BASE_CURRENCY_UNIT (USD, 8 decimals)
-  ]);
+  const oracleC = await deployContract(provider, "AaveOracle", factoryFor(loadNpmArtifact("aave", ARTIFACT.oracle), deployer), aaveOracleArgs(input, providerC.address));
   await sendTx(provider, "setPriceOracle", () => addressesProvider.setPriceOracle(oracleC.address));
   const dataProviderC = await deployContract(provider, "AaveProtocolDataProvider", factoryFor(loadNpmArtifact("aave", ARTIFACT.dataProvider), deployer), [providerC.address]);
   await sendTx(provider, "setPoolDataProvider", () => addressesProvider.setPoolDataProvider(dataProviderC.address));
