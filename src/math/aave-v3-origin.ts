@@ -6,7 +6,7 @@
  */
 import { AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, RAY } from "../constants";
 import { percentMul, wadDivHalfUp } from "./fixed-point";
-import { AAVE_SECONDS_PER_YEAR, ReserveIndexes, collateralForDebt, linearInterest, rayMul } from "./aave-v3";
+import { AAVE_SECONDS_PER_YEAR, LiquidationPricing, ReserveIndexes, collateralForDebt, normalizedDebt, normalizedIncome, rayMul } from "./aave-v3";
 
 /** LiquidationLogic.DEFAULT_LIQUIDATION_CLOSE_FACTOR (50%). */
 export const ORIGIN_DEFAULT_CLOSE_FACTOR_BPS = 5_000n;
@@ -28,17 +28,11 @@ export function compoundedInterestOrigin(rateRay: bigint, lastUpdate: bigint, no
   return RAY + x + rayMul(x, x / 2n + rayMul(x, x / 6n));
 }
 
-/** ReserveLogic.getNormalizedIncome (unchanged from v3.0: linear interest, half-up rayMul). */
-export function normalizedIncomeOrigin(r: ReserveIndexes, now: bigint): bigint {
-  if (r.lastUpdateTimestamp === now) return r.liquidityIndex;
-  return rayMul(linearInterest(r.currentLiquidityRate, r.lastUpdateTimestamp, now), r.liquidityIndex);
-}
+/** ReserveLogic.getNormalizedIncome: unchanged from v3.0 (linear interest, half-up rayMul). */
+export const normalizedIncomeOrigin = normalizedIncome;
 
 /** ReserveLogic.getNormalizedDebt with the origin compounding. */
-export function normalizedDebtOrigin(r: ReserveIndexes, now: bigint): bigint {
-  if (r.lastUpdateTimestamp === now) return r.variableBorrowIndex;
-  return rayMul(compoundedInterestOrigin(r.currentVariableBorrowRate, r.lastUpdateTimestamp, now), r.variableBorrowIndex);
-}
+export const normalizedDebtOrigin = (r: ReserveIndexes, now: bigint): bigint => normalizedDebt(r, now, compoundedInterestOrigin);
 
 /** TokenMath.getATokenBalance: scaled x index, rounded down. */
 export const aTokenBalance = (scaledRaw: bigint, liquidityIndexRay: bigint): bigint => rayMulFloor(scaledRaw, liquidityIndexRay);
@@ -65,19 +59,12 @@ export function fullCloseFactorOrigin(healthFactorWad: bigint, reserveCollateral
   );
 }
 
-export interface OriginLiquidationInputs {
+export interface OriginLiquidationInputs extends LiquidationPricing {
   userDebtRaw: bigint;
-  userCollateralRaw: bigint;
   debtToCoverRequested: bigint;
   healthFactorWad: bigint;
   /** The account's total debt in base currency (all reserves), as GenericLogic computes it. */
   totalDebtBase: bigint;
-  collateralPriceBase: bigint;
-  debtPriceBase: bigint;
-  collateralDecimals: number;
-  debtDecimals: number;
-  liquidationBonusBps: bigint;
-  liquidationProtocolFeeBps: bigint;
 }
 
 export interface OriginLiquidationAmounts {

@@ -52,10 +52,10 @@ export function normalizedIncome(r: ReserveIndexes, now: bigint): bigint {
   return rayMul(linearInterest(r.currentLiquidityRate, r.lastUpdateTimestamp, now), r.liquidityIndex);
 }
 
-/** ReserveLogic.getNormalizedDebt at timestamp `now`. */
-export function normalizedDebt(r: ReserveIndexes, now: bigint): bigint {
+/** ReserveLogic.getNormalizedDebt at timestamp `now` (`compound`: the release's MathUtils.calculateCompoundedInterest). */
+export function normalizedDebt(r: ReserveIndexes, now: bigint, compound = compoundedInterest): bigint {
   if (r.lastUpdateTimestamp === now) return r.variableBorrowIndex;
-  return rayMul(compoundedInterest(r.currentVariableBorrowRate, r.lastUpdateTimestamp, now), r.variableBorrowIndex);
+  return rayMul(compound(r.currentVariableBorrowRate, r.lastUpdateTimestamp, now), r.variableBorrowIndex);
 }
 
 /** GenericLogic._getUserBalanceInBaseCurrency / _getUserDebtInBaseCurrency (variable debt only). */
@@ -74,13 +74,10 @@ export function closeFactorBps(healthFactorWad: bigint): bigint {
   return healthFactorWad > AAVE_CLOSE_FACTOR_HF_THRESHOLD ? AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR : AAVE_MAX_LIQUIDATION_CLOSE_FACTOR;
 }
 
-export interface AaveLiquidationInputs {
-  /** Borrower's debt (variable) at the liquidation block, raw. */
-  userDebtRaw: bigint;
+/** A borrower's collateral and prices at the liquidation block: what turns repaid debt into seized collateral. */
+export interface LiquidationPricing {
   /** Borrower's collateral aToken balance at the liquidation block, raw. */
   userCollateralRaw: bigint;
-  debtToCoverRequested: bigint;
-  healthFactorWad: bigint;
   collateralPriceBase: bigint;
   debtPriceBase: bigint;
   collateralDecimals: number;
@@ -88,6 +85,13 @@ export interface AaveLiquidationInputs {
   /** 10000 + bonus (E-mode aware). */
   liquidationBonusBps: bigint;
   liquidationProtocolFeeBps: bigint;
+}
+
+export interface AaveLiquidationInputs extends LiquidationPricing {
+  /** Borrower's debt (variable) at the liquidation block, raw. */
+  userDebtRaw: bigint;
+  debtToCoverRequested: bigint;
+  healthFactorWad: bigint;
 }
 
 export interface AaveLiquidationAmounts {
@@ -98,15 +102,8 @@ export interface AaveLiquidationAmounts {
   protocolFeeRaw: bigint;
 }
 
-export interface CollateralForDebtInputs {
+export interface CollateralForDebtInputs extends LiquidationPricing {
   debtToCover: bigint;
-  userCollateralRaw: bigint;
-  collateralPriceBase: bigint;
-  debtPriceBase: bigint;
-  collateralDecimals: number;
-  debtDecimals: number;
-  liquidationBonusBps: bigint;
-  liquidationProtocolFeeBps: bigint;
 }
 
 /**
