@@ -3,6 +3,7 @@
  * works on a clean clone before TypeChain types exist. `npx hardhat <task> --help` prints each task's options.
  */
 import { task } from "hardhat/config";
+import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { runCli, withFlagNames } from "./cli";
 
 task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, Uniswap V3 + our stand-ins) to the selected network and records its addresses")
@@ -14,13 +15,10 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
       const { deployEmbedded } = await import("../src/embedded/deploy");
       const { writeDeployment } = await import("../src/chain/deployments");
       const { deploymentSummary } = await import("../src/report/deployment-summary");
-      const { AAVE_RELEASES, defaultEmbeddedParams } = await import("../src/embedded/params");
-      const { InputError } = await import("../src/errors");
-      if (!(AAVE_RELEASES as readonly string[]).includes(args.aaveRelease)) {
-        throw new InputError("--aave-release", `unknown Aave release "${args.aaveRelease}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
-      }
+      const { defaultEmbeddedParams } = await import("../src/embedded/params");
+      const { aaveReleaseFrom } = await import("../src/embedded/validate");
       const params = defaultEmbeddedParams();
-      params.aave.release = args.aaveRelease as typeof params.aave.release;
+      params.aave.release = aaveReleaseFrom(args.aaveRelease, "--aave-release");
       const [deployer] = await hre.ethers.getSigners();
       const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params, log: (l) => console.error(`deploying: ${l}`) });
       writeDeployment(record, args.out);
@@ -75,15 +73,20 @@ async function loopParams(args: LoopArgs) {
   };
 }
 
-task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real transaction; --flash: one transaction through a flash loan) and prints the position")
+/** Which chain a single-position task acts on: the embedded chain of an Aave release, or a recorded deployment. */
+function withChainParams<T extends ConfigurableTaskDefinition>(t: T): T {
+  t.addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)");
+  t.addOptionalParam("profile", "A deployments file recording the chain on the selected network (e.g. with --network localhost)");
+  return t;
+}
+
+withChainParams(task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real transaction; --flash: one transaction through a flash loan) and prints the position"))
   .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
   .addOptionalParam("amount", "Initial amount (whole tokens, decimal string)", "100000")
   .addOptionalParam("token", "Initial token: USDe or sUSDe", "USDe")
   .addOptionalParam("rounds", "Loop rounds (borrow → swap → supply)", "5")
   .addOptionalParam("ltv", "Target LTV of each borrow, e.g. 0.80", "0.80")
   .addFlag("flash", "Open the same end position in one transaction through our LeverageLooper (flash loan)")
-  .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
-  .addOptionalParam("profile", "A deployments file recording the chain on the selected network (e.g. with --network localhost)")
   .setAction(async (args: LoopArgs & { flash: boolean; aaveRelease?: string; profile?: string }, hre) =>
     runCli(() =>
       withFlagNames(LOOP_FLAGS, async () => {
@@ -115,7 +118,7 @@ task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real
     ),
   );
 
-task("thresholds", "For auditors: the feed price at which a position becomes liquidatable (and, on Aave, where the close factor becomes 100%), predicted from on-chain state and found on chain by bisection")
+withChainParams(task("thresholds", "For auditors: the feed price at which a position becomes liquidatable (and, on Aave, where the close factor becomes 100%), predicted from on-chain state and found on chain by bisection"))
   .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
   .addOptionalParam("account", "An existing borrower (e.g. on --network localhost); by default a loop is opened first with --amount/--rounds/--ltv")
   .addOptionalParam("feed", "The feed whose price is searched", "USDe/USD")
@@ -124,8 +127,6 @@ task("thresholds", "For auditors: the feed price at which a position becomes liq
   .addOptionalParam("token", "Initial token of that loop", "USDe")
   .addOptionalParam("rounds", "Rounds of that loop", "5")
   .addOptionalParam("ltv", "Target LTV of that loop", "0.80")
-  .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
-  .addOptionalParam("profile", "A deployments file recording the chain on the selected network (e.g. with --network localhost)")
   .setAction(async (args: LoopArgs & { account?: string; feed: string; policy: string; aaveRelease?: string; profile?: string }, hre) =>
     runCli(() =>
       withFlagNames({ ...LOOP_FLAGS, feed: "--feed", account: "--account" }, async () => {

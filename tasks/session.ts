@@ -28,12 +28,10 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   // MAINNET_RPC_URL stands in for --fork-url once a profile says which chain it serves.
   const forkUrl = fork.forkUrl ?? (fork.profile ? process.env.MAINNET_RPC_URL : undefined);
   const { InputError } = await import("../src/errors");
-  const { AAVE_RELEASES } = await import("../src/embedded/params");
-  if (fork.aaveRelease !== undefined && !(AAVE_RELEASES as readonly string[]).includes(fork.aaveRelease)) {
-    throw new InputError("--aave-release", `unknown Aave release "${fork.aaveRelease}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
-  }
+  const { aaveReleaseFrom } = await import("../src/embedded/validate");
+  const aaveRelease = fork.aaveRelease === undefined ? undefined : aaveReleaseFrom(fork.aaveRelease, "--aave-release");
   if (forkUrl) {
-    if (fork.aaveRelease !== undefined) throw new InputError("--aave-release", "applies to the embedded chain only: a fork runs whatever Aave the forked chain runs", "drop --aave-release in fork mode");
+    if (aaveRelease !== undefined) throw new InputError("--aave-release", "applies to the embedded chain only: a fork runs whatever Aave the forked chain runs", "drop --aave-release in fork mode");
     const { openFork } = await import("../src/chain/fork");
     if (!fork.profile) throw new InputError("--profile", "fork mode needs a chain profile", "--profile mainnet, or a deployments file such as deployments/embedded.json for a local upstream");
     if (fork.forkBlock !== undefined && !/^\d+$/.test(fork.forkBlock)) throw new InputError("--fork-block", `"${fork.forkBlock}" is not a block number`);
@@ -58,7 +56,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   const { aaveReleaseOf } = await import("../src/embedded/aave");
   const fs = await import("fs");
   const params = defaultEmbeddedParams();
-  params.aave.release = (fork.aaveRelease ?? "v3.0") as typeof params.aave.release;
+  params.aave.release = aaveRelease ?? "v3.0";
   const provider = hre.ethers.provider;
   await assertLocalDevNode(provider);
   const [deployer, ...rest] = await hre.ethers.getSigners();

@@ -35,3 +35,20 @@ export async function embeddedOriginChain(): Promise<EmbeddedFixture> {
 export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedOriginChain);
 }
+
+/** The small depeg scenario the scenario and report tests run: an Aave and a Morpho loop, a ramp to 0.65, two policy sets. */
+export function smallDepegInput(name: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name,
+    loops: [
+      { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" },
+      { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" },
+    ],
+    path: { feed: "USDe/USD", ramp: { from: "1.00", to: "0.65", blocks: 16, points: 8 } },
+    policies: [
+      { aave: "market", morpho: "market" },
+      { aave: "pegged-to-USDT", morpho: "exchange-rate" },
+    ],
+    ...patch,
+  };
+}

@@ -1,7 +1,7 @@
 import { PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
-import { AAVE_RELEASES, EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
+import { AAVE_RELEASES, AaveRelease, EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
 
 function bps(field: string, value: number, max = Number(PERCENTAGE_FACTOR)): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -77,9 +77,7 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     if (r.supplyCap < 0n || r.borrowCap < 0n) throw new InputError(`${at}.supplyCap`, "caps cannot be negative");
     reserveLt.set(r.asset, r.liquidationThresholdBps);
   });
-  if (!(AAVE_RELEASES as readonly string[]).includes(p.aave.release)) {
-    throw new InputError("aave.release", `unknown Aave release "${p.aave.release}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
-  }
+  aaveReleaseFrom(p.aave.release, "aave.release");
   p.aave.eModes.forEach((e, i) => {
     const at = `aave.eModes[${i}:${e.id}]`;
     if (!Number.isInteger(e.id) || e.id < 1 || e.id > 255) throw new InputError(`${at}.id`, "must be an integer in [1, 255]");
@@ -150,4 +148,12 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     });
     if (share !== 10_000) throw new InputError(`${at}.layers`, `shares must add up to 10000 bps, got ${share}`);
   });
+}
+
+/** An Aave release named by a user (a flag, a file field): checked, or an error naming the field and the choices. */
+export function aaveReleaseFrom(value: string, field: string): AaveRelease {
+  if (!(AAVE_RELEASES as readonly string[]).includes(value)) {
+    throw new InputError(field, `unknown Aave release "${value}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
+  }
+  return value as AaveRelease;
 }

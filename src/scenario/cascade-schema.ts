@@ -8,6 +8,7 @@ import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { AAVE_RELEASES, ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
 import { parseUnitsExact } from "../math/fixed-point";
+import { aaveReleaseFrom } from "../embedded/validate";
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
 const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
@@ -142,8 +143,6 @@ export function readCascadeScenario(file: string): CascadeScenario {
 /** The scenario with its Aave release overridden from the command line (--aave-release), checked by name. */
 export function withAaveRelease(s: CascadeScenario, release: string | undefined): CascadeScenario {
   if (release === undefined) return s;
-  if (!(AAVE_RELEASES as readonly string[]).includes(release)) {
-    throw new InputError("--aave-release", `unknown Aave release "${release}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
-  }
-  return { ...s, name: `${s.name}-aave-${release}`, chain: { ...s.chain, aaveRelease: release as CascadeScenario["chain"]["aaveRelease"] } };
+  const aaveRelease = aaveReleaseFrom(release, "--aave-release");
+  return { ...s, name: `${s.name}-aave-${aaveRelease}`, chain: { ...s.chain, aaveRelease } };
 }

@@ -7,7 +7,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { chromium, type Browser } from "playwright-core";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, smallDepegInput } from "../fixtures";
 import { parseDepegScenario } from "../../src/scenario/schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
 import { DepegReport, LIQUIDATION_CSV_COLUMNS, csvField, depegCsv, writeDepegReport } from "../../src/report/depeg-report";
@@ -18,19 +18,7 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
 const CHART_IDS = ["price", "liquidations", "health-factors", "waterfall"];
 
 const scenario = parseDepegScenario(
-  {
-    name: "test-html",
-    description: "A <small> ramp & \"quotes\" to check escaping",
-    loops: [
-      { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" },
-      { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" },
-    ],
-    path: { feed: "USDe/USD", ramp: { from: "1.00", to: "0.65", blocks: 16, points: 8 } },
-    policies: [
-      { aave: "market", morpho: "market" },
-      { aave: "pegged-to-USDT", morpho: "exchange-rate" },
-    ],
-  },
+  smallDepegInput("test-html", { description: "A <small> ramp & \"quotes\" to check escaping" }),
   os.tmpdir(),
   "test.yaml",
 );

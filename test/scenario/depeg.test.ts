@@ -2,30 +2,13 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, smallDepegInput } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { parseDepegScenario } from "../../src/scenario/schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
 import { DepegReport, DepegReportSchema, writeDepegReport } from "../../src/report/depeg-report";
 
-const scenario = (patch: Record<string, unknown> = {}) =>
-  parseDepegScenario(
-    {
-      name: "test-depeg",
-      loops: [
-        { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" },
-        { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" },
-      ],
-      path: { feed: "USDe/USD", ramp: { from: "1.00", to: "0.65", blocks: 16, points: 8 } },
-      policies: [
-        { aave: "market", morpho: "market" },
-        { aave: "pegged-to-USDT", morpho: "exchange-rate" },
-      ],
-      ...patch,
-    },
-    os.tmpdir(),
-    "test.yaml",
-  );
+const scenario = (patch: Record<string, unknown> = {}) => parseDepegScenario(smallDepegInput("test-depeg", patch), os.tmpdir(), "test.yaml");
 
 async function run(patch: Record<string, unknown> = {}): Promise<DepegReport> {
   const { ctx, users } = await loadEmbedded();
