@@ -10,15 +10,17 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
   .addOptionalParam("out", "Where to write the deployment record", "deployments/embedded.json")
   .addFlag("quiet", "Do not print the summary")
   .addOptionalParam("aaveRelease", "Aave logic: v3.0 (@aave/core-v3) or origin-v3.6 (@aave-dao/aave-v3-origin, mainnet's line since v3.3)", "v3.0")
-  .setAction(async (args: { out: string; quiet: boolean; aaveRelease: string }, hre) =>
+  .addFlag("curve", "Also deploy a Curve stable-swap pool (Curve's own Vyper bytecode; USDe/USDC/USDT/DAI)")
+  .setAction(async (args: { out: string; quiet: boolean; aaveRelease: string; curve: boolean }, hre) =>
     runCli(async () => {
       const { deployEmbedded } = await import("../src/embedded/deploy");
       const { writeDeployment } = await import("../src/chain/deployments");
       const { deploymentSummary } = await import("../src/report/deployment-summary");
-      const { defaultEmbeddedParams } = await import("../src/embedded/params");
+      const { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } = await import("../src/embedded/params");
       const { aaveReleaseFrom } = await import("../src/embedded/validate");
       const params = defaultEmbeddedParams();
       params.aave.release = aaveReleaseFrom(args.aaveRelease, "--aave-release");
+      if (args.curve) params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
       const [deployer] = await hre.ethers.getSigners();
       const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params, log: (l) => console.error(`deploying: ${l}`) });
       writeDeployment(record, args.out);
@@ -164,6 +166,52 @@ withChainParams(task("thresholds", "For auditors: the feed price at which a posi
         console.error(`report written to ${dir}`);
       }),
     ),
+  );
+
+task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve stable-swap pool): quote, output, price before/after and price impact, all read from the pool")
+  .addParam("sell", "Token sold, e.g. USDe")
+  .addParam("buy", "Token bought, e.g. USDC")
+  .addParam("amount", "Amount sold (whole tokens, decimal string)")
+  .addOptionalParam("venue", "uniswap-v3, or curve:<pool key> (curve:USDe/USDC on mainnet; curve:USDe/USDC/USDT/DAI on the embedded chain with --curve)", "uniswap-v3")
+  .addFlag("curve", "Embedded chain: also deploy the Curve pool (Curve's own Vyper bytecode)")
+  .addOptionalParam("forkUrl", "Fork mode: an archive JSON-RPC URL (or set MAINNET_RPC_URL); never printed")
+  .addOptionalParam("forkBlock", "Fork mode: the pinned block (default: the profile's recorded block)")
+  .addOptionalParam("profile", "Fork mode: the chain profile (mainnet or a deployments file)")
+  .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
+  .setAction(async (args: { sell: string; buy: string; amount: string; venue: string; curve: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string }, hre) =>
+    runCli(async () => {
+      const { InputError } = await import("../src/errors");
+      const { TOKEN_SYMBOLS } = await import("../src/embedded/params");
+      const { parseUnitsExact } = await import("../src/math/fixed-point");
+      const { deal } = await import("../src/chain/cheats");
+      const { tokenDecimals } = await import("../src/chain/context");
+      const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
+      const { CurveStableSwapDex } = await import("../src/dex/curve-stableswap");
+      const { swapMarkdown } = await import("../src/report/swap-report");
+      const { openSession } = await import("./session");
+      const symbol = (field: string, v: string) => {
+        if (!(TOKEN_SYMBOLS as readonly string[]).includes(v)) throw new InputError(field, `unknown token "${v}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
+        return v as (typeof TOKEN_SYMBOLS)[number];
+      };
+      const [sell, buy] = [symbol("--sell", args.sell), symbol("--buy", args.buy)];
+      if (args.venue !== "uniswap-v3" && !args.venue.startsWith("curve:")) throw new InputError("--venue", `unknown venue "${args.venue}"`, "use uniswap-v3 or curve:<pool key>");
+      const s = await openSession(hre, args);
+      try {
+        const amountRaw = parseUnitsExact(args.amount, tokenDecimals(s.ctx, sell), "--amount");
+        if (amountRaw <= 0n) throw new InputError("--amount", "must be > 0");
+        const dex = args.venue === "uniswap-v3" ? new UniswapV3Dex(s.ctx) : new CurveStableSwapDex(s.ctx, args.venue.slice("curve:".length));
+        if (dex instanceof UniswapV3Dex ? !dex.hasRoute(sell, buy) : dex.poolFor(sell, buy) === undefined) {
+          throw new InputError("--venue", `${args.venue} has no pool for ${sell}/${buy}`);
+        }
+        const impactBps = await dex.priceImpactBps(sell, buy, amountRaw);
+        const quotedRaw = await dex.quoteExactIn(sell, buy, amountRaw);
+        await deal(s.ctx, sell, s.users[0], amountRaw);
+        const result = await dex.swapExactIn(s.users[0], sell, buy, amountRaw);
+        console.log(swapMarkdown(s.ctx, args.venue, result, quotedRaw, impactBps));
+      } finally {
+        await s.close();
+      }
+    }),
   );
 
 task("scenario", "Runs a cascade scenario file: a population of loops, actors (whale, market maker, liquidity withdrawal, bots), an exogenous path, rounds until nothing is liquidatable; writes reports/<name>/")

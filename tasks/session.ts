@@ -18,6 +18,8 @@ export interface ForkArgs {
   forkCache?: string;
   /** Embedded chain only: which Aave logic to deploy (default v3.0). */
   aaveRelease?: string;
+  /** Embedded chain only: also deploy the Curve stable-swap pool (EMBEDDED_CURVE_USDE_POOL). */
+  curve?: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   const aaveRelease = fork.aaveRelease === undefined ? undefined : aaveReleaseFrom(fork.aaveRelease, "--aave-release");
   if (forkUrl) {
     if (aaveRelease !== undefined) throw new InputError("--aave-release", "applies to the embedded chain only: a fork runs whatever Aave the forked chain runs", "drop --aave-release in fork mode");
+    if (fork.curve) throw new InputError("--curve", "applies to the embedded chain only: a fork has the Curve pools of its profile", "drop --curve in fork mode");
     const { openFork } = await import("../src/chain/fork");
     if (!fork.profile) throw new InputError("--profile", "fork mode needs a chain profile", "--profile mainnet, or a deployments file such as deployments/embedded.json for a local upstream");
     if (fork.forkBlock !== undefined && !/^\d+$/.test(fork.forkBlock)) throw new InputError("--fork-block", `"${fork.forkBlock}" is not a block number`);
@@ -52,11 +55,12 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   const { assertLocalDevNode } = await import("../src/chain/safety");
   const { readDeployment, deploymentPath } = await import("../src/chain/deployments");
   const { deployEmbedded } = await import("../src/embedded/deploy");
-  const { defaultEmbeddedParams } = await import("../src/embedded/params");
+  const { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } = await import("../src/embedded/params");
   const { aaveReleaseOf } = await import("../src/embedded/aave");
   const fs = await import("fs");
   const params = defaultEmbeddedParams();
   params.aave.release = aaveRelease ?? "v3.0";
+  if (fork.curve) params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
   const provider = hre.ethers.provider;
   await assertLocalDevNode(provider);
   const [deployer, ...rest] = await hre.ethers.getSigners();
@@ -69,8 +73,9 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
     return { ctx: { provider, record, admin: deployer }, users: rest.slice(0, rest.length - 1), liquidator: rest[rest.length - 1], close: async () => undefined };
   }
   let record = fs.existsSync(deploymentPath("embedded")) ? readDeployment("embedded") : undefined;
-  if (!record || aaveReleaseOf(record) !== params.aave.release || (await provider.getCode(record.aave.pool)) === "0x") {
-    log(`deploying the embedded chain (Aave ${params.aave.release})…`);
+  const same = (r: typeof record) => r !== undefined && aaveReleaseOf(r) === params.aave.release && (r.curve !== undefined) === (params.curve.pools.length > 0);
+  if (!record || !same(record) || (await provider.getCode(record.aave.pool)) === "0x") {
+    log(`deploying the embedded chain (Aave ${params.aave.release}${params.curve.pools.length > 0 ? ", with a Curve pool" : ""})…`);
     record = (await deployEmbedded(deployer, provider, { params })).record;
   }
   return { ctx: { provider, record, admin: deployer }, users: rest.slice(0, rest.length - 1), liquidator: rest[rest.length - 1], close: async () => undefined };

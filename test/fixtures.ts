@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
 import type { ChainContext } from "../src/chain/context";
-import { defaultEmbeddedParams } from "../src/embedded/params";
+import { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } from "../src/embedded/params";
 
 export interface EmbeddedFixture extends EmbeddedDeployment {
   ctx: ChainContext;
@@ -34,6 +34,19 @@ export async function embeddedOriginChain(): Promise<EmbeddedFixture> {
 
 export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedOriginChain);
+}
+
+/** The embedded chain plus a Curve stable-swap pool (Curve's own Vyper bytecode): USDe/USDC/USDT/DAI. */
+export async function embeddedCurveChain(): Promise<EmbeddedFixture> {
+  const [deployer, ...users] = await hre.ethers.getSigners();
+  const params = defaultEmbeddedParams();
+  params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
+  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
+  return { ...deployment, ctx: { provider: hre.ethers.provider, record: deployment.record, admin: deployer }, deployer, users };
+}
+
+export function loadEmbeddedCurve(): Promise<EmbeddedFixture> {
+  return loadFixture(embeddedCurveChain);
 }
 
 /** The small depeg scenario the scenario and report tests run: an Aave and a Morpho loop, a ramp to 0.65, two policy sets. */

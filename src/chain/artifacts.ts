@@ -26,6 +26,8 @@ export const ARTIFACT_ROOTS = {
   aave: "@aave/core-v3/artifacts/contracts",
   uniswapCore: "@uniswap/v3-core/artifacts/contracts",
   uniswapPeriphery: "@uniswap/v3-periphery/artifacts/contracts",
+  // Curve's Vyper pool and LP token as Set Protocol ships them compiled (no Vyper compiler is reachable offline).
+  curve: "@setprotocol/set-protocol-v2/external/abi/curve",
 } as const;
 
 const cache = new Map<string, NpmArtifact>();

@@ -32,6 +32,12 @@ export interface UniswapPoolRecord {
   fee: number;
 }
 
+/** A Curve stable-swap pool and its coins in pool order (index i of exchange/get_dy is coins[i]). */
+export interface CurvePoolRecord {
+  address: string;
+  coins: TokenSymbol[];
+}
+
 export interface DeploymentRecord {
   profile: string;
   chainId: number;
@@ -60,6 +66,8 @@ export interface DeploymentRecord {
     irm: string;
     markets: Record<string, MorphoMarketRecord>;
   };
+  /** Curve stable-swap pools by key (absent in records written before Curve was supported). */
+  curve?: { pools: Record<string, CurvePoolRecord> };
   uniswap: {
     factory: string;
     swapRouter: string;

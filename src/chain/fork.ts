@@ -16,6 +16,7 @@ import { UpstreamProxy, startUpstreamProxy } from "./upstream";
 import { InputError } from "../errors";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import { MAINNET_ADMIN, MAINNET_CHAIN_ID, MAINNET_DEFAULT_FORK_BLOCK, buildMainnetProfile } from "./profiles/mainnet";
+import { checkCurvePool } from "../dex/curve-stableswap";
 
 export interface ForkOptions {
   /** The user's RPC URL (secret). */
@@ -91,7 +92,9 @@ export async function openFork(
       Object.assign(record.feeds, await deployPolicyFeeds(provider, admin, record.tokens.sUSDe?.address, record.feeds));
     }
     await checkProfileOnChain(provider, record);
-    return { ctx: { provider, record, admin }, proxy, block, close: () => proxy.close() };
+    const ctx = { provider, record, admin };
+    for (const [key, pool] of Object.entries(record.curve?.pools ?? {})) await checkCurvePool(ctx, key, pool);
+    return { ctx, proxy, block, close: () => proxy.close() };
   } catch (err) {
     await proxy.close();
     throw err;

@@ -1,5 +1,5 @@
 /**
- * One interface per DEX family (Uniswap V3 embedded and on mainnet; Curve on mainnet later). Amounts are raw
+ * One interface per DEX family: Uniswap V3 (uniswap-v3.ts) and Curve stable-swap pools (curve-stableswap.ts). Amounts are raw
  * token units; prices are "token B per whole token A", WAD, read from pool state.
  */
 import type { ContractTransactionReceipt, Signer } from "ethers";
@@ -27,6 +27,8 @@ export interface Dex {
   price(base: TokenSymbol, quote: TokenSymbol): Promise<bigint>;
   /** Output of an exact-input swap if executed now (no state change). */
   quoteExactIn(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint>;
+  /** 1 - (quoted output / output at the current price), bps, fee included (read-only). */
+  priceImpactBps(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint>;
   /** Executes an exact-input swap from `user` (approval included); reverts decoded if below minOutRaw. */
   swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw?: bigint): Promise<SwapResult>;
 }

@@ -20,6 +20,7 @@ import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import { EmbeddedParams, TokenSymbol, defaultEmbeddedParams } from "./params";
 import { validateEmbeddedParams } from "./validate";
 import { AAVE_DEPLOYERS } from "./aave";
+import { deployCurvePools } from "./curve";
 import { deployContract, fund } from "./steps";
 
 export { EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID } from "./aave";
@@ -191,6 +192,10 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     }
   }
 
+  // ---- Curve (optional; deployed last so the other addresses do not depend on it) ------------------------
+  if (params.curve.pools.length > 0) log("Curve: stable-swap pools");
+  const curvePools = await deployCurvePools(provider, deployer, params, tokens);
+
   const block = await provider.getBlockNumber();
   const record: DeploymentRecord = {
     profile: "embedded",
@@ -202,6 +207,7 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     aave,
     morpho: { morpho: morphoC.address, irm: irm.address, markets },
     uniswap: { factory: factoryC.address, swapRouter: router.address, positionManager: npmC.address, quoter: quoter.address, pools },
+    ...(params.curve.pools.length > 0 ? { curve: { pools: curvePools } } : {}),
   };
   return { record, params };
 }

@@ -116,6 +116,37 @@ export interface UniswapPoolParams {
 export const AAVE_RELEASES = ["v3.0", "origin-v3.6"] as const;
 export type AaveRelease = (typeof AAVE_RELEASES)[number];
 
+/**
+ * A Curve stable-swap pool of the embedded chain. The one Curve pool bytecode npm carries is Curve's early 4-coin
+ * StableSwap (the sUSD pool template, Vyper, in @setprotocol/set-protocol-v2): its coin decimals are fixed by the
+ * code at 18/6/6/18, so it holds exactly four coins with those decimals. Same invariant, get_dy and exchange as
+ * mainnet's Stableswap-NG pools, without NG's dynamic fee and oracles.
+ */
+export interface CurvePoolParams {
+  key: string;
+  coins: [TokenSymbol, TokenSymbol, TokenSymbol, TokenSymbol];
+  /** Amplification coefficient A. */
+  amplification: number;
+  /** Swap fee in Curve's 1e10 units (1_000_000 = 0.01%). */
+  feeE10: number;
+  /** Whole tokens of each coin deposited at deployment. */
+  depthPerCoin: bigint;
+  source: string;
+}
+
+/** Curve's early StableSwap fixes each coin's decimals (PRECISION_MUL). */
+export const CURVE_TEMPLATE_DECIMALS = [18, 6, 6, 18] as const;
+
+/** A USDe/USDC/USDT/DAI Curve pool; A and fee as typical of Curve's USD stable pools (read from chain on mainnet). */
+export const EMBEDDED_CURVE_USDE_POOL: CurvePoolParams = {
+  key: "USDe/USDC/USDT/DAI",
+  coins: ["USDe", "USDC", "USDT", "DAI"],
+  amplification: 200,
+  feeE10: 1_000_000,
+  depthPerCoin: 5_000_000n,
+  source: "shape of a Curve USD stable pool; not mainnet's USDe/USDC pool (Stableswap-NG, 2 coins), whose A and fee the adapter reads on a fork",
+};
+
 export interface EmbeddedParams {
   tokens: TokenParams[];
   /** Initial feed answers, USD 8 decimals. */
@@ -145,6 +176,10 @@ export interface EmbeddedParams {
   };
   uniswap: {
     pools: UniswapPoolParams[];
+  };
+  /** None by default (the recorded embedded deployment is Aave + Morpho + Uniswap); add EMBEDDED_CURVE_USDE_POOL. */
+  curve: {
+    pools: CurvePoolParams[];
   };
 }
 
@@ -271,6 +306,7 @@ export function defaultEmbeddedParams(): EmbeddedParams {
         { key: "sUSDe/USDe-0.01%", tokenA: "sUSDe", tokenB: "USDe", fee: 100, initialPrice: "vault-rate", depthPerSide: 10_000_000n, layers: DEFAULT_LAYERS },
       ],
     },
+    curve: { pools: [] },
   };
 }
 

@@ -1,7 +1,7 @@
 import { PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
-import { AAVE_RELEASES, AaveRelease, EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
+import { AAVE_RELEASES, AaveRelease, CURVE_TEMPLATE_DECIMALS, EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
 
 function bps(field: string, value: number, max = Number(PERCENTAGE_FACTOR)): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -147,6 +147,31 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
       if (lo > WAD || hi < WAD) throw new InputError(`${at}.layers[${j}]`, "each layer must contain the initial price (relative 1.0)");
     });
     if (share !== 10_000) throw new InputError(`${at}.layers`, `shares must add up to 10000 bps, got ${share}`);
+  });
+  const curveKeys = new Set<string>();
+  p.curve.pools.forEach((pool, i) => {
+    const at = `curve.pools[${i}:${pool.key}]`;
+    if (curveKeys.has(pool.key)) throw new InputError(`${at}.key`, "duplicate pool key");
+    curveKeys.add(pool.key);
+    if (pool.coins.length !== CURVE_TEMPLATE_DECIMALS.length) {
+      throw new InputError(`${at}.coins`, `Curve's npm pool template holds exactly ${CURVE_TEMPLATE_DECIMALS.length} coins, got ${pool.coins.length}`);
+    }
+    pool.coins.forEach((c, j) => {
+      token(`${at}.coins[${j}]`, c);
+      const decimals = p.tokens.find((t) => t.symbol === c)!.decimals;
+      if (decimals !== CURVE_TEMPLATE_DECIMALS[j]) {
+        throw new InputError(`${at}.coins[${j}]`, `${c} has ${decimals} decimals; the template's coin ${j} must have ${CURVE_TEMPLATE_DECIMALS[j]}`, `order the coins by decimals ${CURVE_TEMPLATE_DECIMALS.join("/")}`);
+      }
+    });
+    if (new Set(pool.coins).size !== pool.coins.length) throw new InputError(`${at}.coins`, "coins must differ");
+    if (!Number.isInteger(pool.amplification) || pool.amplification < 1 || pool.amplification > 1_000_000) {
+      throw new InputError(`${at}.amplification`, `must be an integer in [1, 1000000], got ${pool.amplification}`);
+    }
+    // Curve's MAX_FEE is 50% (5e9 in 1e10 units).
+    if (!Number.isInteger(pool.feeE10) || pool.feeE10 < 0 || pool.feeE10 > 5_000_000_000) {
+      throw new InputError(`${at}.feeE10`, `must be an integer in [0, 5e9] (1e10 = 100%), got ${pool.feeE10}`);
+    }
+    if (pool.depthPerCoin <= 0n) throw new InputError(`${at}.depthPerCoin`, "must be > 0 whole tokens");
   });
 }
 

@@ -35,6 +35,12 @@ describe("mainnet fork (needs MAINNET_RPC_URL)", function () {
     expect(report.runs[1].totals.liquidations).to.equal(0);
   });
 
+  it("sells USDe into the real Curve USDe/USDC pool at the pinned block (coins checked at start-up)", async function () {
+    const r = await runHardhat(["swap", "--profile", "mainnet", "--venue", "curve:USDe/USDC", "--sell", "USDe", "--buy", "USDC", "--amount", "1000000"], {});
+    expect(r.status, r.output).to.equal(0);
+    expect(r.output).to.match(/\| [\d,.]+ USDC +\| [\d,.]+ USDC +\| 0\.9\d+ /);
+  });
+
   it("opens a real USDe loop on Aave E-mode at the pinned block", async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-mainnet-"));
     fs.writeFileSync(path.join(dir, "loop.yaml"), [

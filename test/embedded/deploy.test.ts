@@ -7,7 +7,7 @@ import { JsonRpcProvider } from "ethers";
 import { Morpho__factory } from "../../typechain-types";
 import { loadEmbedded } from "../fixtures";
 import { deployEmbedded } from "../../src/embedded/deploy";
-import { defaultEmbeddedParams, EmbeddedParams, TokenSymbol } from "../../src/embedded/params";
+import { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams, EmbeddedParams, TokenSymbol } from "../../src/embedded/params";
 import { deploymentPath, DeploymentRecord } from "../../src/chain/deployments";
 import { InputError } from "../../src/errors";
 import { assertLocalDevNode, UnsafeNodeError } from "../../src/chain/safety";
@@ -70,6 +70,8 @@ describe("embedded chain deployment", function () {
     const cases: [string, (p: EmbeddedParams) => void, RegExp][] = [
       ["liquidation threshold below LTV", (p) => { p.aave.reserves[0].liquidationThresholdBps = 7000; }, /aave\.reserves\[0:USDe\]\.liquidationThresholdBps: liquidation threshold 7000 bps is below LTV 7200 bps/],
       ["unknown token in a reserve", (p) => { (p.aave.reserves[1] as { asset: string }).asset = "FRAX"; }, /aave\.reserves\[1:FRAX\]\.asset: unknown token "FRAX"/],
+      ["Curve coin with the wrong decimals for the template", (p) => { p.curve.pools = [{ ...EMBEDDED_CURVE_USDE_POOL, coins: ["USDC", "USDe", "USDT", "DAI"] }]; }, /curve\.pools\[0:USDe\/USDC\/USDT\/DAI\]\.coins\[0\]: USDC has 6 decimals; the template's coin 0 must have 18 — order the coins by decimals 18\/6\/6\/18/],
+      ["Curve fee above 50%", (p) => { p.curve.pools = [{ ...EMBEDDED_CURVE_USDE_POOL, feeE10: 6_000_000_000 }]; }, /curve\.pools\[0:USDe\/USDC\/USDT\/DAI\]\.feeE10: must be an integer in \[0, 5e9\]/],
       ["unknown token in an E-mode", (p) => { (p.aave.eModes[0].assets as string[]).push("PYUSD"); }, /aave\.eModes\[0:2\]\.assets\[4\]: unknown token "PYUSD"/],
       ["LLTV of 100%", (p) => { p.morpho.markets[0].lltvWad = WAD; }, /morpho\.markets\[0:sUSDe\/USDC-91\.5\]\.lltvWad: LLTV must be in \(0, 1e18\)/],
       ["non-positive feed price", (p) => { p.feedsE8["USDe/USD"] = 0n; }, /feedsE8\["USDe\/USD"\]: must be a positive price/],

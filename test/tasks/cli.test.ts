@@ -39,6 +39,22 @@ describe("command line: bad input exits non-zero with one clear line and writes 
     expect(missing.stderr).to.match(/loopstress: scenario: cannot read no-such-scenario\.yaml: ENOENT/);
   });
 
+  it("swap on the embedded Curve pool prints what the pool paid; an unknown token or pool names the field", function () {
+    const ok = hardhat(["swap", "--curve", "--venue", "curve:USDe/USDC/USDT/DAI", "--sell", "USDe", "--buy", "USDC", "--amount", "1000000"]);
+    expect(ok.status, ok.stderr).to.equal(0);
+    // 1M USDe into 5M per coin at A = 200: about 0.11% below the peg, all of it measured from the pool.
+    const row = /\| ([\d,.]+) USDC +\| ([\d,.]+) USDC +\| (0\.\d+) +\| 1\.000000 +\| (0\.\d+) +\| (\d+\.\d+)% /.exec(ok.stdout);
+    expect(row, ok.stdout).to.not.equal(null);
+    expect(Number(row![3])).to.be.within(0.995, 1);
+    expect(Number(row![4])).to.be.lessThan(1);
+    const badToken = hardhat(["swap", "--sell", "USDX", "--buy", "USDC", "--amount", "1"]);
+    expect(badToken.status).to.equal(1);
+    expect(badToken.stderr).to.match(/^loopstress: --sell: unknown token "USDX" — use one of /m);
+    const noPool = hardhat(["swap", "--venue", "curve:USDe/USDC", "--sell", "USDe", "--buy", "USDC", "--amount", "1"]);
+    expect(noPool.status).to.equal(1);
+    expect(noPool.stderr).to.match(/^loopstress: venue: no Curve pool "USDe\/USDC" in chain profile "embedded" — .*pass --curve/m);
+  });
+
   it("every task documents its options in --help", function () {
     const r = hardhat(["thresholds", "--help"]);
     expect(r.status).to.equal(0);

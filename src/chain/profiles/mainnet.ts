@@ -59,8 +59,11 @@ export const UNISWAP_V3 = {
   quoterV2: "0x61fFE014bA17989E743c5F6cB21bF9697530B21e",
 } as const;
 
-/** Curve USDe/USDC stable-swap pool (the reference; Curve's registry). Not used yet: no Curve adapter. */
-export const CURVE_USDE_USDC = "0x02950460E2b9529D0E00284A5fA2d7bDF3fA4d72";
+/**
+ * Curve USDe/USDC Stableswap-NG pool (Curve's registry; the issue's reference), coins in pool order. The order is
+ * checked on chain at start-up (checkCurvePool): a wrong guess fails there, naming the coin.
+ */
+export const CURVE_USDE_USDC = { address: "0x02950460E2b9529D0E00284A5fA2d7bDF3fA4d72", coins: ["USDe", "USDC"] as TokenSymbol[] };
 
 const TOKENS: Record<TokenSymbol, string> = {
   USDe: ETHENA.USDe,
@@ -129,6 +132,7 @@ export async function buildMainnetProfile(provider: RpcProvider, block: number, 
     },
     morpho: { morpho: MORPHO_BLUE, irm: ZeroAddress, markets },
     uniswap: { factory: UNISWAP_V3.factory, swapRouter: UNISWAP_V3.swapRouter, positionManager: UNISWAP_V3.positionManager, quoter: UNISWAP_V3.quoterV2, pools },
+    curve: { pools: { "USDe/USDC": CURVE_USDE_USDC } },
   };
 }
 
