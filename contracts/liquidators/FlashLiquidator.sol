@@ -12,7 +12,7 @@ import {IMorphoLiquidateCallback} from "@morpho-org/morpho-blue/src/interfaces/I
 import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {OperationLock} from "../libraries/OperationLock.sol";
-import {UniswapV3Swaps} from "../libraries/UniswapV3Swaps.sol";
+import {Swaps} from "../libraries/Swaps.sol";
 
 /// @title FlashLiquidator
 /// @notice Liquidates with borrowed money and sells the seized collateral on Uniswap V3 in the same transaction,
@@ -92,7 +92,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
     // ---- Aave ---------------------------------------------------------------------------------------------
 
     /// @notice Flash-borrows `debtToCover` of `debtAsset`, liquidates `borrower`, sells all seized collateral
-    /// along `swapPath` (collateral -> ... -> debt asset), repays the flash loan and sends the profit to the owner.
+    /// along `swapPath` (a Swaps route, Uniswap V3 or Curve: collateral -> debt asset), repays the flash loan and sends the profit to the owner.
     function liquidateAave(
         address collateralAsset,
         address debtAsset,
@@ -104,7 +104,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
         _beginOperation(OP_AAVE_LIQUIDATION);
         if (debtToCover == 0) revert ZeroAmount();
         if (collateralAsset == debtAsset) revert SameAsset(debtAsset);
-        UniswapV3Swaps.checkPath(swapPath, collateralAsset, debtAsset);
+        Swaps.checkPath(swapPath, collateralAsset, debtAsset);
         POOL.flashLoanSimple(address(this), debtAsset, debtToCover, abi.encode(collateralAsset, borrower, swapPath, minProfit), 0);
         _endOperation();
     }
@@ -124,7 +124,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
         job.premium = premium;
 
         _aaveLiquidate(job);
-        job.proceeds = UniswapV3Swaps.sellExactIn(SWAP_ROUTER, job.collateral, job.path, job.seized);
+        job.proceeds = Swaps.sellExactIn(SWAP_ROUTER, job.path, job.collateral, asset, job.seized);
         // We hold flashAmount - debtRepaid + proceeds and owe flashAmount + premium.
         job.profit = _profit(job.proceeds, job.debtRepaid + premium, job.minProfit);
 
@@ -152,7 +152,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
     // ---- Morpho Blue --------------------------------------------------------------------------------------
 
     /// @notice Liquidates `borrower` in a Morpho Blue market (exactly one of seizedAssets / repaidShares non-zero,
-    /// as Morpho requires), selling the seized collateral along `swapPath` (collateral -> ... -> loan token) inside
+    /// as Morpho requires), selling the seized collateral along `swapPath` (a Swaps route: collateral -> loan token) inside
     /// Morpho's liquidate callback to pay the repayment; the profit goes to the owner.
     function liquidateMorpho(
         MarketParams calldata market,
@@ -164,7 +164,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
     ) external onlyOwner {
         _beginOperation(OP_MORPHO_LIQUIDATION);
         if (market.collateralToken == market.loanToken) revert SameAsset(market.loanToken);
-        UniswapV3Swaps.checkPath(swapPath, market.collateralToken, market.loanToken);
+        Swaps.checkPath(swapPath, market.collateralToken, market.loanToken);
         uint256 collateralBefore = IERC20(market.collateralToken).balanceOf(address(this));
         // Non-empty data makes Morpho call onMorphoLiquidate.
         bytes memory data = abi.encode(market.collateralToken, market.loanToken, collateralBefore, swapPath, minProfit);
@@ -189,7 +189,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
 
         // Morpho has sent the seized collateral already.
         uint256 seized = IERC20(collateral).balanceOf(address(this)) - collateralBefore;
-        uint256 proceeds = UniswapV3Swaps.sellExactIn(SWAP_ROUTER, collateral, path, seized);
+        uint256 proceeds = Swaps.sellExactIn(SWAP_ROUTER, path, collateral, loan, seized);
         _profit(proceeds, repaidAssets, minProfit);
         IERC20(loan).forceApprove(address(MORPHO), repaidAssets); // Morpho pulls it when we return
         assembly ("memory-safe") {

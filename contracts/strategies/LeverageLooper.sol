@@ -11,7 +11,7 @@ import {IMorpho, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMor
 import {IMorphoFlashLoanCallback} from "@morpho-org/morpho-blue/src/interfaces/IMorphoCallbacks.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {OperationLock} from "../libraries/OperationLock.sol";
-import {UniswapV3Swaps} from "../libraries/UniswapV3Swaps.sol";
+import {Swaps} from "../libraries/Swaps.sol";
 
 /// @title LeverageLooper
 /// @notice Opens a leveraged USDe / sUSDe position in one transaction: flash-borrow the debt asset, swap it to
@@ -33,7 +33,7 @@ contract LeverageLooper is IFlashLoanSimpleReceiver, IMorphoFlashLoanCallback, O
         address collateral; // USDe or sUSDe
         address debtAsset; // flash-borrowed, then borrowed on the caller's behalf
         uint256 flashAmount; // debt-asset amount to flash-borrow
-        bytes swapPath; // Uniswap V3 exactInput path debtAsset -> ... -> USDe
+        bytes swapPath; // Swaps route debtAsset -> USDe (Uniswap V3 path or Curve pool)
         uint256 minUsdeOut; // minimum USDe from the swap
         address vault; // sUSDe when collateral is sUSDe, else address(0)
     }
@@ -43,7 +43,7 @@ contract LeverageLooper is IFlashLoanSimpleReceiver, IMorphoFlashLoanCallback, O
         address initialToken;
         uint256 initialAmount;
         uint256 flashAmount; // loan-token amount to flash-borrow
-        bytes swapPath; // loanToken -> ... -> USDe
+        bytes swapPath; // Swaps route loanToken -> USDe (Uniswap V3 path or Curve pool)
         uint256 minUsdeOut;
         address vault;
     }
@@ -110,7 +110,7 @@ contract LeverageLooper is IFlashLoanSimpleReceiver, IMorphoFlashLoanCallback, O
         if (initiator != address(this)) revert UntrustedInitiator(initiator);
         (address user, AaveLoopParams memory p) = abi.decode(params, (address, AaveLoopParams));
 
-        uint256 usdeOut = _swapToUsde(asset, p.swapPath, amount, p.minUsdeOut);
+        uint256 usdeOut = _swapToUsde(asset, _usde(p.collateral, p.vault), p.swapPath, amount, p.minUsdeOut);
         uint256 supplied = _toCollateral(p.initialToken, p.initialAmount, p.collateral, p.vault, usdeOut);
         IERC20(p.collateral).forceApprove(address(POOL), supplied);
         POOL.supply(p.collateral, supplied, user, 0);
@@ -141,7 +141,7 @@ contract LeverageLooper is IFlashLoanSimpleReceiver, IMorphoFlashLoanCallback, O
         if (msg.sender != address(MORPHO) || _currentOperation() != OP_MORPHO_LOOP) revert UnexpectedCallback(msg.sender);
         (address user, MorphoLoopParams memory p) = abi.decode(data, (address, MorphoLoopParams));
 
-        uint256 usdeOut = _swapToUsde(p.market.loanToken, p.swapPath, assets, p.minUsdeOut);
+        uint256 usdeOut = _swapToUsde(p.market.loanToken, _usde(p.market.collateralToken, p.vault), p.swapPath, assets, p.minUsdeOut);
         uint256 supplied = _toCollateral(p.initialToken, p.initialAmount, p.market.collateralToken, p.vault, usdeOut);
         IERC20(p.market.collateralToken).forceApprove(address(MORPHO), supplied);
         MORPHO.supplyCollateral(p.market, supplied, user, "");
@@ -158,17 +158,19 @@ contract LeverageLooper is IFlashLoanSimpleReceiver, IMorphoFlashLoanCallback, O
         private
         view
     {
-        address usde = collateral;
-        if (vault != address(0)) {
-            if (vault != collateral) revert VaultMismatch(vault, collateral);
-            usde = IERC4626(vault).asset();
-        }
+        if (vault != address(0) && vault != collateral) revert VaultMismatch(vault, collateral);
+        address usde = _usde(collateral, vault);
         if (initialToken != usde && initialToken != collateral) revert InvalidInitialToken(initialToken);
-        UniswapV3Swaps.checkPath(path, debtAsset, usde);
+        Swaps.checkPath(path, debtAsset, usde);
     }
 
-    function _swapToUsde(address tokenIn, bytes memory path, uint256 amountIn, uint256 minOut) private returns (uint256 out) {
-        out = UniswapV3Swaps.sellExactIn(SWAP_ROUTER, tokenIn, path, amountIn);
+    /// @dev The USDe a loop buys: the collateral itself, or the asset of the sUSDe vault (checked in _checkShape).
+    function _usde(address collateral, address vault) private view returns (address) {
+        return vault == address(0) ? collateral : IERC4626(vault).asset();
+    }
+
+    function _swapToUsde(address tokenIn, address usde, bytes memory path, uint256 amountIn, uint256 minOut) private returns (uint256 out) {
+        out = Swaps.sellExactIn(SWAP_ROUTER, path, tokenIn, usde, amountIn);
         if (out < minOut) revert InsufficientSwapOutput(out, minOut);
     }
 

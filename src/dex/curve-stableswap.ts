@@ -4,7 +4,7 @@
  * uint256,uint256), A() and fee(); the index type of coins()/balances() differs (NG: uint256, early: int128), so it
  * is probed once per pool.
  */
-import { Contract, Signer } from "ethers";
+import { Contract, Signer, concat, toBeHex } from "ethers";
 import { IERC20Metadata__factory } from "../../typechain-types";
 import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
@@ -17,6 +17,7 @@ import type { TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
 import { CURVE_FEE_DENOMINATOR } from "../math/curve-stableswap";
 import { ensureAllowance } from "../strategies/collateral";
+import { SALE_VENUE } from "./dex";
 import type { Dex, SwapResult } from "./dex";
 
 const POOL_ABI = [
@@ -83,6 +84,16 @@ export class CurveStableSwapDex implements Dex {
 
   poolFor(tokenA: TokenSymbol, tokenB: TokenSymbol): string | undefined {
     return tokenA !== tokenB && this.pool.coins.includes(tokenA) && this.pool.coins.includes(tokenB) ? this.pool.address : undefined;
+  }
+
+  hasRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): boolean {
+    return this.poolFor(tokenIn, tokenOut) !== undefined;
+  }
+
+  /** pool ‖ i ‖ j behind the venue byte: one pool, no hops. */
+  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
+    const [i, j] = [this.index(tokenIn, "tokenIn"), this.index(tokenOut, "tokenOut")];
+    return concat([SALE_VENUE.curve, this.pool.address, toBeHex(i, 1), toBeHex(j, 1)]);
   }
 
   /** A() and fee() as the pool reports them (fee in 1e10 units). */

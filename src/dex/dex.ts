@@ -17,6 +17,9 @@ export interface SwapResult {
   receipt: ContractTransactionReceipt;
 }
 
+/** Venue bytes of a sale route (contracts/libraries/Swaps.sol). */
+export const SALE_VENUE = { uniswapV3: "0x00", curve: "0x01" } as const;
+
 export interface Dex {
   readonly name: string;
   /** The address that pulls tokenIn (approve it), e.g. Uniswap's SwapRouter. */
@@ -29,6 +32,10 @@ export interface Dex {
   quoteExactIn(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint>;
   /** 1 - (quoted output / output at the current price), bps, fee included (read-only). */
   priceImpactBps(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint>;
+  /** Whether a sale of tokenIn for tokenOut has a pool (or a route through one) on this venue. */
+  hasRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): boolean;
+  /** The route our contracts sell along (contracts/libraries/Swaps.sol): a venue byte, then the venue's route. */
+  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string;
   /** Executes an exact-input swap from `user` (approval included); reverts decoded if below minOutRaw. */
   swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw?: bigint): Promise<SwapResult>;
 }

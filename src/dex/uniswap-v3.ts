@@ -14,6 +14,7 @@ import type { TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
 import { rawPriceWadFromSqrtX96, sqrtPriceX96FromRatio } from "../math/uniswap-v3";
 import { ensureAllowance } from "../strategies/collateral";
+import { SALE_VENUE } from "./dex";
 import type { Dex, SwapResult } from "./dex";
 
 /** The hub token for two-hop routes. */
@@ -71,6 +72,11 @@ export class UniswapV3Dex implements Dex {
   }
 
   /** Uniswap V3 path bytes: token ‖ fee (uint24) ‖ token … (used by our flash-loan contracts too). */
+  /** The Uniswap V3 path behind the venue byte. */
+  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
+    return concat([SALE_VENUE.uniswapV3, this.path(tokenIn, tokenOut)]);
+  }
+
   path(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
     const hops = this.route(tokenIn, tokenOut);
     const parts: string[] = [tokenAddress(this.ctx, hops[0].tokenIn)];

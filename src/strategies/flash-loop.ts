@@ -10,7 +10,7 @@ import { PERCENTAGE_FACTOR, WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress } from "../chain/context";
 import { leverageLooper } from "../chain/tools";
-import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
 import { percentMul } from "../math/fixed-point";
 import type { LendingMarket, PositionState } from "../protocols/lending-market";
 import { idealLoop, LoopParams, validateLoopParams } from "./iterative-loop";
@@ -41,7 +41,7 @@ export function flashAmountFor(targetDebtRaw: bigint, premiumBps: bigint): bigin
   return x;
 }
 
-export async function runFlashLoop(ctx: ChainContext, market: LendingMarket, dex: UniswapV3Dex, user: Signer, p: LoopParams): Promise<FlashLoopResult> {
+export async function runFlashLoop(ctx: ChainContext, market: LendingMarket, dex: Dex, user: Signer, p: LoopParams): Promise<FlashLoopResult> {
   await validateLoopParams(market, p);
   const account = await user.getAddress();
   // The initial collateral, as the protocol will hold it.
@@ -62,7 +62,7 @@ export async function runFlashLoop(ctx: ChainContext, market: LendingMarket, dex
     initialToken: p.initialSymbol,
     initialRaw: p.initialRaw,
     flashAmountRaw,
-    swapPath: dex.path(market.debt, "USDe"),
+    swapPath: dex.saleRoute(market.debt, "USDe"),
     minUsdeOutRaw: (quote * (10_000n - slippageBps)) / 10_000n,
   });
   const looperAddress = (await looper.getAddress()).toLowerCase();

@@ -19,7 +19,7 @@ import { deal } from "../chain/cheats";
 import { RevertError } from "../chain/errors";
 import { flashLiquidator } from "../chain/tools";
 import { ensureAllowance } from "./collateral";
-import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
 import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";
 
@@ -82,7 +82,7 @@ export class LiquidationBot {
 
   constructor(
     private readonly ctx: ChainContext,
-    private readonly dex: UniswapV3Dex,
+    private readonly dex: Dex,
     readonly liquidator: Signer,
     private readonly options: BotOptions = {},
   ) {
@@ -132,7 +132,7 @@ export class LiquidationBot {
   private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
     const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
-    const f = await market.flashLiquidate(contract, borrower, MaxUint256, this.dex.path(market.collateral, market.debt));
+    const f = await market.flashLiquidate(contract, borrower, MaxUint256, this.dex.saleRoute(market.collateral, market.debt));
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
     const sale: SaleRecord = { soldRaw: f.soldRaw, receivedRaw: f.saleProceedsRaw, priceBeforeWad, priceAfterWad: await this.dex.price(market.collateral, market.debt), txHash: f.record.txHash };

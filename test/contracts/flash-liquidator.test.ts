@@ -24,6 +24,7 @@ import {
   openMorphoLoop,
   setUsdeUsdE8,
   uniPath,
+  uniRoute,
   units,
 } from "./helpers";
 import { AaveOracle__factory, Pool__factory } from "../../src/protocols/aave-v3-types";
@@ -105,7 +106,7 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
     const usde = tokenAddress(f.ctx, "USDe");
     const usdc = tokenAddress(f.ctx, "USDC");
     const debtToCover = units(100_000n, 6);
-    const path = uniPath(f, ["USDe", "USDC"]);
+    const path = uniRoute(f, ["USDe", "USDC"]);
 
     await expect(liquidator.connect(stranger).liquidateAave(usde, usdc, borrower.address, debtToCover, path, 0n))
       .to.be.revertedWithCustomError(liquidator, "OwnableUnauthorizedAccount").withArgs(stranger.address);
@@ -154,7 +155,7 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
     const liquidator = await deployLiquidator(f, owner);
     const market = marketParams(f, "sUSDe/USDC-91.5");
     const before = await morphoState(f, borrower.address);
-    const path = uniPath(f, ["sUSDe", "USDe", "USDC"]);
+    const path = uniRoute(f, ["sUSDe", "USDe", "USDC"]);
 
     await expect(liquidator.connect(stranger).liquidateMorpho(market, borrower.address, 0n, before.position.borrowShares, path, 0n))
       .to.be.revertedWithCustomError(liquidator, "OwnableUnauthorizedAccount").withArgs(stranger.address);
@@ -209,10 +210,10 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
       const pool = Pool__factory.connect(f.record.aave.pool, f.deployer);
       const hfBefore = (await pool.getUserAccountData(borrower.address)).healthFactor;
 
-      await expect(liquidator.connect(owner).liquidateAave(usde, usdc, borrower.address, debtToCover, uniPath(f, ["USDe", "USDC"]), 0n))
+      await expect(liquidator.connect(owner).liquidateAave(usde, usdc, borrower.address, debtToCover, uniRoute(f, ["USDe", "USDC"]), 0n))
         .to.be.revertedWithCustomError(liquidator, "Unprofitable").withArgs(anyUint, owed);
       // What the sale would have brought, for the record: a static call returns the same revert data.
-      const data = await liquidator.connect(owner).liquidateAave.staticCall(usde, usdc, borrower.address, debtToCover, uniPath(f, ["USDe", "USDC"]), 0n)
+      const data = await liquidator.connect(owner).liquidateAave.staticCall(usde, usdc, borrower.address, debtToCover, uniRoute(f, ["USDe", "USDC"]), 0n)
         .then(() => "0x", (e: { data?: string }) => e.data ?? "0x");
       const decoded = liquidator.interface.parseError(data);
       expect(decoded?.name).to.equal("Unprofitable");
@@ -229,7 +230,7 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
       expect(await crashDexUsdePrice(f, whale, 20_000_000n)).to.be.lessThan(0.7);
       const liquidator = await deployLiquidator(f, owner);
       const { position } = await morphoState(f, borrower.address);
-      await expect(liquidator.connect(owner).liquidateMorpho(marketParams(f, "sUSDe/USDC-91.5"), borrower.address, 0n, position.borrowShares, uniPath(f, ["sUSDe", "USDe", "USDC"]), 0n))
+      await expect(liquidator.connect(owner).liquidateMorpho(marketParams(f, "sUSDe/USDC-91.5"), borrower.address, 0n, position.borrowShares, uniRoute(f, ["sUSDe", "USDe", "USDC"]), 0n))
         .to.be.revertedWithCustomError(liquidator, "Unprofitable");
       expect((await morphoState(f, borrower.address)).position.borrowShares).to.equal(position.borrowShares);
     });
@@ -247,7 +248,7 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
       .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback").withArgs(attacker.address);
     await expect(Pool__factory.connect(f.record.aave.pool, attacker).flashLoanSimple(await liquidator.getAddress(), usdc, units(1_000n, 6), "0x", 0))
       .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback").withArgs(f.record.aave.pool);
-    await expect(liquidator.connect(owner).liquidateAave(usde, usdc, attacker.address, 1n, uniPath(f, ["USDe", "USDT"]), 0n))
+    await expect(liquidator.connect(owner).liquidateAave(usde, usdc, attacker.address, 1n, uniRoute(f, ["USDe", "USDT"]), 0n))
       .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath").withArgs(usde, usdc);
   });
 });

@@ -3,7 +3,7 @@
  * positions through the looper, and the oracle moves that make positions liquidatable on the embedded chain.
  */
 import { expect } from "chai";
-import { ZeroAddress, solidityPacked, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
+import { ZeroAddress, concat, solidityPacked, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { FeedMorphoOracle__factory, IERC20Metadata__factory, LeverageLooper, LeverageLooper__factory, Morpho__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory } from "../../typechain-types";
 import type { LoopedEvent } from "../../typechain-types/artifacts/contracts/strategies/LeverageLooper";
@@ -12,6 +12,7 @@ import { TOKEN_SYMBOLS, type TokenSymbol } from "../../src/embedded/params";
 import { tokenAddress, tokenDecimals } from "../../src/chain/context";
 import { percentMul } from "../../src/math/fixed-point";
 import { WAD } from "../../src/constants";
+import { SALE_VENUE } from "../../src/dex/dex";
 import type { MarketParamsStruct } from "../../src/math/morpho-blue";
 import { AaveOracle__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
@@ -35,6 +36,11 @@ export function uniPath(f: EmbeddedFixture, symbols: TokenSymbol[]): string {
     values.push(tokenAddress(f.ctx, s));
   });
   return solidityPacked(types, values);
+}
+
+/** The same path as a sale route of our contracts (contracts/libraries/Swaps.sol): the Uniswap V3 venue byte first. */
+export function uniRoute(f: EmbeddedFixture, symbols: TokenSymbol[]): string {
+  return concat([SALE_VENUE.uniswapV3, uniPath(f, symbols)]);
 }
 
 /** Sends and waits; returns the receipt of a mined success. */
@@ -148,7 +154,7 @@ export async function prepareAaveLoop(f: EmbeddedFixture, looper: LeverageLooper
     collateral: tokenAddress(f.ctx, s.collateral),
     debtAsset: tokenAddress(f.ctx, s.debt),
     flashAmount: s.flashAmount,
-    swapPath: uniPath(f, [s.debt, "USDe"]),
+    swapPath: uniRoute(f, [s.debt, "USDe"]),
     minUsdeOut: (s.flashAmount * usdePerDebt * 995n) / 1000n, // at most 0.5% below 1:1
     vault: s.collateral === "sUSDe" ? tokenAddress(f.ctx, "sUSDe") : ZeroAddress,
   };
@@ -193,7 +199,7 @@ export async function prepareMorphoLoop(f: EmbeddedFixture, looper: LeverageLoop
     initialToken: tokenAddress(f.ctx, s.initial),
     initialAmount: s.initialAmount,
     flashAmount: s.flashAmount,
-    swapPath: uniPath(f, [loan, "USDe"]),
+    swapPath: uniRoute(f, [loan, "USDe"]),
     minUsdeOut: (s.flashAmount * usdePerLoan * 995n) / 1000n,
     vault: sUsdeCollateral ? tokenAddress(f.ctx, "sUSDe") : ZeroAddress,
   };

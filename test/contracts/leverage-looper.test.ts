@@ -17,7 +17,7 @@ import {
   openMorphoLoop,
   prepareAaveLoop,
   prepareMorphoLoop,
-  uniPath,
+  uniRoute,
   units,
 } from "./helpers";
 import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
@@ -220,7 +220,7 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const spec = { collateral: "USDe" as const, initial: "USDe" as const, initialAmount: INITIAL_USDE, debt: "USDC" as const, flashAmount: flash };
       const { params } = await prepareAaveLoop(f, looper, user, spec);
       const usde = tokenAddress(f.ctx, "USDe");
-      await expect(looper.connect(user).loopAave({ ...params, swapPath: uniPath(f, ["USDC", "USDe", "USDT"]) }))
+      await expect(looper.connect(user).loopAave({ ...params, swapPath: uniRoute(f, ["USDC", "USDe", "USDT"]) }))
         .to.be.revertedWithCustomError(looper, "InvalidSwapPath").withArgs(tokenAddress(f.ctx, "USDC"), usde);
       await expect(looper.connect(user).loopAave({ ...params, vault: tokenAddress(f.ctx, "sUSDe") }))
         .to.be.revertedWithCustomError(looper, "VaultMismatch").withArgs(tokenAddress(f.ctx, "sUSDe"), usde);

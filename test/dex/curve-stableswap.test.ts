@@ -10,6 +10,11 @@ import { InputError } from "../../src/errors";
 import { curveGetDy } from "../../src/math/curve-stableswap";
 import { IERC20Metadata__factory } from "../../typechain-types";
 import type { TokenSymbol } from "../../src/embedded/params";
+import { applyAavePolicy, setFeedPrice } from "../../src/oracles/feeds";
+import { openMarket } from "../../src/protocols/registry";
+import { runFlashLoop } from "../../src/strategies/flash-loop";
+import { LiquidationBot } from "../../src/strategies/liquidation-bot";
+import { flashLiquidator } from "../../src/chain/tools";
 
 const KEY = EMBEDDED_CURVE_USDE_POOL.key;
 
@@ -86,5 +91,56 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
     expect(curveBps).to.be.within(1n, 100n);
     expect(uniBps).to.be.lessThan(curveBps);
     console.log(`      price impact of selling 1M USDe for USDC: Curve ${curveBps} bps, Uniswap V3 ${uniBps} bps`);
+  });
+
+  describe("our contracts sell on it (Swaps route with the Curve venue byte)", function () {
+    it("a flash loop buys its USDe on Curve in the same transaction: the pool's USDC balance grows by the flash amount", async function () {
+      const { ctx, users } = await loadEmbeddedCurve();
+      const [user] = users;
+      const curve = new CurveStableSwapDex(ctx, KEY);
+      const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
+      await deal(ctx, "USDe", user, 100_000n * WAD);
+      const before = await curve.poolBalances("USDe", "USDC");
+      const loop = await runFlashLoop(ctx, market, curve, user, { initialSymbol: "USDe", initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n });
+      const after = await curve.poolBalances("USDe", "USDC");
+      expect(after.bRaw - before.bRaw).to.equal(loop.flashAmountRaw);
+      expect(before.aRaw - after.aRaw).to.equal(loop.final.collateral[0].amountRaw - 100_000n * WAD); // every USDe bought went to collateral
+      expect(loop.debtBorrowedRaw).to.equal(loop.flashAmountRaw + loop.flashPremiumRaw);
+    });
+
+    it("a bot flash-liquidates on Aave and sells the seized USDe into Curve in the same transaction, at a profit", async function () {
+      const { ctx, users } = await loadEmbeddedCurve();
+      const [user, liq] = users;
+      await applyAavePolicy(ctx, "market");
+      const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
+      await deal(ctx, "USDe", user, 100_000n * WAD);
+      await market.prepare(user);
+      await market.supplyCollateral(user, 100_000n * WAD);
+      await market.borrow(user, 85_000n * 10n ** 6n);
+      await setFeedPrice(ctx, "USDe/USD", 90_000_000n); // HF 0.974
+      const curve = new CurveStableSwapDex(ctx, KEY);
+      const before = await curve.poolBalances("USDe", "USDC");
+      const bot = new LiquidationBot(ctx, curve, liq, { maxCallsPerPosition: 1 });
+      const [o] = await bot.sweep(market, [user.address]);
+      expect(bot.refusals).to.deep.equal([]);
+      expect(o.mode).to.equal("flash");
+      expect(o.sale!.txHash).to.equal(o.record.txHash);
+      const after = await curve.poolBalances("USDe", "USDC");
+      expect(after.aRaw - before.aRaw).to.equal(o.record.seizedRaw); // the seized USDe went into the Curve pool
+      expect(before.bRaw - after.bRaw).to.be.within(o.sale!.receivedRaw, o.sale!.receivedRaw + 1n);
+      expect(o.profitRaw).to.be.greaterThan(0n);
+    });
+
+    it("a Curve route whose coins are not the tokens sold and bought is refused before anything moves", async function () {
+      const { ctx, users } = await loadEmbeddedCurve();
+      const [user, owner] = users;
+      const curve = new CurveStableSwapDex(ctx, KEY);
+      const liquidator = await flashLiquidator(ctx, owner);
+      const usde = ctx.record.tokens.USDe!.address;
+      const usdc = ctx.record.tokens.USDC!.address;
+      // USDe → USDT on the pool, offered for a USDe → USDC liquidation.
+      await expect(liquidator.connect(owner).liquidateAave(usde, usdc, user.address, 1n, curve.saleRoute("USDe", "USDT"), 0n))
+        .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath").withArgs(usde, usdc);
+    });
   });
 });
