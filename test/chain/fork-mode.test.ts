@@ -19,8 +19,9 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
   before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-fork-"));
     upstream = await startHardhatNode();
-    // The upstream runs Aave's origin line, as mainnet does (v3.3+ logic), so the fork path meets its ABI and rules.
-    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", path.join(dir, "profile.json"), "--quiet", "--aave-release", "origin-v3.6"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    // The upstream runs Aave's origin line, as mainnet does (v3.3+ logic), so the fork path meets its ABI and rules;
+    // and a Curve pool, whose coins the fork checks at start-up as it does mainnet's.
+    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", path.join(dir, "profile.json"), "--quiet", "--aave-release", "origin-v3.6", "--curve"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
     expect(deploy.status, deploy.output).to.equal(0);
     fs.writeFileSync(path.join(dir, "fork-test.yaml"), [
       "name: fork-test-depeg",
@@ -57,6 +58,13 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
     expect(second.output).to.match(/fork: 0 upstream request\(s\)/);
     const again = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8")) as DepegReport;
     expect(again).to.deep.equal(report);
+  });
+
+  it("sells on the upstream's Curve pool through the fork, its coins checked at start-up", async function () {
+    const r = await runHardhat(["swap", "--venue", "curve:USDe/USDC/USDT/DAI", "--sell", "USDe", "--buy", "USDC", "--amount", "250000", "--fork-url", upstream.url, "--profile", path.join(dir, "profile.json"), "--fork-cache", path.join(dir, "cache-swap")], {});
+    expect(r.status, r.output).to.equal(0);
+    expect(r.output).to.match(/Sale of 250,000\.00 USDe for USDC on curve:USDe\/USDC\/USDT\/DAI/);
+    expect(r.output).to.match(/\| 1\.000000 +\| 0\.99\d+ +\|/); // pool price before and after
   });
 
   it("finds the upstream's own borrowers from events on the fork and measures what the path does to them", async function () {
