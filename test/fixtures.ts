@@ -3,7 +3,12 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
+import type { Signer } from "ethers";
 import type { ChainContext } from "../src/chain/context";
+import { deal } from "../src/chain/cheats";
+import { applyAavePolicy } from "../src/oracles/feeds";
+import type { AaveV3Market } from "../src/protocols/aave-v3";
+import { openMarket } from "../src/protocols/registry";
 import { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } from "../src/embedded/params";
 
 export interface EmbeddedFixture extends EmbeddedDeployment {
@@ -64,4 +69,18 @@ export function smallDepegInput(name: string, patch: Record<string, unknown> = {
     ],
     ...patch,
   };
+}
+
+/**
+ * A borrower on Aave E-mode USDe/USDC with the USDe oracle on the market feed (policy "market"): `collateralWad`
+ * USDe supplied, `debtRaw` USDC borrowed.
+ */
+export async function aaveUsdeBorrower(ctx: ChainContext, user: Signer, collateralWad: bigint, debtRaw: bigint): Promise<AaveV3Market> {
+  await applyAavePolicy(ctx, "market");
+  const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
+  await deal(ctx, "USDe", user, collateralWad);
+  await market.prepare(user);
+  await market.supplyCollateral(user, collateralWad);
+  await market.borrow(user, debtRaw);
+  return market;
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadEmbeddedCurve } from "../fixtures";
+import { loadEmbeddedCurve, aaveUsdeBorrower } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { RevertError } from "../../src/chain/errors";
 import { WAD } from "../../src/constants";
@@ -10,7 +10,7 @@ import { InputError } from "../../src/errors";
 import { curveGetDy } from "../../src/math/curve-stableswap";
 import { IERC20Metadata__factory } from "../../typechain-types";
 import type { TokenSymbol } from "../../src/embedded/params";
-import { applyAavePolicy, setFeedPrice } from "../../src/oracles/feeds";
+import { setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { runFlashLoop } from "../../src/strategies/flash-loop";
 import { LiquidationBot } from "../../src/strategies/liquidation-bot";
@@ -111,12 +111,7 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
     it("a bot flash-liquidates on Aave and sells the seized USDe into Curve in the same transaction, at a profit", async function () {
       const { ctx, users } = await loadEmbeddedCurve();
       const [user, liq] = users;
-      await applyAavePolicy(ctx, "market");
-      const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
-      await deal(ctx, "USDe", user, 100_000n * WAD);
-      await market.prepare(user);
-      await market.supplyCollateral(user, 100_000n * WAD);
-      await market.borrow(user, 85_000n * 10n ** 6n);
+      const market = await aaveUsdeBorrower(ctx, user, 100_000n * WAD, 85_000n * 10n ** 6n);
       await setFeedPrice(ctx, "USDe/USD", 90_000_000n); // HF 0.974
       const curve = new CurveStableSwapDex(ctx, KEY);
       const before = await curve.poolBalances("USDe", "USDC");

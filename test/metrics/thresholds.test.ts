@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, aaveUsdeBorrower } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
-import { applyAavePolicy, applyMorphoPolicy } from "../../src/oracles/feeds";
+import { applyMorphoPolicy } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { verifyThresholds } from "../../src/metrics/thresholds";
 import { WAD } from "../../src/constants";
@@ -10,12 +10,7 @@ describe("threshold verification (analytic vs on-chain bisection)", function () 
   it("Aave E-mode USDe/USDC: liquidation price and close-factor boundary agree within one oracle unit", async function () {
     const { ctx, users } = await loadEmbedded();
     const [user, liquidator] = users;
-    await applyAavePolicy(ctx, "market");
-    const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
-    await deal(ctx, "USDe", user, 100_000n * WAD);
-    await market.prepare(user);
-    await market.supplyCollateral(user, 100_000n * WAD);
-    await market.borrow(user, 80_000n * 10n ** 6n);
+    const market = await aaveUsdeBorrower(ctx, user, 100_000n * WAD, 80_000n * 10n ** 6n);
     const r = await verifyThresholds(ctx, market, await user.getAddress(), "USDe/USD", liquidator);
     expect(BigInt(r.liquidation.differenceE8)).to.be.lessThanOrEqual(1n);
     // HF = 100000 p 0.92 / 80000 = 1 at p = 0.8696

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Contract, MaxUint256 } from "ethers";
-import { loadEmbeddedOrigin } from "../fixtures";
+import { loadEmbeddedOrigin, aaveUsdeBorrower } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { SECONDS_PER_BLOCK, latestBlock } from "../../src/chain/clock";
 import { WAD } from "../../src/constants";
@@ -23,12 +23,7 @@ const USDC = (n: bigint) => n * 10n ** 6n;
 async function originBorrower(collateralWad: bigint, debtRaw: bigint) {
   const f = await loadEmbeddedOrigin();
   const [user, liquidator] = f.users;
-  await applyAavePolicy(f.ctx, "market");
-  const market = openMarket(f.ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
-  await deal(f.ctx, "USDe", user, collateralWad);
-  await market.prepare(user);
-  await market.supplyCollateral(user, collateralWad);
-  await market.borrow(user, debtRaw);
+  const market = await aaveUsdeBorrower(f.ctx, user, collateralWad, debtRaw);
   await deal(f.ctx, "USDC", liquidator, debtRaw * 2n);
   await ensureAllowance(f.ctx, liquidator, "USDC", market.spender, MaxUint256);
   return { ...f, market, user, liquidator, account: await user.getAddress() };

@@ -1,15 +1,14 @@
 import { expect } from "chai";
 import { MaxUint256 } from "ethers";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, aaveUsdeBorrower } from "../fixtures";
 import type { EmbeddedFixture } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { SECONDS_PER_BLOCK, latestBlock } from "../../src/chain/clock";
 import { Morpho__factory } from "../../typechain-types";
 import { ORACLE_PRICE_SCALE, WAD } from "../../src/constants";
 import { InputError } from "../../src/errors";
-import { applyAavePolicy, applyMorphoPolicy, setFeedPrice } from "../../src/oracles/feeds";
+import { applyMorphoPolicy, setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
-import { AaveV3Market } from "../../src/protocols/aave-v3";
 import { MorphoBlueMarket } from "../../src/protocols/morpho-blue";
 import { ensureAllowance } from "../../src/strategies/collateral";
 import { liquidationAmounts, normalizedDebt, normalizedIncome, rayMul } from "../../src/math/aave-v3";
@@ -63,12 +62,7 @@ describe("protocol adapters", function () {
     it("liquidates with the repaid/seized/fee amounts LiquidationLogic gives from on-chain state", async function () {
       const { ctx, users } = await loadEmbedded();
       const [user, liquidator] = users;
-      await applyAavePolicy(ctx, "market");
-      const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
-      await deal(ctx, "USDe", user, 100_000n * WAD);
-      await market.prepare(user);
-      await market.supplyCollateral(user, 100_000n * WAD);
-      await market.borrow(user, USDC(85_000n));
+      const market = await aaveUsdeBorrower(ctx, user, 100_000n * WAD, USDC(85_000n));
       const account = await user.getAddress();
       expect(await market.borrowersFromEvents(0, await ctx.provider.getBlockNumber())).to.deep.equal([account]);
       expect((await market.liquidatable([account])).length).to.equal(0);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, aaveUsdeBorrower } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { WAD } from "../../src/constants";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
-import { applyAavePolicy, applyMorphoPolicy, setFeedPrice } from "../../src/oracles/feeds";
+import { applyMorphoPolicy, setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { LiquidationBot } from "../../src/strategies/liquidation-bot";
 import { flashLiquidator } from "../../src/chain/tools";
@@ -11,15 +11,7 @@ import { IERC20Metadata__factory } from "../../typechain-types";
 import type { EmbeddedFixture } from "../fixtures";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-async function aavePosition(f: EmbeddedFixture, user: HardhatEthersSigner) {
-  await applyAavePolicy(f.ctx, "market");
-  const market = openMarket(f.ctx, "aave-v3:USDe/USDC:emode-2");
-  await deal(f.ctx, "USDe", user, 100_000n * WAD);
-  await market.prepare(user);
-  await market.supplyCollateral(user, 100_000n * WAD);
-  await market.borrow(user, 85_000n * 10n ** 6n);
-  return market;
-}
+const aavePosition = (f: EmbeddedFixture, user: HardhatEthersSigner) => aaveUsdeBorrower(f.ctx, user, 100_000n * WAD, 85_000n * 10n ** 6n);
 
 const balance = (f: EmbeddedFixture, symbol: "USDC" | "USDe" | "DAI" | "sUSDe", who: string) =>
   IERC20Metadata__factory.connect(f.ctx.record.tokens[symbol]!.address, f.ctx.provider).balanceOf(who);
