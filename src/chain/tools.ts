@@ -13,7 +13,8 @@ const deployed = new Map<string, { address: string; code: string }>();
 
 /**
  * Deploys a tool once per chain; again if a snapshot revert removed it — or if its address now holds something
- * else (after a revert, the same deployer nonce can put another contract at that address).
+ * else (after a revert, the same deployer nonce can put another contract at that address). The key names the
+ * protocol addresses the tool is built for: two deployments on one chain (e.g. test fixtures) get a tool each.
  */
 async function ensureTool(ctx: ChainContext, key: string, deploy: () => Promise<{ getAddress(): Promise<string>; waitForDeployment(): Promise<unknown> }>): Promise<string> {
   const known = deployed.get(key);
@@ -27,6 +28,9 @@ async function ensureTool(ctx: ChainContext, key: string, deploy: () => Promise<
   return address;
 }
 
+/** The protocol addresses a looper or liquidator is constructed with. */
+const bindings = (ctx: ChainContext): string => [ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter].join(":").toLowerCase();
+
 /** The PositionLens of this chain (batched position reads). */
 export async function positionLens(ctx: ChainContext): Promise<PositionLens> {
   const address = await ensureTool(ctx, `${ctx.record.profile}:lens`, () => new PositionLens__factory(ctx.admin).deploy());
@@ -36,14 +40,14 @@ export async function positionLens(ctx: ChainContext): Promise<PositionLens> {
 /** The LeverageLooper of this chain (one for all users: it only ever acts for msg.sender). */
 export async function leverageLooper(ctx: ChainContext): Promise<LeverageLooper> {
   const { pool } = ctx.record.aave;
-  const address = await ensureTool(ctx, `${ctx.record.profile}:looper`, () => new LeverageLooper__factory(ctx.admin).deploy(pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter));
+  const address = await ensureTool(ctx, `${ctx.record.profile}:looper:${bindings(ctx)}`, () => new LeverageLooper__factory(ctx.admin).deploy(pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter));
   return LeverageLooper__factory.connect(address, ctx.provider);
 }
 
 /** A FlashLiquidator owned by `owner` (profits go to it), connected as the owner. */
 export async function flashLiquidator(ctx: ChainContext, owner: Signer): Promise<FlashLiquidator> {
   const me = await owner.getAddress();
-  const address = await ensureTool(ctx, `${ctx.record.profile}:liquidator:${me.toLowerCase()}`, () =>
+  const address = await ensureTool(ctx, `${ctx.record.profile}:liquidator:${me.toLowerCase()}:${bindings(ctx)}`, () =>
     new FlashLiquidator__factory(owner).deploy(ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter, me),
   );
   return FlashLiquidator__factory.connect(address, owner);
