@@ -37,7 +37,8 @@ task("depeg", "Runs a depeg scenario: opens the loops, walks the price path unde
   .addOptionalParam("profile", "Fork mode: the chain profile's deployments file")
   .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
   .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
-  .setAction(async (args: { scenario: string; brief: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string; aaveRelease?: string }, hre) =>
+  .addFlag("curve", "Embedded chain: also deploy the Curve pool, for liquidator.venue curve:USDe/USDC/USDT/DAI")
+  .setAction(async (args: { scenario: string; brief: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string; aaveRelease?: string; curve: boolean }, hre) =>
     runCli(async () => {
       const { readDepegScenario } = await import("../src/scenario/schema");
       const { runDepeg } = await import("../src/scenario/run-depeg");
@@ -186,7 +187,7 @@ task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve sta
       const { deal } = await import("../src/chain/cheats");
       const { tokenDecimals } = await import("../src/chain/context");
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-      const { CurveStableSwapDex } = await import("../src/dex/curve-stableswap");
+      const { openDex } = await import("../src/dex/venue");
       const { swapMarkdown } = await import("../src/report/swap-report");
       const { openSession } = await import("./session");
       const symbol = (field: string, v: string) => {
@@ -194,12 +195,11 @@ task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve sta
         return v as (typeof TOKEN_SYMBOLS)[number];
       };
       const [sell, buy] = [symbol("--sell", args.sell), symbol("--buy", args.buy)];
-      if (args.venue !== "uniswap-v3" && !args.venue.startsWith("curve:")) throw new InputError("--venue", `unknown venue "${args.venue}"`, "use uniswap-v3 or curve:<pool key>");
       const s = await openSession(hre, args);
       try {
         const amountRaw = parseUnitsExact(args.amount, tokenDecimals(s.ctx, sell), "--amount");
         if (amountRaw <= 0n) throw new InputError("--amount", "must be > 0");
-        const dex = args.venue === "uniswap-v3" ? new UniswapV3Dex(s.ctx) : new CurveStableSwapDex(s.ctx, args.venue.slice("curve:".length));
+        const dex = openDex(s.ctx, args.venue, "--venue");
         if (dex instanceof UniswapV3Dex ? !dex.hasRoute(sell, buy) : dex.poolFor(sell, buy) === undefined) {
           throw new InputError("--venue", `${args.venue} has no pool for ${sell}/${buy}`);
         }

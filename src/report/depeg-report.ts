@@ -85,6 +85,8 @@ export const DepegReportSchema = z.object({
   scenario: z.string(),
   description: z.string().optional(),
   chain: z.object({ profile: z.string(), chainId: z.number().int(), startBlock: z.number().int() }),
+  /** Where liquidators sold the seized collateral: uniswap-v3 or curve:<pool key>. */
+  liquidatorVenue: z.string(),
   path: z.object({ feed: z.string(), points: z.number().int() }),
   runs: z.array(RunSchema),
 });
@@ -116,7 +118,7 @@ export function depegSummaryTable(r: DepegReport): { headers: string[]; rows: st
 export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [`# loopstress report: ${r.scenario}`, ""];
   if (r.description) out.push(r.description, "");
-  out.push(`Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points.`, "");
+  out.push(`Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points; liquidators sell on ${r.liquidatorVenue}.`, "");
   const summary = depegSummaryTable(r);
   out.push("## Summary by oracle policy", table(summary.headers, summary.rows), "");
   for (const run of r.runs) {

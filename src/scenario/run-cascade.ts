@@ -116,6 +116,7 @@ export async function runCascade(ctx: ChainContext, dex: UniswapV3Dex, scenario:
     schemaVersion: 1,
     scenario: scenario.name,
     description: scenario.description,
+    liquidatorVenue: dex.name,
     chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock: Number(start.number) },
     path: { feed: USDE_FEED, points: points.length },
     oracleSource: scenario.oracle.source,

@@ -15,6 +15,8 @@ import { deal, revertTo, snapshot } from "../chain/cheats";
 import { latestBlock } from "../chain/clock";
 import { parseUnitsExact } from "../math/fixed-point";
 import { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
+import { openDex } from "../dex/venue";
 import { applyAavePolicy, applyMorphoPolicy, getFeedPrice } from "../oracles/feeds";
 import { PathPoint, walkPath } from "../oracles/paths";
 import { openMarket } from "../protocols/registry";
@@ -67,6 +69,7 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
   const existingMarkets = (scenario.existing?.markets ?? []).map((k, i) => openMarket(ctx, k, `existing.markets[${i}]`));
 
   const dex = new UniswapV3Dex(ctx);
+  const saleDex = openDex(ctx, scenario.liquidator.venue, "liquidator.venue");
   const positions: OpenPosition[] = [];
   if (scenario.existing) {
     // Existing borrowers first, found before the harness opens anything of its own.
@@ -101,7 +104,7 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
     if (i > 0) await revertTo(ctx.provider, base);
     const snap = i < scenario.policies.length - 1 ? await snapshot(ctx.provider) : undefined;
     log(`policies: Aave ${policies.aave}, Morpho ${policies.morpho}`);
-    runs.push(await runPolicies(ctx, dex, positions, policies, feed, points, options, scenario.liquidator, log));
+    runs.push(await runPolicies(ctx, dex, saleDex, positions, policies, feed, points, options, scenario.liquidator, log));
     if (snap) await revertTo(ctx.provider, snap);
   }
   return {
@@ -109,6 +112,7 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
     scenario: scenario.name,
     description: scenario.description,
     chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock: Number(start.number) },
+    liquidatorVenue: scenario.liquidator.venue,
     path: { feed, points: points.length },
     runs,
   };
@@ -122,7 +126,10 @@ function readsFeed(market: LendingMarket, policies: PolicySet, feed: string): bo
 
 async function runPolicies(
   ctx: ChainContext,
+  /** The reference market price recorded at each path point (USDe/USDC on Uniswap V3). */
   dex: UniswapV3Dex,
+  /** Where the bots sell. */
+  saleDex: Dex,
   positions: OpenPosition[],
   policies: PolicySet,
   feed: string,
@@ -135,7 +142,7 @@ async function runPolicies(
   for (const key of new Set(positions.filter((p) => p.market.protocol === "morpho-blue").map((p) => p.market.key))) {
     await applyMorphoPolicy(ctx, key.slice("morpho-blue:".length), policies.morpho);
   }
-  const bot = new LiquidationBot(ctx, dex, options.liquidator, liquidator);
+  const bot = new LiquidationBot(ctx, saleDex, options.liquidator, liquidator);
   const feedStart = await getFeedPrice(ctx, feed);
   const state = await Promise.all(positions.map(async (p) => {
     const pos = await p.market.position(p.account);

@@ -55,11 +55,14 @@ export const DepegScenarioSchema = z
     path: PathSchema,
     /** Each policy set is run from the same starting state (snapshot) and compared. */
     policies: z.array(PolicySetSchema).min(1),
-    /** flash: our FlashLiquidator (flash loan, sells in the same tx); inventory: the bot holds the debt token. */
+    /**
+     * flash: our FlashLiquidator (flash loan, sells in the same tx); inventory: the bot holds the debt token.
+     * venue: where the seized collateral is sold: uniswap-v3, or curve:<pool key> (e.g. curve:USDe/USDC on mainnet).
+     */
     liquidator: z
-      .object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true) })
+      .object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true), venue: z.string().min(1).default("uniswap-v3") })
       .strict()
-      .default({ mode: "flash", sell: true }),
+      .default({ mode: "flash", sell: true, venue: "uniswap-v3" }),
   })
   .strict();
 

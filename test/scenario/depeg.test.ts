@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { loadEmbedded, smallDepegInput } from "../fixtures";
+import { loadEmbedded, loadEmbeddedCurve, smallDepegInput } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { parseDepegScenario } from "../../src/scenario/schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
@@ -144,5 +144,31 @@ describe("depeg scenario on existing positions (found from the protocols' events
 
   it("needs loops or existing positions", function () {
     expect(() => scenario({ loops: [] })).to.throw(InputError, /test\.yaml: loops: needs at least one loop, or existing positions/);
+  });
+});
+
+describe("depeg scenario: liquidators selling on Curve (liquidator.venue)", function () {
+  it("sells every seized USDe into the Curve pool: Curve's price falls while the Uniswap reference price does not move", async function () {
+    const { ctx, users } = await loadEmbeddedCurve();
+    const s = parseDepegScenario(smallDepegInput("test-depeg-curve", { liquidator: { venue: "curve:USDe/USDC/USDT/DAI" }, policies: [{ aave: "market", morpho: "market" }] }), os.tmpdir(), "test.yaml");
+    const report = await runDepeg(ctx, s, { users: users.slice(0, 10), liquidator: users[10] });
+    expect(report.liquidatorVenue).to.equal("curve:USDe/USDC/USDT/DAI");
+    const run = report.runs[0];
+    expect(run.liquidations.length).to.be.greaterThan(0);
+    expect(run.liquidations.every((l) => l.mode === "flash" && BigInt(l.saleReceivedRaw) > 0n)).to.equal(true);
+    // Uniswap is the reference market here: nobody sells on it, so it stays at the peg; the Curve price the bots
+    // leave behind (sale venue) falls below it.
+    const uniswapMin = run.points.reduce((m, p) => (BigInt(p.dexUsdeUsdcWad) < m ? BigInt(p.dexUsdeUsdcWad) : m), 10n ** 30n);
+    expect(Number(uniswapMin) / 1e18).to.be.closeTo(1, 0.001);
+    const curveMin = run.liquidations.reduce((m, l) => (BigInt(l.dexPriceAfterSaleWad) < m ? BigInt(l.dexPriceAfterSaleWad) : m), 10n ** 30n);
+    expect(curveMin).to.be.lessThan(uniswapMin);
+  });
+
+  it("an unknown venue or pool is refused before anything runs, naming liquidator.venue", async function () {
+    const { ctx, users } = await loadEmbedded();
+    const bad = parseDepegScenario(smallDepegInput("test-depeg-bad-venue", { liquidator: { venue: "curve:USDe/USDC" } }), os.tmpdir(), "test.yaml");
+    const block = await ctx.provider.getBlockNumber();
+    await expect(runDepeg(ctx, bad, { users: users.slice(0, 10), liquidator: users[10] })).to.be.rejectedWith(InputError, /^liquidator\.venue: no Curve pool "USDe\/USDC" in chain profile "embedded"/);
+    expect(await ctx.provider.getBlockNumber()).to.equal(block);
   });
 });

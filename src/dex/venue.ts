@@ -1,0 +1,21 @@
+/** A DEX of the chain profile named by the user: "uniswap-v3", or "curve:<pool key>". */
+import type { ChainContext } from "../chain/context";
+import { InputError } from "../errors";
+import { CurveStableSwapDex } from "./curve-stableswap";
+import type { Dex } from "./dex";
+import { UniswapV3Dex } from "./uniswap-v3";
+
+export const CURVE_VENUE_PREFIX = "curve:";
+
+export function openDex(ctx: ChainContext, venue: string, field = "venue"): Dex {
+  if (venue === "uniswap-v3") return new UniswapV3Dex(ctx);
+  if (venue.startsWith(CURVE_VENUE_PREFIX)) {
+    try {
+      return new CurveStableSwapDex(ctx, venue.slice(CURVE_VENUE_PREFIX.length));
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(field, err.message.slice(err.field.length + 2));
+      throw err;
+    }
+  }
+  throw new InputError(field, `unknown venue "${venue}"`, "use uniswap-v3 or curve:<pool key>");
+}
