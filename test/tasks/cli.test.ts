@@ -52,7 +52,7 @@ describe("command line: bad input exits non-zero with one clear line and writes 
     expect(badToken.stderr).to.match(/^loopstress: --sell: unknown token "USDX" — use one of /m);
     const noPool = hardhat(["swap", "--venue", "curve:USDe/USDC", "--sell", "USDe", "--buy", "USDC", "--amount", "1"]);
     expect(noPool.status).to.equal(1);
-    expect(noPool.stderr).to.match(/^loopstress: venue: no Curve pool "USDe\/USDC" in chain profile "embedded" — .*pass --curve/m);
+    expect(noPool.stderr).to.match(/^loopstress: --venue: no Curve pool "USDe\/USDC" in chain profile "embedded" — .*pass --curve/m);
   });
 
   it("every task documents its options in --help", function () {
