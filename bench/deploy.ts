@@ -2,7 +2,8 @@
 import hre from "hardhat";
 import { deployEmbedded } from "../src/embedded/deploy";
 import { revertTo, snapshot } from "../src/chain/cheats";
-import { AAVE_RELEASES, defaultEmbeddedParams } from "../src/embedded/params";
+import { AAVE_RELEASES } from "../src/domain/aave-release";
+import { defaultEmbeddedParams } from "../src/embedded/params";
 
 async function main(): Promise<void> {
   const [deployer] = await hre.ethers.getSigners();

@@ -17,7 +17,7 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
       const { writeDeployment } = await import("../src/chain/deployments");
       const { deploymentSummary } = await import("../src/report/deployment-summary");
       const { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } = await import("../src/embedded/params");
-      const { aaveReleaseFrom } = await import("../src/embedded/validate");
+      const { aaveReleaseFrom } = await import("../src/domain/aave-release");
       const params = defaultEmbeddedParams();
       params.aave.release = aaveReleaseFrom(args.aaveRelease, "--aave-release");
       if (args.curve) params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
@@ -134,12 +134,11 @@ withChainParams(task("thresholds", "For auditors: the feed price at which a posi
     runCli(() =>
       withFlagNames({ ...LOOP_FLAGS, feed: "--feed", account: "--account" }, async () => {
         const { InputError } = await import("../src/errors");
-        const { ORACLE_POLICIES } = await import("../src/embedded/params");
-        const { openMarket } = await import("../src/protocols/registry");
+        const { ORACLE_POLICIES } = await import("../src/domain/oracle-policy");
+        const { openMarket, protocolNamed } = await import("../src/protocols/registry");
         const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
         const { runIterativeLoop, validateLoopParams } = await import("../src/strategies/iterative-loop");
         const { deal } = await import("../src/chain/cheats");
-        const { applyAavePolicy, applyMorphoPolicy } = await import("../src/oracles/feeds");
         const { verifyThresholds } = await import("../src/metrics/thresholds");
         const { thresholdMarkdown, writeThresholdReport } = await import("../src/report/threshold-report");
         const { openSession } = await import("./session");
@@ -152,8 +151,7 @@ withChainParams(task("thresholds", "For auditors: the feed price at which a posi
         const market = openMarket(s.ctx, args.market, "--market");
         if (args.policy !== "keep") {
           const policy = args.policy as (typeof ORACLE_POLICIES)[number];
-          if (market.protocol === "aave-v3") await applyAavePolicy(s.ctx, policy);
-          else await applyMorphoPolicy(s.ctx, args.market.slice(args.market.indexOf(":") + 1), policy);
+          await protocolNamed(market.protocol).applyPolicy(s.ctx, policy, [market]);
         }
         let account = args.account;
         if (account === undefined) {
@@ -182,7 +180,7 @@ task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve sta
   .setAction(async (args: { sell: string; buy: string; amount: string; venue: string; curve: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string }, hre) =>
     runCli(async () => {
       const { InputError } = await import("../src/errors");
-      const { TOKEN_SYMBOLS } = await import("../src/embedded/params");
+      const { TOKEN_SYMBOLS } = await import("../src/domain/tokens");
       const { parseUnitsExact } = await import("../src/math/fixed-point");
       const { deal } = await import("../src/chain/cheats");
       const { tokenDecimals } = await import("../src/chain/context");

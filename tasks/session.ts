@@ -30,12 +30,12 @@ export async function openSession(hre: HardhatRuntimeEnvironment, fork: ForkArgs
   // MAINNET_RPC_URL stands in for --fork-url once a profile says which chain it serves.
   const forkUrl = fork.forkUrl ?? (fork.profile ? process.env.MAINNET_RPC_URL : undefined);
   const { InputError } = await import("../src/errors");
-  const { aaveReleaseFrom } = await import("../src/embedded/validate");
+  const { aaveReleaseFrom } = await import("../src/domain/aave-release");
   const aaveRelease = fork.aaveRelease === undefined ? undefined : aaveReleaseFrom(fork.aaveRelease, "--aave-release");
   if (forkUrl) {
     if (aaveRelease !== undefined) throw new InputError("--aave-release", "applies to the embedded chain only: a fork runs whatever Aave the forked chain runs", "drop --aave-release in fork mode");
     if (fork.curve) throw new InputError("--curve", "applies to the embedded chain only: a fork has the Curve pools of its profile", "drop --curve in fork mode");
-    const { openFork } = await import("../src/chain/fork");
+    const { openFork } = await import("../src/session/fork");
     if (!fork.profile) throw new InputError("--profile", "fork mode needs a chain profile", "--profile mainnet, or a deployments file such as deployments/embedded.json for a local upstream");
     if (fork.forkBlock !== undefined && !/^\d+$/.test(fork.forkBlock)) throw new InputError("--fork-block", `"${fork.forkBlock}" is not a block number`);
     const [, ...rest] = await hre.ethers.getSigners();

@@ -6,7 +6,7 @@ import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
 import type { Signer } from "ethers";
 import type { ChainContext } from "../src/chain/context";
 import { deal } from "../src/chain/cheats";
-import { applyAavePolicy } from "../src/oracles/feeds";
+import { applyAavePolicy } from "../src/protocols/aave-v3";
 import type { AaveV3Market } from "../src/protocols/aave-v3";
 import { openMarket } from "../src/protocols/registry";
 import { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } from "../src/embedded/params";

@@ -8,7 +8,7 @@ import type { Signer } from "ethers";
 import { AAVE_BASE_CURRENCY_UNIT, WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { deal } from "../chain/cheats";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { parseUnitsExact } from "../math/fixed-point";
 import { openMarket } from "../protocols/registry";
 import type { LendingMarket } from "../protocols/lending-market";

@@ -7,7 +7,7 @@ import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { deal } from "../chain/cheats";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { actorAddress, actorSigner } from "./accounts";
 
 /** Stablecoins paired with USDe whose pools are kept at 1:1. */

@@ -9,7 +9,7 @@ import { tokenAddress } from "./context";
 import { rpc, RpcProvider, toQuantity } from "./rpc";
 import { assertLocalDevNode } from "./safety";
 import { sendTx } from "./tx";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 
 /** Sets an account's ether balance. */
 export async function setEthBalance(provider: RpcProvider, account: string, weiAmount: bigint): Promise<void> {

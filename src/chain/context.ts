@@ -5,7 +5,7 @@
 import type { Signer } from "ethers";
 import type { DeploymentRecord } from "./deployments";
 import type { RpcProvider } from "./rpc";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 
 export interface ChainContext {
   provider: RpcProvider;

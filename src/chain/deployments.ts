@@ -1,7 +1,8 @@
 /** Recorded addresses per chain profile (deployments/<profile>.json), written atomically. */
 import fs from "fs";
 import path from "path";
-import type { AaveRelease, TokenSymbol } from "../embedded/params";
+import type { AaveRelease } from "../domain/aave-release";
+import type { TokenSymbol } from "../domain/tokens";
 
 export interface TokenRecord {
   address: string;

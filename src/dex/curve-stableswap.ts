@@ -13,10 +13,10 @@ import type { CurvePoolRecord } from "../chain/deployments";
 import { RevertError } from "../chain/errors";
 import type { RpcProvider } from "../chain/rpc";
 import { sendTx } from "../chain/tx";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { InputError } from "../errors";
 import { CURVE_FEE_DENOMINATOR } from "../math/curve-stableswap";
-import { ensureAllowance } from "../strategies/collateral";
+import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
 import type { Dex, SwapResult } from "./dex";
 

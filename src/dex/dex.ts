@@ -3,7 +3,7 @@
  * token units; prices are "token B per whole token A", WAD, read from pool state.
  */
 import type { ContractTransactionReceipt, Signer } from "ethers";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 
 export interface SwapResult {
   tokenIn: TokenSymbol;

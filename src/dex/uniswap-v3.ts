@@ -10,10 +10,10 @@ import { tokenAddress, tokenDecimals } from "../chain/context";
 import type { UniswapPoolRecord } from "../chain/deployments";
 import { RevertError, decodeRevert } from "../chain/errors";
 import { sendTx } from "../chain/tx";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { InputError } from "../errors";
 import { rawPriceWadFromSqrtX96, sqrtPriceX96FromRatio } from "../math/uniswap-v3";
-import { ensureAllowance } from "../strategies/collateral";
+import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
 import type { Dex, SwapResult } from "./dex";
 

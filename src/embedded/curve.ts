@@ -7,7 +7,8 @@ import { factoryFor, loadNpmArtifact } from "../chain/artifacts";
 import type { CurvePoolRecord, TokenRecord } from "../chain/deployments";
 import type { RpcProvider } from "../chain/rpc";
 import { sendTx } from "../chain/tx";
-import type { EmbeddedParams, TokenSymbol } from "./params";
+import type { EmbeddedParams } from "./params";
+import type { TokenSymbol } from "../domain/tokens";
 import { deployContract, fund } from "./steps";
 
 const POOL_ARTIFACT = "Stableswap.json";

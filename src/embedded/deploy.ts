@@ -17,7 +17,8 @@ import { MAX_TICK, MIN_TICK, TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tic
 import { morphoMarketId } from "../math/morpho-blue";
 import { morphoOracleConfigFor } from "../oracles/policy";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
-import { EmbeddedParams, TokenSymbol, defaultEmbeddedParams } from "./params";
+import { EmbeddedParams, defaultEmbeddedParams } from "./params";
+import { TokenSymbol } from "../domain/tokens";
 import { validateEmbeddedParams } from "./validate";
 import { AAVE_DEPLOYERS } from "./aave";
 import { deployCurvePools } from "./curve";

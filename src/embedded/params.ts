@@ -6,9 +6,10 @@
  * token's own decimals, prices `E8` are USD with 8 decimals.
  */
 import { WAD } from "../constants";
-
-export type TokenSymbol = "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI" | "WETH";
-export const TOKEN_SYMBOLS: readonly TokenSymbol[] = ["USDe", "sUSDe", "USDC", "USDT", "DAI", "WETH"];
+import type { AaveRelease } from "../domain/aave-release";
+import type { FeedName } from "../domain/feeds";
+import type { OraclePolicy } from "../domain/oracle-policy";
+import type { TokenSymbol } from "../domain/tokens";
 
 export interface TokenParams {
   symbol: TokenSymbol;
@@ -17,20 +18,6 @@ export interface TokenParams {
   /** "vault": the ERC-4626 sUSDe stand-in over USDe. */
   kind: "erc20" | "vault";
 }
-
-/** Feeds of ours (SettableAggregator, 8 decimals), by name. */
-export type FeedName = "USDe/USD" | "USDT/USD" | "USDC/USD" | "DAI/USD" | "ETH/USD";
-export const FEED_NAMES: readonly FeedName[] = ["USDe/USD", "USDT/USD", "USDC/USD", "DAI/USD", "ETH/USD"];
-
-/**
- * How a lending market prices USDe / sUSDe (issue: oracle policies).
- * - pegged-to-USDT: USDe uses the USDT/USD feed; sUSDe = rate x USDT/USD (Aave mainnet's design).
- * - market: USDe follows the USDe/USD feed; sUSDe = rate x USDe/USD.
- * - exchange-rate: USDe fixed at 1; sUSDe = its ERC-4626 rate only (Morpho's common sUSDe oracles).
- * - fixed: USDe and sUSDe fixed (sUSDe at rate 1 x 1) — hard-coded 1:1 oracles.
- */
-export type OraclePolicy = "pegged-to-USDT" | "market" | "exchange-rate" | "fixed";
-export const ORACLE_POLICIES: readonly OraclePolicy[] = ["pegged-to-USDT", "market", "exchange-rate", "fixed"];
 
 export interface RateStrategyParams {
   optimalUsageRatioBps: number;
@@ -107,14 +94,6 @@ export interface UniswapPoolParams {
   depthPerSide: bigint;
   layers: UniswapLiquidityLayer[];
 }
-
-/**
- * Which Aave logic the embedded chain runs. "v3.0": npm @aave/core-v3 1.19.x (Pool revision 1). "origin-v3.6":
- * npm @aave-dao/aave-v3-origin 3.6.0 (Pool revision 10), the line mainnet has run since v3.3 (deficit accounting,
- * the v3.3 close-factor and dust rules, liquid E-mode, v3.5 rounding).
- */
-export const AAVE_RELEASES = ["v3.0", "origin-v3.6"] as const;
-export type AaveRelease = (typeof AAVE_RELEASES)[number];
 
 /**
  * A Curve stable-swap pool of the embedded chain. The one Curve pool bytecode npm carries is Curve's early 4-coin

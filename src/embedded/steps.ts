@@ -9,7 +9,7 @@ import type { TokenRecord } from "../chain/deployments";
 import { RevertError, decodeRevert } from "../chain/errors";
 import type { RpcProvider } from "../chain/rpc";
 import { sendTx } from "../chain/tx";
-import type { TokenSymbol } from "./params";
+import type { TokenSymbol } from "../domain/tokens";
 
 export async function deployContract<T extends BaseContract>(
   provider: RpcProvider,

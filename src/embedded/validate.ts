@@ -1,7 +1,11 @@
 import { PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
-import { AAVE_RELEASES, AaveRelease, CURVE_TEMPLATE_DECIMALS, EmbeddedParams, FEED_NAMES, ORACLE_POLICIES, TOKEN_SYMBOLS, TokenSymbol } from "./params";
+import { aaveReleaseFrom } from "../domain/aave-release";
+import { CURVE_TEMPLATE_DECIMALS, EmbeddedParams } from "./params";
+import { FEED_NAMES } from "../domain/feeds";
+import { ORACLE_POLICIES } from "../domain/oracle-policy";
+import { TOKEN_SYMBOLS, TokenSymbol } from "../domain/tokens";
 
 function bps(field: string, value: number, max = Number(PERCENTAGE_FACTOR)): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -173,12 +177,4 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     }
     if (pool.depthPerCoin <= 0n) throw new InputError(`${at}.depthPerCoin`, "must be > 0 whole tokens");
   });
-}
-
-/** An Aave release named by a user (a flag, a file field): checked, or an error naming the field and the choices. */
-export function aaveReleaseFrom(value: string, field: string): AaveRelease {
-  if (!(AAVE_RELEASES as readonly string[]).includes(value)) {
-    throw new InputError(field, `unknown Aave release "${value}"`, `use one of: ${AAVE_RELEASES.join(", ")}`);
-  }
-  return value as AaveRelease;
 }

@@ -3,10 +3,53 @@
  * be re-derived from its own rows). Stablecoin debt is valued at 1 USD per unit; seized collateral at the protocol's
  * own oracle price at the liquidation.
  */
-import type { LiquidationRow, RunReport } from "../report/depeg-report";
+import { z } from "zod";
+import { int } from "../domain/json-schema";
 import type { LiquidationOutcome } from "../strategies/liquidation-bot";
 
-export type LiquidationTotals = Omit<RunReport["totals"], "positionsLiquidated">;
+/** One liquidation as reports keep it: raw on-chain integers as decimal strings. */
+export const LiquidationRowSchema = z.object({
+  /** How the liquidator was funded: "flash" (FlashLiquidator, one tx) or "inventory". */
+  mode: z.enum(["flash", "inventory"]),
+  protocol: z.string(),
+  market: z.string(),
+  borrower: z.string(),
+  liquidator: z.string(),
+  debtAsset: z.string(),
+  repaidRaw: int,
+  collateralAsset: z.string(),
+  seizedRaw: int,
+  protocolFeeRaw: int,
+  bonusRaw: int,
+  badDebtRaw: int,
+  collateralPriceWad: int,
+  feedPriceE8: int,
+  healthFactorBeforeWad: int,
+  healthFactorAfterWad: int,
+  saleReceivedRaw: int,
+  dexPriceAfterSaleWad: int,
+  flashPremiumRaw: int,
+  /** Sale proceeds - repaid - flash premium, debt units (before gas). */
+  profitRaw: int,
+  gasUsed: int,
+  gasCostWei: int,
+  netProfitUsdWad: int,
+  block: z.number().int(),
+  txHash: z.string(),
+});
+
+export type LiquidationRow = z.infer<typeof LiquidationRowSchema>;
+
+/** What a set of liquidations adds up to, USD WAD (stablecoin debt at 1 USD per unit). */
+export const LiquidationTotalsSchema = z.object({
+  liquidations: z.number().int(),
+  repaidUsdWad: int,
+  seizedUsdWad: int,
+  badDebtUsdWad: int,
+  liquidatorNetProfitUsdWad: int,
+  gasUsed: int,
+});
+export type LiquidationTotals = z.infer<typeof LiquidationTotalsSchema>;
 
 export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): LiquidationRow {
   const r = o.record;

@@ -16,7 +16,7 @@ import { RevertError } from "../chain/errors";
 import { InputError } from "../errors";
 import { feedAddress, getFeedPrice, setFeedPrice } from "../oracles/feeds";
 import type { LendingMarket, LiquidationModel } from "../protocols/lending-market";
-import { ensureAllowance } from "../strategies/collateral";
+import { ensureAllowance } from "../chain/erc20";
 
 export interface Boundary {
   /** Largest feed price (E8) at which the predicate holds. */

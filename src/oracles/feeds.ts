@@ -1,20 +1,14 @@
 /**
- * Oracle manipulation, one job per function, the same calls on every chain profile: move a feed, point a
- * protocol at another price source, apply an oracle policy. Everything refuses to run on a non-development node.
+ * Feed manipulation, one job per function, the same calls on every chain profile: read a feed, move a feed.
+ * (How each protocol applies an oracle policy is its adapter's job: src/protocols/.) Everything that changes state
+ * refuses to run on a non-development node.
  */
-import { AggregatorV3Interface__factory, FeedMorphoOracle__factory, SettableAggregator__factory } from "../../typechain-types";
+import { AggregatorV3Interface__factory, SettableAggregator__factory } from "../../typechain-types";
 import type { ChainContext } from "../chain/context";
-import { tokenAddress, tokenSymbolOf } from "../chain/context";
 import { assertLocalDevNode } from "../chain/safety";
 import { sendTx } from "../chain/tx";
-import type { OraclePolicy, TokenSymbol } from "../embedded/params";
 import { InputError } from "../errors";
-import { aaveSourcesFor, morphoOracleConfigFor } from "./policy";
-import { overrideFeedAt, replaceMorphoOracle } from "./overrides";
-import { AaveOracle__factory } from "../protocols/aave-v3-types";
-
-/** The price-moving sources the policies choose between (USDe and sUSDe are what policies change). */
-export const POLICY_ASSETS: readonly TokenSymbol[] = ["USDe", "sUSDe"];
+import { overrideFeedAt } from "./overrides";
 
 export function feedAddress(ctx: ChainContext, feed: string, field = "feed"): string {
   const a = ctx.record.feeds[feed];
@@ -45,37 +39,4 @@ export async function setFeedPrice(ctx: ChainContext, feed: string, priceE8: big
     return;
   }
   await sendTx(ctx.provider, `set ${feed} to ${priceE8}`, () => agg.setAnswer(priceE8));
-}
-
-/** AaveOracle.setAssetSources for one asset (as the ACL's asset-listing admin). */
-export async function setAaveAssetSource(ctx: ChainContext, asset: TokenSymbol, source: string): Promise<void> {
-  await assertLocalDevNode(ctx.provider);
-  const oracle = AaveOracle__factory.connect(ctx.record.aave.oracle, ctx.admin);
-  await sendTx(ctx.provider, `AaveOracle.setAssetSources(${asset})`, () => oracle.setAssetSources([tokenAddress(ctx, asset)], [source]));
-}
-
-/** Points Aave's USDe and sUSDe sources at the feeds the policy names; every other asset keeps its source. */
-export async function applyAavePolicy(ctx: ChainContext, policy: OraclePolicy): Promise<void> {
-  const sources = aaveSourcesFor(policy, ctx.record.feeds);
-  const assets = POLICY_ASSETS.filter((a) => ctx.record.aave.reserves[a]);
-  await assertLocalDevNode(ctx.provider);
-  const oracle = AaveOracle__factory.connect(ctx.record.aave.oracle, ctx.admin);
-  await sendTx(ctx.provider, `AaveOracle.setAssetSources (policy ${policy})`, () =>
-    oracle.setAssetSources(assets.map((a) => tokenAddress(ctx, a)), assets.map((a) => sources[a])),
-  );
-}
-
-/** Reconfigures a Morpho market's oracle (its address is fixed in the market's params) to the policy. */
-export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, policy: OraclePolicy): Promise<void> {
-  const m = ctx.record.morpho.markets[marketKey];
-  if (!m) throw new InputError("market", `unknown Morpho market "${marketKey}"`, `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`);
-  const config = morphoOracleConfigFor(policy, tokenSymbolOf(ctx, m.collateralToken), tokenSymbolOf(ctx, m.loanToken), ctx.record.tokens, ctx.record.feeds);
-  await assertLocalDevNode(ctx.provider);
-  const oracle = FeedMorphoOracle__factory.connect(m.oracle, ctx.admin);
-  const owner = await oracle.owner().catch(() => undefined);
-  if (owner?.toLowerCase() !== (await ctx.admin.getAddress()).toLowerCase()) {
-    // A market oracle that is not ours (a fork's real one): our configurable oracle takes over its address.
-    await replaceMorphoOracle(ctx, m.oracle, tokenSymbolOf(ctx, m.collateralToken), tokenSymbolOf(ctx, m.loanToken));
-  }
-  await sendTx(ctx.provider, `Morpho oracle of ${marketKey}: configure (policy ${policy})`, () => oracle.configure(config));
 }

@@ -9,7 +9,7 @@ import { ZeroAddress, keccak256, toUtf8Bytes, zeroPadValue, toBeHex } from "ethe
 import { FeedMorphoOracle__factory } from "../../typechain-types";
 import { tokenDecimals } from "../chain/context";
 import { scheduleNextBlock } from "../chain/clock";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import type { ChainContext } from "../chain/context";
 import { latestBlock } from "../chain/clock";
 import { rpc } from "../chain/rpc";

@@ -5,7 +5,8 @@
  */
 import { ZeroAddress } from "ethers";
 import type { TokenRecord } from "../chain/deployments";
-import type { OraclePolicy, TokenSymbol } from "../embedded/params";
+import type { OraclePolicy } from "../domain/oracle-policy";
+import type { TokenSymbol } from "../domain/tokens";
 
 /** Names of the derived feeds in a deployment's `feeds` map. */
 export const ORACLE_FEEDS = {

@@ -11,8 +11,11 @@ import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import { sendTx } from "../chain/tx";
 import { positionLens } from "../chain/tools";
-import type { TokenSymbol } from "../embedded/params";
-import { ensureAllowance } from "../strategies/collateral";
+import type { OraclePolicy } from "../domain/oracle-policy";
+import { TOKEN_SYMBOLS, TokenSymbol } from "../domain/tokens";
+import { assertLocalDevNode } from "../chain/safety";
+import { aaveSourcesFor } from "../oracles/policy";
+import { ensureAllowance } from "../chain/erc20";
 import type { FlashLiquidator } from "../../typechain-types";
 import { closeFactorBps, healthFactor, normalizedDebt, normalizedIncome, rayMul, valueInBase } from "../math/aave-v3";
 import {
@@ -27,7 +30,7 @@ import {
   vTokenBalance,
 } from "../math/aave-v3-origin";
 import { percentMul } from "../math/fixed-point";
-import type { FlashLiquidation, FlashLoopCall, LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type { FlashLiquidation, FlashLoopCall, LendingMarket, LendingProtocol, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
 import { AToken__factory, AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory, VariableDebtToken__factory } from "./aave-v3-types";
 
 /** Which liquidation logic a Pool revision runs: v3.0.x (revision 1) or the origin line (v3.3 and later). */
@@ -455,3 +458,44 @@ export class AaveV3Market implements LendingMarket {
     throw new Error(`${this.key}: no AaveLiquidation event in ${receipt.hash}`);
   }
 }
+
+/** The assets whose AaveOracle source an oracle policy changes (every other asset keeps its own feed). */
+const POLICY_ASSETS: readonly TokenSymbol[] = ["USDe", "sUSDe"];
+
+/** Points Aave's USDe and sUSDe sources at the feeds the policy names (AaveOracle.setAssetSources, as the admin). */
+export async function applyAavePolicy(ctx: ChainContext, policy: OraclePolicy): Promise<void> {
+  const sources = aaveSourcesFor(policy, ctx.record.feeds);
+  const assets = POLICY_ASSETS.filter((a) => ctx.record.aave.reserves[a]);
+  await assertLocalDevNode(ctx.provider);
+  const oracle = AaveOracle__factory.connect(ctx.record.aave.oracle, ctx.admin);
+  await sendTx(ctx.provider, `AaveOracle.setAssetSources (policy ${policy})`, () =>
+    oracle.setAssetSources(
+      assets.map((a) => tokenAddress(ctx, a)),
+      assets.map((a) => sources[a]),
+    ),
+  );
+}
+
+function tokenSymbolFrom(s: string, field: string): TokenSymbol {
+  if (!TOKEN_SYMBOLS.includes(s as TokenSymbol)) {
+    throw new InputError(field, `unknown token "${s}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
+  }
+  return s as TokenSymbol;
+}
+
+/** Aave V3: market keys "aave-v3:<collateral>/<debt>[:emode-<id>]"; one AaveOracle for every market. */
+export const AAVE_V3: LendingProtocol = {
+  name: "aave-v3",
+  policyKey: "aave",
+  openMarket(ctx, rest, field) {
+    const m = /^([A-Za-z]+)\/([A-Za-z]+)(?::emode-(\d+))?$/.exec(rest);
+    if (!m) throw new InputError(field, `"aave-v3:${rest}" is not an Aave market key`, 'write e.g. "aave-v3:USDe/USDC:emode-2"');
+    const collateral = tokenSymbolFrom(m[1], field);
+    const debt = tokenSymbolFrom(m[2], field);
+    for (const s of [collateral, debt]) {
+      if (!ctx.record.aave.reserves[s]) throw new InputError(field, `${s} is not an Aave reserve in chain profile "${ctx.record.profile}"`);
+    }
+    return new AaveV3Market(ctx, { collateral, debt, eModeCategory: m[3] ? Number(m[3]) : 0 });
+  },
+  applyPolicy: (ctx, policy) => applyAavePolicy(ctx, policy),
+};

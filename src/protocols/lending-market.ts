@@ -1,15 +1,19 @@
 /**
  * One interface for every lending protocol loopstress drives. An instance is one borrowable pair on a protocol
  * (collateral → debt, plus the E-mode for Aave), so a loop, a liquidation bot or a threshold check is written once.
- * Adding a protocol (e.g. Spark, an Aave V3 fork) means one new file implementing this interface.
+ * Adding a protocol (e.g. Spark, an Aave V3 fork) means one new file implementing `LendingMarket` and
+ * `LendingProtocol`, and one line in `registry.ts`.
  *
  * Every number returned comes from contract state or events; risk parameters are read from chain, never from
  * our own constants.
  */
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { FlashLiquidator, LeverageLooper } from "../../typechain-types";
-import type { TokenSymbol } from "../embedded/params";
+import type { ChainContext } from "../chain/context";
+import type { OraclePolicy } from "../domain/oracle-policy";
+import type { TokenSymbol } from "../domain/tokens";
 
+/** The protocols of the registry, by the name market keys start with. */
 export type ProtocolName = "aave-v3" | "morpho-blue";
 
 export interface RiskParams {
@@ -165,3 +169,18 @@ export interface LendingMarket {
   /** Liquidates `borrower` (repaying at most `maxRepayRaw`) through `liquidator`, selling along `swapPath`. */
   flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation>;
 }
+
+/**
+ * A lending protocol as the harness plugs it in: how its market keys read, and how it applies an oracle policy.
+ * One adapter file implements it; `registry.ts` lists it.
+ */
+export interface LendingProtocol {
+  readonly name: ProtocolName;
+  /** The protocol's key in a policy set (scenario files, reports): e.g. "aave" in `{ aave: market, morpho: ... }`. */
+  readonly policyKey: string;
+  /** The market of this protocol named by `rest`, the part of a market key after "<name>:". */
+  openMarket(ctx: ChainContext, rest: string, field: string): LendingMarket;
+  /** Points the oracles of `markets` (all of this protocol) at the feeds `policy` names, with the real admin paths. */
+  applyPolicy(ctx: ChainContext, policy: OraclePolicy, markets: readonly LendingMarket[]): Promise<void>;
+}
+

@@ -12,7 +12,7 @@ import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
 import type { MorphoMarketRecord } from "../chain/deployments";
 import { sendTx } from "../chain/tx";
 import { positionLens } from "../chain/tools";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { mulDivDown } from "../math/fixed-point";
 import {
   MarketParamsStruct,
@@ -23,12 +23,16 @@ import {
   seizedForRepaidShares,
   toAssetsUp,
 } from "../math/morpho-blue";
-import { OWN_FEED } from "../oracles/policy";
+import type { OraclePolicy } from "../domain/oracle-policy";
+import { assertLocalDevNode } from "../chain/safety";
+import { OWN_FEED, morphoOracleConfigFor } from "../oracles/policy";
+import { replaceMorphoOracle } from "../oracles/overrides";
+import { sameAddress } from "../domain/address";
 import { getFeedPrice } from "../oracles/feeds";
-import { ensureAllowance } from "../strategies/collateral";
+import { ensureAllowance } from "../chain/erc20";
 import type { FlashLiquidator } from "../../typechain-types";
 import { tokenAddress, tokenDecimals, tokenSymbolOf } from "../chain/context";
-import type { FlashLiquidation, FlashLoopCall, LendingMarket, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type { FlashLiquidation, FlashLoopCall, LendingMarket, LendingProtocol, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
 
 /** The npm package the embedded chain compiles; Morpho Blue is immutable and has no on-chain version getter. */
 export const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
@@ -368,3 +372,36 @@ export class MorphoBlueMarket implements LendingMarket {
     throw new Error(`${this.key}: no MorphoLiquidation event in ${receipt.hash}`);
   }
 }
+
+/** Reconfigures a Morpho market's oracle (its address is fixed in the market's params) to the policy. */
+export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, policy: OraclePolicy): Promise<void> {
+  const m = ctx.record.morpho.markets[marketKey];
+  if (!m) throw new InputError("market", `unknown Morpho market "${marketKey}"`, `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`);
+  const collateral = tokenSymbolOf(ctx, m.collateralToken);
+  const loan = tokenSymbolOf(ctx, m.loanToken);
+  const config = morphoOracleConfigFor(policy, collateral, loan, ctx.record.tokens, ctx.record.feeds);
+  await assertLocalDevNode(ctx.provider);
+  const oracle = FeedMorphoOracle__factory.connect(m.oracle, ctx.admin);
+  const owner = await oracle.owner().catch(() => undefined);
+  if (owner === undefined || !sameAddress(owner, await ctx.admin.getAddress())) {
+    // A market oracle that is not ours (a fork's real one): our configurable oracle takes over its address.
+    await replaceMorphoOracle(ctx, m.oracle, collateral, loan);
+  }
+  await sendTx(ctx.provider, `Morpho oracle of ${marketKey}: configure (policy ${policy})`, () => oracle.configure(config));
+}
+
+/** Morpho Blue: market keys "morpho-blue:<market key of the chain profile>"; one oracle per market. */
+export const MORPHO_BLUE: LendingProtocol = {
+  name: "morpho-blue",
+  policyKey: "morpho",
+  openMarket(ctx, rest, field) {
+    if (!ctx.record.morpho.markets[rest]) {
+      throw new InputError(field, `unknown Morpho market "${rest}"`, `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`);
+    }
+    return new MorphoBlueMarket(ctx, rest);
+  },
+  async applyPolicy(ctx, policy, markets) {
+    const keys = new Set(markets.filter((m) => m instanceof MorphoBlueMarket).map((m) => m.marketKey));
+    for (const key of keys) await applyMorphoPolicy(ctx, key, policy);
+  },
+};

@@ -1,48 +1,51 @@
 /**
- * Market keys → adapters. A key names the protocol and the pair:
+ * The lending protocols loopstress drives, by name. A market key names the protocol and the pair:
  *   "aave-v3:USDe/USDC:emode-2"   (collateral/debt, optional E-mode category)
  *   "morpho-blue:sUSDe/USDC-91.5" (a market key of the chain profile)
- * Adding a protocol: one adapter file and one entry in PROTOCOLS.
+ * Adding a protocol: one adapter file implementing `LendingMarket` and `LendingProtocol`, and one line in PROTOCOLS.
  */
 import type { ChainContext } from "../chain/context";
+import type { OraclePolicy, PolicySet } from "../domain/oracle-policy";
 import { InputError } from "../errors";
-import { TOKEN_SYMBOLS, TokenSymbol } from "../embedded/params";
-import { AaveV3Market } from "./aave-v3";
-import type { LendingMarket, ProtocolName } from "./lending-market";
-import { MorphoBlueMarket } from "./morpho-blue";
+import { AAVE_V3 } from "./aave-v3";
+import type { LendingMarket, LendingProtocol, ProtocolName } from "./lending-market";
+import { MORPHO_BLUE } from "./morpho-blue";
 
-type Opener = (ctx: ChainContext, rest: string, field: string) => LendingMarket;
+const PROTOCOLS: readonly LendingProtocol[] = [AAVE_V3, MORPHO_BLUE];
 
-function symbol(s: string, field: string): TokenSymbol {
-  if (!TOKEN_SYMBOLS.includes(s as TokenSymbol)) throw new InputError(field, `unknown token "${s}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
-  return s as TokenSymbol;
+export const PROTOCOL_NAMES: readonly ProtocolName[] = PROTOCOLS.map((p) => p.name);
+
+/** The keys of a policy set, one per protocol, in registry order: ["aave", "morpho"]. */
+export const POLICY_KEYS: readonly string[] = PROTOCOLS.map((p) => p.policyKey);
+
+export function protocolNamed(name: ProtocolName): LendingProtocol {
+  const p = PROTOCOLS.find((x) => x.name === name);
+  if (!p) throw new Error(`protocol "${name}" is not in the registry`);
+  return p;
 }
-
-const PROTOCOLS: Record<ProtocolName, Opener> = {
-  "aave-v3": (ctx, rest, field) => {
-    const m = /^([A-Za-z]+)\/([A-Za-z]+)(?::emode-(\d+))?$/.exec(rest);
-    if (!m) throw new InputError(field, `"aave-v3:${rest}" is not an Aave market key`, 'write e.g. "aave-v3:USDe/USDC:emode-2"');
-    const collateral = symbol(m[1], field);
-    const debt = symbol(m[2], field);
-    for (const s of [collateral, debt]) {
-      if (!ctx.record.aave.reserves[s]) throw new InputError(field, `${s} is not an Aave reserve in chain profile "${ctx.record.profile}"`);
-    }
-    return new AaveV3Market(ctx, { collateral, debt, eModeCategory: m[3] ? Number(m[3]) : 0 });
-  },
-  "morpho-blue": (ctx, rest, field) => {
-    if (!ctx.record.morpho.markets[rest]) {
-      throw new InputError(field, `unknown Morpho market "${rest}"`, `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`);
-    }
-    return new MorphoBlueMarket(ctx, rest);
-  },
-};
-
-export const PROTOCOL_NAMES = Object.keys(PROTOCOLS) as ProtocolName[];
 
 export function openMarket(ctx: ChainContext, key: string, field = "market"): LendingMarket {
   const i = key.indexOf(":");
-  const protocol = key.slice(0, i) as ProtocolName;
-  const opener = i > 0 ? PROTOCOLS[protocol] : undefined;
-  if (!opener) throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")} (e.g. "aave-v3:USDe/USDC:emode-2")`);
-  return opener(ctx, key.slice(i + 1), field);
+  const protocol = i > 0 ? PROTOCOLS.find((p) => p.name === key.slice(0, i)) : undefined;
+  if (!protocol) {
+    throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")} (e.g. "aave-v3:USDe/USDC:emode-2")`);
+  }
+  return protocol.openMarket(ctx, key.slice(i + 1), field);
+}
+
+/** The policy a market's oracle runs under in a policy set. */
+export function policyOf(market: LendingMarket, policies: PolicySet): OraclePolicy {
+  const key = protocolNamed(market.protocol).policyKey;
+  const policy = policies[key];
+  if (policy === undefined) throw new InputError(`policies.${key}`, "is missing", `give each of ${POLICY_KEYS.join(", ")} a policy`);
+  return policy;
+}
+
+/** Applies a policy set to the oracles of `markets`, each protocol through its own admin path, in registry order. */
+export async function applyPolicies(ctx: ChainContext, policies: PolicySet, markets: readonly LendingMarket[]): Promise<void> {
+  for (const protocol of PROTOCOLS) {
+    const policy = policies[protocol.policyKey];
+    if (policy === undefined) continue;
+    await protocol.applyPolicy(ctx, policy, markets.filter((m) => m.protocol === protocol.name));
+  }
 }

@@ -7,7 +7,7 @@ import path from "path";
 import { z } from "zod";
 import { toNumber } from "../math/fixed-point";
 import { DepegReportSchema, RunSchema, depegMarkdown, writeReportFolder } from "./depeg-report";
-import { table } from "./format";
+import { table } from "../domain/format";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 

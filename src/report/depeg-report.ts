@@ -8,39 +8,10 @@ import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
-import { HF_NO_DEBT_WAD, table } from "./format";
+import { HF_NO_DEBT_WAD, table } from "../domain/format";
+import { int } from "../domain/json-schema";
+import { LiquidationRow, LiquidationRowSchema, LiquidationTotalsSchema } from "../metrics/liquidations";
 
-const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
-
-export const LiquidationRowSchema = z.object({
-  /** How the liquidator was funded: "flash" (FlashLiquidator, one tx) or "inventory". */
-  mode: z.enum(["flash", "inventory"]),
-  protocol: z.string(),
-  market: z.string(),
-  borrower: z.string(),
-  liquidator: z.string(),
-  debtAsset: z.string(),
-  repaidRaw: int,
-  collateralAsset: z.string(),
-  seizedRaw: int,
-  protocolFeeRaw: int,
-  bonusRaw: int,
-  badDebtRaw: int,
-  collateralPriceWad: int,
-  feedPriceE8: int,
-  healthFactorBeforeWad: int,
-  healthFactorAfterWad: int,
-  saleReceivedRaw: int,
-  dexPriceAfterSaleWad: int,
-  flashPremiumRaw: int,
-  /** Sale proceeds - repaid - flash premium, debt units (before gas). */
-  profitRaw: int,
-  gasUsed: int,
-  gasCostWei: int,
-  netProfitUsdWad: int,
-  block: z.number().int(),
-  txHash: z.string(),
-});
 
 export const PositionRowSchema = z.object({
   account: z.string(),
@@ -69,14 +40,11 @@ export const RunSchema = z.object({
   liquidations: z.array(LiquidationRowSchema),
   /** Liquidations a protocol refused, with the decoded revert. */
   refusals: z.array(z.object({ market: z.string(), borrower: z.string(), reason: z.string() })),
+  // Key order as reports have always written it: the count of positions right after the count of liquidations.
   totals: z.object({
-    liquidations: z.number().int(),
+    liquidations: LiquidationTotalsSchema.shape.liquidations,
     positionsLiquidated: z.number().int(),
-    repaidUsdWad: int,
-    seizedUsdWad: int,
-    badDebtUsdWad: int,
-    liquidatorNetProfitUsdWad: int,
-    gasUsed: int,
+    ...LiquidationTotalsSchema.omit({ liquidations: true }).shape,
   }),
 });
 
@@ -93,7 +61,6 @@ export const DepegReportSchema = z.object({
 
 export type DepegReport = z.infer<typeof DepegReportSchema>;
 export type RunReport = z.infer<typeof RunSchema>;
-export type LiquidationRow = z.infer<typeof LiquidationRowSchema>;
 
 /** Raw units of a debt or collateral token: USDC and USDT have 6 decimals, every other token of the harness 18. */
 export const tokenDecimals = (symbol: string): number => (symbol === "USDC" || symbol === "USDT" ? 6 : 18);

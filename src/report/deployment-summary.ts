@@ -5,7 +5,7 @@ import { IERC20Metadata__factory, IERC4626__factory, Morpho__factory, UniswapV3P
 import type { DeploymentRecord } from "../chain/deployments";
 import { ORACLE_PRICE_SCALE, WAD } from "../constants";
 import { rawPriceWadFromSqrtX96 } from "../math/uniswap-v3";
-import { fmtBps, fmtUnits, fmtWadPct, table } from "./format";
+import { fmtBps, fmtUnits, fmtWadPct, table } from "../domain/format";
 import { AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory } from "../protocols/aave-v3-types";
 
 export async function deploymentSummary(record: DeploymentRecord, provider: Provider): Promise<string> {

@@ -9,7 +9,7 @@ import type * as VegaLite from "vega-lite" with { "resolution-mode": "import" };
 import type { TopLevelSpec } from "vega-lite" with { "resolution-mode": "import" };
 import { toNumber } from "../math/fixed-point";
 import { type DepegReport, type RunReport, depegSummaryTable, runName, tokenDecimals } from "./depeg-report";
-import { HF_NO_DEBT_WAD } from "./format";
+import { HF_NO_DEBT_WAD } from "../domain/format";
 
 // vega and vega-lite are ES modules with top-level await, which `require` cannot load; TypeScript (module: commonjs)
 // turns `import()` into `require`, so the runtime's own dynamic import is reached through Function.

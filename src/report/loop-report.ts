@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../chain/deployments";
 import type { LoopResult } from "../strategies/iterative-loop";
 import type { FlashLoopResult } from "../strategies/flash-loop";
 import type { PositionState } from "../protocols/lending-market";
-import { fmtUnits, table } from "./format";
+import { fmtUnits, table } from "../domain/format";
 
 function bigintsToStrings(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();

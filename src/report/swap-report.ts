@@ -2,7 +2,7 @@
 import type { ChainContext } from "../chain/context";
 import { tokenDecimals } from "../chain/context";
 import type { SwapResult } from "../dex/dex";
-import { fmtBps, fmtUnits, table } from "./format";
+import { fmtBps, fmtUnits, table } from "../domain/format";
 
 export function swapMarkdown(ctx: ChainContext, venue: string, r: SwapResult, quotedRaw: bigint, impactBps: bigint): string {
   const inDec = tokenDecimals(ctx, r.tokenIn);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
 import type { ThresholdReport } from "../metrics/thresholds";
 import { toNumber } from "../math/fixed-point";
-import { table } from "./format";
+import { table } from "../domain/format";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 const boundary = z.object({ largestTrueE8: int, smallestFalseE8: int });

@@ -6,9 +6,10 @@ import path from "path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
-import { AAVE_RELEASES, ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { AAVE_RELEASES } from "../domain/aave-release";
+import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { parseUnitsExact } from "../math/fixed-point";
-import { aaveReleaseFrom } from "../embedded/validate";
+import { aaveReleaseFrom } from "../domain/aave-release";
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
 const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);

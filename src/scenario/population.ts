@@ -12,7 +12,8 @@ import type { LendingMarket, PositionState } from "../protocols/lending-market";
 import { runFlashLoop } from "../strategies/flash-loop";
 import { idealLoop, runIterativeLoop, validateLoopParams } from "../strategies/iterative-loop";
 import { WAD } from "../constants";
-import type { EmbeddedParams, TokenSymbol } from "../embedded/params";
+import type { EmbeddedParams } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { Distribution, checkDistribution, draw, prng } from "./random";
 
 export interface PopulationGroup {

@@ -14,12 +14,13 @@ import { tokenDecimals, tokenSymbolOf } from "../chain/context";
 import { revertTo, snapshot } from "../chain/cheats";
 import { advance, latestBlock, SECONDS_PER_BLOCK } from "../chain/clock";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
 import { debtUsdWad, liquidationRow, liquidationTotals } from "../metrics/liquidations";
-import { applyAavePolicy, applyMorphoPolicy, getFeedPrice, setFeedPrice } from "../oracles/feeds";
-import { openMarket } from "../protocols/registry";
+import { getFeedPrice, setFeedPrice } from "../oracles/feeds";
+import { applyPolicies, openMarket, policyOf } from "../protocols/registry";
+import { policyReadsFeed } from "../domain/oracle-policy";
 import type { LendingMarket } from "../protocols/lending-market";
 import { LiquidationBot, LiquidationOutcome } from "../strategies/liquidation-bot";
 import type { CascadeReport, CascadeRun } from "../report/cascade-report";
@@ -137,9 +138,7 @@ async function runOnce(
   options: RunCascadeOptions,
   log: (line: string) => void,
 ): Promise<CascadeRun> {
-  await applyAavePolicy(ctx, policies.aave);
-  const morphoKeys = new Set(candidates.flatMap((c) => c.markets).filter((m) => m.protocol === "morpho-blue").map((m) => m.key.slice("morpho-blue:".length)));
-  for (const key of morphoKeys) await applyMorphoPolicy(ctx, key, policies.morpho);
+  await applyPolicies(ctx, policies, candidates.flatMap((c) => c.markets));
   if (whale) whale.unwound = false;
   const bot = new LiquidationBot(ctx, dex, options.liquidator, scenario.actors.liquidators);
 
@@ -280,7 +279,7 @@ async function runOnce(
       collateralRaw: p.start.collateral[0].amountRaw.toString(),
       debtRaw: p.start.debt[0].amountRaw.toString(),
       healthFactorStartWad: hfStart[i].toString(),
-      predictedLiquidationFeedE8: readsUsde(c.markets[0], policies) ? ((feedStart * WAD) / hfStart[i]).toString() : null,
+      predictedLiquidationFeedE8: policyReadsFeed(policyOf(c.markets[0], policies), USDE_FEED) ? ((feedStart * WAD) / hfStart[i]).toString() : null,
       observedFirstLiquidationFeedE8: firstLiq.get(c.account)?.toString() ?? null,
       minHealthFactorWad: minHf[i].toString(),
       healthFactorPathWad: hfPath[i].map(String),
@@ -315,10 +314,6 @@ async function healthFactorsOf(candidates: Candidate[]): Promise<bigint[]> {
     idx.forEach((i, j) => (out[i] = hfs[j]));
   }
   return out;
-}
-
-function readsUsde(m: LendingMarket, policies: CascadeScenario["policies"][number]): boolean {
-  return (m.protocol === "aave-v3" ? policies.aave : policies.morpho) === "market";
 }
 
 function seizedBy(rows: CascadeRun["liquidations"], account: string): Record<string, string> {

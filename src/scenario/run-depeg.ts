@@ -6,10 +6,10 @@
 import type { Signer } from "ethers";
 import { WAD } from "../constants";
 import { InputError } from "../errors";
-import { fmtWadPct } from "../report/format";
+import { fmtWadPct } from "../domain/format";
 import type { ChainContext } from "../chain/context";
 import { tokenDecimals } from "../chain/context";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import { liquidationRow, liquidationTotals } from "../metrics/liquidations";
 import { deal, revertTo, snapshot } from "../chain/cheats";
 import { latestBlock } from "../chain/clock";
@@ -17,9 +17,10 @@ import { parseUnitsExact } from "../math/fixed-point";
 import { UniswapV3Dex } from "../dex/uniswap-v3";
 import type { Dex } from "../dex/dex";
 import { openDex } from "../dex/venue";
-import { applyAavePolicy, applyMorphoPolicy, getFeedPrice } from "../oracles/feeds";
+import { getFeedPrice } from "../oracles/feeds";
 import { PathPoint, walkPath } from "../oracles/paths";
-import { openMarket } from "../protocols/registry";
+import { applyPolicies, openMarket, policyOf } from "../protocols/registry";
+import { policyReadsFeed } from "../domain/oracle-policy";
 import type { LendingMarket } from "../protocols/lending-market";
 import { runIterativeLoop, LoopResult, validateLoopParams } from "../strategies/iterative-loop";
 import { BotOptions, LiquidationBot, LiquidationOutcome } from "../strategies/liquidation-bot";
@@ -118,12 +119,6 @@ export async function runDepeg(ctx: ChainContext, scenario: DepegScenario, optio
   };
 }
 
-/** Does this market's oracle read `feed` under the policy? (Then its HF scales with the feed.) */
-function readsFeed(market: LendingMarket, policies: PolicySet, feed: string): boolean {
-  if (feed !== "USDe/USD") return false;
-  return (market.protocol === "aave-v3" ? policies.aave : policies.morpho) === "market";
-}
-
 async function runPolicies(
   ctx: ChainContext,
   /** The reference market price recorded at each path point (USDe/USDC on Uniswap V3). */
@@ -138,10 +133,7 @@ async function runPolicies(
   liquidator: BotOptions,
   log: (line: string) => void,
 ): Promise<RunReport> {
-  await applyAavePolicy(ctx, policies.aave);
-  for (const key of new Set(positions.filter((p) => p.market.protocol === "morpho-blue").map((p) => p.market.key))) {
-    await applyMorphoPolicy(ctx, key.slice("morpho-blue:".length), policies.morpho);
-  }
+  await applyPolicies(ctx, policies, positions.map((p) => p.market));
   const bot = new LiquidationBot(ctx, saleDex, options.liquidator, liquidator);
   const feedStart = await getFeedPrice(ctx, feed);
   const state = await Promise.all(positions.map(async (p) => {
@@ -152,7 +144,7 @@ async function runPolicies(
       hfPath: [] as bigint[],
       firstLiq: null as bigint | null,
       liquidations: 0,
-      predicted: readsFeed(p.market, policies, feed) && pos.healthFactorWad > 0n ? (feedStart * WAD) / pos.healthFactorWad : null,
+      predicted: policyReadsFeed(policyOf(p.market, policies), feed) && pos.healthFactorWad > 0n ? (feedStart * WAD) / pos.healthFactorWad : null,
     };
   }));
   const outcomes: { o: LiquidationOutcome; feedE8: bigint }[] = [];

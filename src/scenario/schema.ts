@@ -6,7 +6,7 @@ import path from "path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
-import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { PathPoint, buildPath } from "../oracles/paths";
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal number written as a string, e.g. \"0.65\"");

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { ChainContext } from "../chain/context";
 import { revertTo, snapshot } from "../chain/cheats";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
-import { ORACLE_POLICIES, OraclePolicy } from "../embedded/params";
+import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
 import { csvField } from "../report/depeg-report";

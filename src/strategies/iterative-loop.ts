@@ -6,12 +6,13 @@
 import type { Signer } from "ethers";
 import { WAD } from "../constants";
 import { InputError } from "../errors";
-import { fmtWadPct } from "../report/format";
+import { fmtWadPct } from "../domain/format";
 import type { ChainContext } from "../chain/context";
 import type { Dex } from "../dex/dex";
-import type { TokenSymbol } from "../embedded/params";
+import type { TokenSymbol } from "../domain/tokens";
 import type { LendingMarket, PositionState } from "../protocols/lending-market";
-import { depositUsdeToSusde, ensureAllowance, LOOP_COLLATERALS } from "./collateral";
+import { depositUsdeToSusde, ensureAllowance } from "../chain/erc20";
+import { LOOP_COLLATERALS } from "../domain/tokens";
 
 export interface LoopParams {
   /** What the user starts with: USDe, or sUSDe when the market's collateral is sUSDe. */

@@ -18,7 +18,7 @@ import { tokenDecimals } from "../chain/context";
 import { deal } from "../chain/cheats";
 import { RevertError } from "../chain/errors";
 import { flashLiquidator } from "../chain/tools";
-import { ensureAllowance } from "./collateral";
+import { ensureAllowance } from "../chain/erc20";
 import type { Dex } from "../dex/dex";
 import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";

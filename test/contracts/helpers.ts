@@ -8,7 +8,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { FeedMorphoOracle__factory, IERC20Metadata__factory, LeverageLooper, LeverageLooper__factory, Morpho__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory } from "../../typechain-types";
 import type { LoopedEvent } from "../../typechain-types/artifacts/contracts/strategies/LeverageLooper";
 import type { EmbeddedFixture } from "../fixtures";
-import { TOKEN_SYMBOLS, type TokenSymbol } from "../../src/embedded/params";
+import { TOKEN_SYMBOLS, type TokenSymbol } from "../../src/domain/tokens";
 import { tokenAddress, tokenDecimals } from "../../src/chain/context";
 import { percentMul } from "../../src/math/fixed-point";
 import { WAD } from "../../src/constants";

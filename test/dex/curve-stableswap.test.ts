@@ -9,7 +9,7 @@ import { EMBEDDED_CURVE_USDE_POOL } from "../../src/embedded/params";
 import { InputError } from "../../src/errors";
 import { curveGetDy } from "../../src/math/curve-stableswap";
 import { IERC20Metadata__factory } from "../../typechain-types";
-import type { TokenSymbol } from "../../src/embedded/params";
+import type { TokenSymbol } from "../../src/domain/tokens";
 import { setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { runFlashLoop } from "../../src/strategies/flash-loop";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadEmbedded, aaveUsdeBorrower } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
-import { applyMorphoPolicy } from "../../src/oracles/feeds";
+import { applyMorphoPolicy } from "../../src/protocols/morpho-blue";
 import { openMarket } from "../../src/protocols/registry";
 import { verifyThresholds } from "../../src/metrics/thresholds";
 import { WAD } from "../../src/constants";

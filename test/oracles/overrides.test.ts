@@ -4,9 +4,9 @@ import { loadEmbedded } from "../fixtures";
 import { deal, revertTo, snapshot } from "../../src/chain/cheats";
 import { WAD } from "../../src/constants";
 import { overrideFeedAt, overrideMorphoOracleAt } from "../../src/oracles/overrides";
-import { applyAavePolicy } from "../../src/oracles/feeds";
+import { applyAavePolicy } from "../../src/protocols/aave-v3";
 import { openMarket } from "../../src/protocols/registry";
-import { ensureAllowance } from "../../src/strategies/collateral";
+import { ensureAllowance } from "../../src/chain/erc20";
 import { AggregatorV3Interface__factory } from "../../typechain-types";
 import { AaveOracle__factory } from "../../src/protocols/aave-v3-types";
 
@@ -54,7 +54,8 @@ describe("oracle overrides at existing addresses (how a fork's real feeds are mo
 describe("oracle policies on oracles that are not ours", function () {
   it("applying a Morpho policy to a foreign oracle puts our configurable oracle at its address", async function () {
     const { ctx } = await loadEmbedded();
-    const { applyMorphoPolicy, setFeedPrice } = await import("../../src/oracles/feeds");
+    const { applyMorphoPolicy } = await import("../../src/protocols/morpho-blue");
+      const { setFeedPrice } = await import("../../src/oracles/feeds");
     const address = ctx.record.morpho.markets["USDe/DAI-91.5"].oracle;
     await overrideMorphoOracleAt(ctx, address, 123n); // now a foreign contract with no owner()
     await applyMorphoPolicy(ctx, "USDe/DAI-91.5", "market");

@@ -11,7 +11,7 @@ import { loadEmbedded, smallDepegInput } from "../fixtures";
 import { parseDepegScenario } from "../../src/scenario/schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
 import { DepegReport, LIQUIDATION_CSV_COLUMNS, csvField, depegCsv, writeDepegReport } from "../../src/report/depeg-report";
-import { HF_NO_DEBT_WAD } from "../../src/report/format";
+import { HF_NO_DEBT_WAD } from "../../src/domain/format";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];

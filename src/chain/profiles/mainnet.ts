@@ -6,7 +6,7 @@
 import { AaveV3Ethereum } from "@bgd-labs/aave-address-book";
 import { ZeroAddress } from "ethers";
 import { IERC20Metadata__factory, Morpho__factory, UniswapV3Factory__factory } from "../../../typechain-types";
-import type { TokenSymbol } from "../../embedded/params";
+import type { TokenSymbol } from "../../domain/tokens";
 import { InputError } from "../../errors";
 import { morphoMarketId } from "../../math/morpho-blue";
 import type { DeploymentRecord, MorphoMarketRecord, UniswapPoolRecord } from "../deployments";

@@ -10,7 +10,9 @@ import type { RpcProvider } from "../../chain/rpc";
 import { sendTx } from "../../chain/tx";
 import { aaveSourcesFor } from "../../oracles/policy";
 import { ACLManager__factory, PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../../protocols/aave-v3-types";
-import type { AaveRelease, EmbeddedParams, TokenSymbol } from "../params";
+import type { AaveRelease } from "../../domain/aave-release";
+import type { EmbeddedParams } from "../params";
+import type { TokenSymbol } from "../../domain/tokens";
 import { fund } from "../steps";
 
 /** Aave market id string of the embedded profile's PoolAddressesProvider. */

@@ -1,5 +1,5 @@
 /** One deployer per Aave release; adding a release means adding one file and one line here. */
-import type { AaveRelease } from "../params";
+import type { AaveRelease } from "../../domain/aave-release";
 import type { AaveDeployer } from "./deployer";
 import { deployAaveOrigin } from "./origin";
 import { deployAaveV30 } from "./v3-0";

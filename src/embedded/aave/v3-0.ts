@@ -8,7 +8,7 @@ import { RAY } from "../../constants";
 import { factoryFor, loadNpmArtifact } from "../../chain/artifacts";
 import { sendTx } from "../../chain/tx";
 import { PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../../protocols/aave-v3-types";
-import type { TokenSymbol } from "../params";
+import type { TokenSymbol } from "../../domain/tokens";
 import { deployContract } from "../steps";
 import { AaveDeployer, EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, aaveOracleArgs, configureReserves, grantAdminRoles, seedAndRecordReserves } from "./deployer";
 

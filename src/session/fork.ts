@@ -5,17 +5,17 @@
  * admin impersonated for the manipulations (feeds, oracle sources).
  */
 import type { Signer } from "ethers";
-import type { ChainContext } from "./context";
-import type { DeploymentRecord } from "./deployments";
-import { readDeployment } from "./deployments";
-import { impersonate } from "./cheats";
-import { redactUrl } from "./redact";
-import { rpc, RpcProvider, toQuantity } from "./rpc";
-import { assertLocalDevNode } from "./safety";
-import { UpstreamProxy, startUpstreamProxy } from "./upstream";
+import type { ChainContext } from "../chain/context";
+import type { DeploymentRecord } from "../chain/deployments";
+import { readDeployment } from "../chain/deployments";
+import { impersonate } from "../chain/cheats";
+import { redactUrl } from "../chain/redact";
+import { rpc, RpcProvider, toQuantity } from "../chain/rpc";
+import { assertLocalDevNode } from "../chain/safety";
+import { UpstreamProxy, startUpstreamProxy } from "../chain/upstream";
 import { InputError } from "../errors";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
-import { MAINNET_ADMIN, MAINNET_CHAIN_ID, MAINNET_DEFAULT_FORK_BLOCK, buildMainnetProfile } from "./profiles/mainnet";
+import { MAINNET_ADMIN, MAINNET_CHAIN_ID, MAINNET_DEFAULT_FORK_BLOCK, buildMainnetProfile } from "../chain/profiles/mainnet";
 import { checkCurvePool } from "../dex/curve-stableswap";
 
 export interface ForkOptions {

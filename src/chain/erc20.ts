@@ -1,12 +1,10 @@
-/** Turning USDe into the loop's collateral: USDe as is, or deposited into sUSDe (ERC-4626). */
+/** ERC-20 and ERC-4626 plumbing: allowances, and USDe deposited into sUSDe. */
 import { MaxUint256, Signer } from "ethers";
 import { IERC20Metadata__factory, IERC4626__factory } from "../../typechain-types";
-import type { ChainContext } from "../chain/context";
-import { tokenAddress } from "../chain/context";
-import { sendTx } from "../chain/tx";
-import type { TokenSymbol } from "../embedded/params";
-
-export const LOOP_COLLATERALS: readonly TokenSymbol[] = ["USDe", "sUSDe"];
+import type { ChainContext } from "./context";
+import { tokenAddress } from "./context";
+import { sendTx } from "./tx";
+import type { TokenSymbol } from "../domain/tokens";
 
 /** Approves `spender` for `symbol` if the allowance is short. */
 export async function ensureAllowance(ctx: ChainContext, user: Signer, symbol: TokenSymbol, spender: string, amountRaw: bigint): Promise<void> {
