@@ -1,6 +1,7 @@
 /** Benchmark: opening a population of positions, and the canonical cascade (printed, never asserted). */
 import hre from "hardhat";
-import { deployEmbedded } from "../src/embedded/deploy";
+import { deployEmbeddedContext } from "../src/session/embedded";
+import { splitSigners } from "../src/session";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
 import { PegArbitrageur } from "../src/actors/peg-arbitrageur";
 import { buildPopulation, planPopulation } from "../src/scenario/population";
@@ -10,10 +11,9 @@ import { runCascade } from "../src/scenario/run-cascade";
 import { revertTo, snapshot } from "../src/chain/cheats";
 
 async function main(): Promise<void> {
-  const [deployer, ...rest] = await hre.ethers.getSigners();
+  const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
   const scenario = readCascadeScenario("scenarios/oct-10-2025.yaml");
-  const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params: embeddedParamsFor(scenario) });
-  const ctx = { provider: hre.ethers.provider, record, admin: deployer };
+  const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, embeddedParamsFor(scenario));
   const dex = new UniswapV3Dex(ctx);
   const base = await snapshot(ctx.provider);
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   await revertTo(ctx.provider, base);
 
   t = performance.now();
-  const report = await runCascade(ctx, dex, scenario, { liquidator: rest[rest.length - 1] });
+  const report = await runCascade(ctx, dex, scenario, { liquidator });
   console.log(`scenarios/oct-10-2025.yaml (${report.population.positions} positions, ${report.runs.length} policy runs, ${report.runs.reduce((s, r) => s + r.rounds.length, 0)} rounds): ${((performance.now() - t) / 1000).toFixed(1)} s`);
   console.log(`  process RSS ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB`);
 }

@@ -1,6 +1,7 @@
 /** Benchmark: wall time of the core operations on the embedded chain (printed, never asserted). */
 import hre from "hardhat";
-import { deployEmbedded } from "../src/embedded/deploy";
+import { deployEmbeddedContext } from "../src/session/embedded";
+import { defaultEmbeddedParams } from "../src/embedded/params";
 import { deal, revertTo, snapshot } from "../src/chain/cheats";
 import { WAD } from "../src/constants";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
@@ -11,7 +12,7 @@ import { runIterativeLoop } from "../src/strategies/iterative-loop";
 import { runFlashLoop } from "../src/strategies/flash-loop";
 import { LiquidationBot } from "../src/strategies/liquidation-bot";
 import { verifyThresholds } from "../src/metrics/thresholds";
-import { readDepegScenario } from "../src/scenario/schema";
+import { readDepegScenario } from "../src/scenario/depeg-schema";
 import { runDepeg } from "../src/scenario/run-depeg";
 
 async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
@@ -24,8 +25,8 @@ async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
 async function main(): Promise<void> {
   const [deployer, user, liquidator, ...users] = await hre.ethers.getSigners();
   const provider = hre.ethers.provider;
-  const { record } = await timed("deploy embedded chain", () => deployEmbedded(deployer, provider));
-  const ctx = { provider, record, admin: deployer };
+  const deploy = () => deployEmbeddedContext(provider, deployer, defaultEmbeddedParams());
+  const ctx = await timed("deploy embedded chain", deploy);
   const dex = new UniswapV3Dex(ctx);
   const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
   const params = { initialSymbol: "USDe" as const, initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n };

@@ -18,10 +18,5 @@ export const VIRTUAL_ASSETS = 1n;
 export const AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR = 5_000n;
 export const AAVE_MAX_LIQUIDATION_CLOSE_FACTOR = 10_000n;
 export const AAVE_CLOSE_FACTOR_HF_THRESHOLD = 95n * 10n ** 16n;
-/** Aave's HEALTH_FACTOR_LIQUIDATION_THRESHOLD = 1e18. */
-export const AAVE_HF_LIQUIDATION_THRESHOLD = WAD;
-/** Chainlink USD feeds answer with 8 decimals. */
-export const USD_FEED_DECIMALS = 8;
-export const SECONDS_PER_YEAR = 365n * 24n * 3600n;
 /** Uniswap V3 Q64.96 fixed point. */
 export const Q96 = 2n ** 96n;

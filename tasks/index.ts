@@ -1,6 +1,7 @@
 /**
- * Hardhat tasks: thin wrappers over src/. Everything is imported lazily inside actions so that `hardhat compile`
- * works on a clean clone before TypeChain types exist. `npx hardhat <task> --help` prints each task's options.
+ * Hardhat tasks: thin wrappers over src/ — parse the flags, call the library, print. Everything is imported lazily
+ * inside actions so that `hardhat compile` works on a clean clone before TypeChain types exist.
+ * `npx hardhat <task> --help` prints each task's options.
  */
 import { task } from "hardhat/config";
 import type { ConfigurableTaskDefinition } from "hardhat/types";
@@ -13,16 +14,14 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
   .addFlag("curve", "Also deploy a Curve stable-swap pool (Curve's own Vyper bytecode; USDe/USDC/USDT/DAI)")
   .setAction(async (args: { out: string; quiet: boolean; aaveRelease: string; curve: boolean }, hre) =>
     runCli(async () => {
-      const { deployEmbedded } = await import("../src/embedded/deploy");
+      const { deployEmbeddedContext, embeddedParamsOf } = await import("../src/session/embedded");
+      const { embeddedChoiceFrom } = await import("../src/session/flags");
       const { writeDeployment } = await import("../src/chain/deployments");
       const { deploymentSummary } = await import("../src/report/deployment-summary");
-      const { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } = await import("../src/embedded/params");
-      const { aaveReleaseFrom } = await import("../src/domain/aave-release");
-      const params = defaultEmbeddedParams();
-      params.aave.release = aaveReleaseFrom(args.aaveRelease, "--aave-release");
-      if (args.curve) params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
+      const params = embeddedParamsOf(embeddedChoiceFrom(args.aaveRelease, args.curve));
       const [deployer] = await hre.ethers.getSigners();
-      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params, log: (l) => console.error(`deploying: ${l}`) });
+      const log = (l: string) => console.error(`deploying: ${l}`);
+      const { record } = await deployEmbeddedContext(hre.ethers.provider, deployer, params, log);
       writeDeployment(record, args.out);
       console.error(`recorded ${args.out}`);
       if (!args.quiet) console.log(await deploymentSummary(record, hre.ethers.provider));
@@ -38,20 +37,31 @@ task("depeg", "Runs a depeg scenario: opens the loops, walks the price path unde
   .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
   .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
   .addFlag("curve", "Embedded chain: also deploy the Curve pool, for liquidator.venue curve:USDe/USDC/USDT/DAI")
-  .setAction(async (args: { scenario: string; brief: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string; aaveRelease?: string; curve: boolean }, hre) =>
+  .setAction(async (args: ChainFlags & { scenario: string; brief: boolean }, hre) =>
     runCli(async () => {
-      const { readDepegScenario } = await import("../src/scenario/schema");
+      const { readDepegScenario } = await import("../src/scenario/depeg-schema");
       const { runDepeg } = await import("../src/scenario/run-depeg");
       const { writeDepegReport, depegMarkdown } = await import("../src/report/depeg-report");
-      const { openSession } = await import("./session");
+      const { openTaskSession } = await import("./session");
       const scenario = readDepegScenario(args.scenario);
-      const s = await openSession(hre, args);
-      const report = await runDepeg(s.ctx, scenario, { users: s.users, liquidator: s.liquidator, log: (l) => console.error(l) }).finally(() => s.close());
+      const s = await openTaskSession(hre, args);
+      const options = { users: s.users, liquidator: s.liquidator, log: (l: string) => console.error(l) };
+      const report = await runDepeg(s.ctx, scenario, options).finally(() => s.close());
       const dir = await writeDepegReport(report);
       console.log(depegMarkdown(report, { liquidations: !args.brief }));
       console.error(`report written to ${dir}`);
     }),
   );
+
+/** The chain flags of the tasks that open a session (each task declares the ones it accepts). */
+interface ChainFlags {
+  forkUrl?: string;
+  forkBlock?: string;
+  profile?: string;
+  forkCache?: string;
+  aaveRelease?: string;
+  curve?: boolean;
+}
 
 interface LoopArgs {
   market: string;
@@ -61,20 +71,13 @@ interface LoopArgs {
   ltv: string;
 }
 
-const LOOP_FLAGS = { targetLtv: "--ltv", rounds: "--rounds", initialAmount: "--amount", initialToken: "--token", market: "--market" };
-
-async function loopParams(args: LoopArgs) {
-  const { InputError } = await import("../src/errors");
-  const { parseUnitsExact } = await import("../src/math/fixed-point");
-  if (!/^-?\d+$/.test(args.rounds)) throw new InputError("--rounds", `"${args.rounds}" is not a whole number`);
-  if (args.token !== "USDe" && args.token !== "sUSDe") throw new InputError("--token", `unknown token "${args.token}"`, "use USDe or sUSDe");
-  return {
-    initialSymbol: args.token as "USDe" | "sUSDe",
-    initialRaw: parseUnitsExact(args.amount, 18, "--amount"),
-    rounds: Number(args.rounds),
-    targetLtvWad: parseUnitsExact(args.ltv, 18, "--ltv"),
-  };
-}
+const LOOP_FLAGS = {
+  targetLtv: "--ltv",
+  rounds: "--rounds",
+  initialAmount: "--amount",
+  initialToken: "--token",
+  market: "--market",
+};
 
 /** Which chain a single-position task acts on: the embedded chain of an Aave release, or a recorded deployment. */
 function withChainParams<T extends ConfigurableTaskDefinition>(t: T): T {
@@ -93,33 +96,25 @@ withChainParams(task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: ev
   .setAction(async (args: LoopArgs & { flash: boolean; aaveRelease?: string; profile?: string }, hre) =>
     runCli(() =>
       withFlagNames(LOOP_FLAGS, async () => {
-        const { openMarket } = await import("../src/protocols/registry");
-        const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-        const { runIterativeLoop, validateLoopParams } = await import("../src/strategies/iterative-loop");
-        const { runFlashLoop } = await import("../src/strategies/flash-loop");
-        const { deal } = await import("../src/chain/cheats");
-        const { flashLoopMarkdown, loopMarkdown, writeLoopReport } = await import("../src/report/loop-report");
-        const { openSession } = await import("./session");
-        const params = await loopParams(args);
-        const s = await openSession(hre, { aaveRelease: args.aaveRelease, profile: args.profile });
-        const market = openMarket(s.ctx, args.market, "--market");
-        await validateLoopParams(market, params);
-        await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
-        const dex = new UniswapV3Dex(s.ctx);
-        if (args.flash) {
-          const result = await runFlashLoop(s.ctx, market, dex, s.users[0], params);
-          const dir = writeLoopReport(result, s.ctx);
-          console.log(flashLoopMarkdown(result, s.ctx));
-          console.error(`report written to ${dir}`);
-        } else {
-          const result = await runIterativeLoop(s.ctx, market, dex, s.users[0], params);
-          const dir = writeLoopReport(result, s.ctx);
-          console.log(loopMarkdown(result, s.ctx));
-          console.error(`report written to ${dir}`);
-        }
+        const { loopParamsFromFlags } = await import("../src/session/flags");
+        const { loopCommand } = await import("../src/session/commands");
+        const { openTaskSession } = await import("./session");
+        const params = loopParamsFromFlags(args);
+        const s = await openTaskSession(hre, { aaveRelease: args.aaveRelease, profile: args.profile });
+        const out = await loopCommand(s, args.market, params, args.flash);
+        console.log(out.markdown);
+        console.error(`report written to ${out.reportDir}`);
       }),
     ),
   );
+
+interface ThresholdArgs {
+  account?: string;
+  feed: string;
+  policy: string;
+  aaveRelease?: string;
+  profile?: string;
+}
 
 withChainParams(task("thresholds", "For auditors: the feed price at which a position becomes liquidatable (and, on Aave, where the close factor becomes 100%), predicted from on-chain state and found on chain by bisection"))
   .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
@@ -130,39 +125,19 @@ withChainParams(task("thresholds", "For auditors: the feed price at which a posi
   .addOptionalParam("token", "Initial token of that loop", "USDe")
   .addOptionalParam("rounds", "Rounds of that loop", "5")
   .addOptionalParam("ltv", "Target LTV of that loop", "0.80")
-  .setAction(async (args: LoopArgs & { account?: string; feed: string; policy: string; aaveRelease?: string; profile?: string }, hre) =>
+  .setAction(async (args: LoopArgs & ThresholdArgs, hre) =>
     runCli(() =>
       withFlagNames({ ...LOOP_FLAGS, feed: "--feed", account: "--account" }, async () => {
-        const { InputError } = await import("../src/errors");
-        const { ORACLE_POLICIES } = await import("../src/domain/oracle-policy");
-        const { openMarket, protocolNamed } = await import("../src/protocols/registry");
-        const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-        const { runIterativeLoop, validateLoopParams } = await import("../src/strategies/iterative-loop");
-        const { deal } = await import("../src/chain/cheats");
-        const { verifyThresholds } = await import("../src/metrics/thresholds");
-        const { thresholdMarkdown, writeThresholdReport } = await import("../src/report/threshold-report");
-        const { openSession } = await import("./session");
-        if (args.policy !== "keep" && !(ORACLE_POLICIES as readonly string[]).includes(args.policy)) {
-          throw new InputError("--policy", `unknown oracle policy "${args.policy}"`, `use one of ${ORACLE_POLICIES.join(", ")} or keep`);
-        }
-        if (args.account !== undefined && !hre.ethers.isAddress(args.account)) throw new InputError("--account", `"${args.account}" is not an address`);
-        const params = await loopParams(args);
-        const s = await openSession(hre, { aaveRelease: args.aaveRelease, profile: args.profile });
-        const market = openMarket(s.ctx, args.market, "--market");
-        if (args.policy !== "keep") {
-          const policy = args.policy as (typeof ORACLE_POLICIES)[number];
-          await protocolNamed(market.protocol).applyPolicy(s.ctx, policy, [market]);
-        }
-        let account = args.account;
-        if (account === undefined) {
-          await validateLoopParams(market, params);
-          await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
-          account = (await runIterativeLoop(s.ctx, market, new UniswapV3Dex(s.ctx), s.users[0], params)).account;
-        }
-        const report = await verifyThresholds(s.ctx, market, account, args.feed, s.liquidator);
-        const dir = writeThresholdReport(report);
-        console.log(thresholdMarkdown(report));
-        console.error(`report written to ${dir}`);
+        const { accountFrom, loopParamsFromFlags, policyChoiceFrom } = await import("../src/session/flags");
+        const { thresholdsCommand } = await import("../src/session/commands");
+        const { openTaskSession } = await import("./session");
+        const policy = policyChoiceFrom(args.policy);
+        const account = accountFrom(args.account);
+        const loop = loopParamsFromFlags(args);
+        const s = await openTaskSession(hre, { aaveRelease: args.aaveRelease, profile: args.profile });
+        const out = await thresholdsCommand(s, { marketKey: args.market, feed: args.feed, policy, account, loop });
+        console.log(out.markdown);
+        console.error(`report written to ${out.reportDir}`);
       }),
     ),
   );
@@ -177,35 +152,16 @@ task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve sta
   .addOptionalParam("forkBlock", "Fork mode: the pinned block (default: the profile's recorded block)")
   .addOptionalParam("profile", "Fork mode: the chain profile (mainnet or a deployments file)")
   .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
-  .setAction(async (args: { sell: string; buy: string; amount: string; venue: string; curve: boolean; forkUrl?: string; forkBlock?: string; profile?: string; forkCache?: string }, hre) =>
+  .setAction(async (args: ChainFlags & { sell: string; buy: string; amount: string; venue: string }, hre) =>
     runCli(async () => {
-      const { InputError } = await import("../src/errors");
-      const { TOKEN_SYMBOLS } = await import("../src/domain/tokens");
-      const { parseUnitsExact } = await import("../src/math/fixed-point");
-      const { deal } = await import("../src/chain/cheats");
-      const { tokenDecimals } = await import("../src/chain/context");
-      const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-      const { openDex } = await import("../src/dex/venue");
-      const { swapMarkdown } = await import("../src/report/swap-report");
-      const { openSession } = await import("./session");
-      const symbol = (field: string, v: string) => {
-        if (!(TOKEN_SYMBOLS as readonly string[]).includes(v)) throw new InputError(field, `unknown token "${v}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
-        return v as (typeof TOKEN_SYMBOLS)[number];
-      };
-      const [sell, buy] = [symbol("--sell", args.sell), symbol("--buy", args.buy)];
-      const s = await openSession(hre, args);
+      const { tokenSymbolFrom } = await import("../src/session/flags");
+      const { swapCommand } = await import("../src/session/commands");
+      const { openTaskSession } = await import("./session");
+      const [sell, buy] = [tokenSymbolFrom(args.sell, "--sell"), tokenSymbolFrom(args.buy, "--buy")];
+      const s = await openTaskSession(hre, args);
       try {
-        const amountRaw = parseUnitsExact(args.amount, tokenDecimals(s.ctx, sell), "--amount");
-        if (amountRaw <= 0n) throw new InputError("--amount", "must be > 0");
-        const dex = openDex(s.ctx, args.venue, "--venue");
-        if (dex instanceof UniswapV3Dex ? !dex.hasRoute(sell, buy) : dex.poolFor(sell, buy) === undefined) {
-          throw new InputError("--venue", `${args.venue} has no pool for ${sell}/${buy}`);
-        }
-        const impactBps = await dex.priceImpactBps(sell, buy, amountRaw);
-        const quotedRaw = await dex.quoteExactIn(sell, buy, amountRaw);
-        await deal(s.ctx, sell, s.users[0], amountRaw);
-        const result = await dex.swapExactIn(s.users[0], sell, buy, amountRaw);
-        console.log(swapMarkdown(s.ctx, args.venue, result, quotedRaw, impactBps));
+        const out = await swapCommand(s, { sell, buy, amount: args.amount, venue: args.venue });
+        console.log(out.markdown);
       } finally {
         await s.close();
       }
@@ -222,20 +178,19 @@ task("scenario", "Runs a cascade scenario file: a population of loops, actors (w
       const { runCascade } = await import("../src/scenario/run-cascade");
       const { cascadeMarkdown, writeCascadeReport } = await import("../src/report/cascade-report");
       const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
-      const { deployEmbedded } = await import("../src/embedded/deploy");
+      const { deployEmbeddedContext } = await import("../src/session/embedded");
+      const { splitSigners } = await import("../src/session");
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-      const { terminalProgress } = await import("../src/scenario/population");
+      const { checkPopulationFits, planPopulation, terminalProgress } = await import("../src/scenario/population");
       const scenario = withAaveRelease(readCascadeScenario(args.file), args.aaveRelease);
       const params = embeddedParamsFor(scenario);
-      const { checkPopulationFits, planPopulation } = await import("../src/scenario/population");
       checkPopulationFits(planPopulation(scenario.population, scenario.name), params);
-      const [deployer, ...rest] = await hre.ethers.getSigners();
+      const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
       console.error("deploying the embedded chain…");
-      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params });
-      const ctx = { provider: hre.ethers.provider, record, admin: deployer };
+      const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
       const t0 = Date.now();
       const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
-        liquidator: rest[rest.length - 1],
+        liquidator,
         log: (l) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${l}`),
         progress: terminalProgress("opening positions"),
       });
@@ -256,8 +211,10 @@ task("sweep", "Runs a cascade scenario over a grid (USDe floor x loop rounds x o
       const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
       const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
       const { checkPopulationFits, planPopulation, terminalProgress } = await import("../src/scenario/population");
-      const { gridPoints, parseShard, readGrid, runSweep, scenarioAt, sweepCsv } = await import("../src/scenario/sweep");
-      const { deployEmbedded } = await import("../src/embedded/deploy");
+      const sweep = await import("../src/scenario/sweep");
+      const { gridPoints, parseShard, readGrid, runSweep, scenarioAt, sweepCsv } = sweep;
+      const { deployEmbeddedContext } = await import("../src/session/embedded");
+      const { splitSigners } = await import("../src/session");
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
       const { writeFileAtomic } = await import("../src/chain/deployments");
       const scenario = readCascadeScenario(args.file);
@@ -265,14 +222,16 @@ task("sweep", "Runs a cascade scenario over a grid (USDe floor x loop rounds x o
       const shard = parseShard(args.shard);
       const params = embeddedParamsFor(scenario);
       const all = gridPoints(grid, scenario);
-      for (const p of all) checkPopulationFits(planPopulation(scenarioAt(scenario, p).population, scenario.name), params);
+      for (const p of all) {
+        checkPopulationFits(planPopulation(scenarioAt(scenario, p).population, scenario.name), params);
+      }
       const mine = all.filter((p) => p.index % shard.count === shard.index);
-      const [deployer, ...rest] = await hre.ethers.getSigners();
-      const { record } = await deployEmbedded(deployer, hre.ethers.provider, { params });
-      const ctx = { provider: hre.ethers.provider, record, admin: deployer };
+      const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
+      const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
       console.error(`sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (shard ${args.shard})`);
-      const rows = await runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, rest[rest.length - 1], terminalProgress("sweep"));
-      const out = args.out ?? path.join("reports", scenario.name, shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`);
+      const rows = await runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, liquidator, terminalProgress("sweep"));
+      const csvName = shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`;
+      const out = args.out ?? path.join("reports", scenario.name, csvName);
       writeFileAtomic(out, sweepCsv(rows));
       console.log(sweepCsv(rows));
       console.error(`written to ${out}`);
@@ -284,18 +243,10 @@ task("sweep:merge", "Merges the CSVs of a sharded sweep into one (rows in grid o
   .addParam("out", "Merged CSV to write")
   .setAction(async (args: { shards: string[]; out: string }) =>
     runCli(async () => {
-      const fs = await import("fs");
-      const { InputError } = await import("../src/errors");
-      const { mergeSweeps, parseSweepCsv, sweepCsv } = await import("../src/scenario/sweep");
+      const { mergeSweeps, sweepCsv } = await import("../src/scenario/sweep");
+      const { readSweepShards } = await import("../src/session/sweep-shards");
       const { writeFileAtomic } = await import("../src/chain/deployments");
-      const shards = args.shards.map((f) => {
-        try {
-          return parseSweepCsv(fs.readFileSync(f, "utf8"), f);
-        } catch (err) {
-          if (err instanceof InputError) throw err;
-          throw new InputError("shards", `cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      });
+      const shards = readSweepShards(args.shards);
       writeFileAtomic(args.out, sweepCsv(mergeSweeps(shards)));
       console.error(`merged ${args.shards.length} shard(s) into ${args.out}`);
     }),

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
 import type { Signer } from "ethers";
-import type { ChainContext } from "../src/chain/context";
+import { ChainContext, chainContext } from "../src/chain/context";
 import { deal } from "../src/chain/cheats";
 import { applyAavePolicy } from "../src/protocols/aave-v3";
 import type { AaveV3Market } from "../src/protocols/aave-v3";
@@ -21,7 +21,7 @@ export interface EmbeddedFixture extends EmbeddedDeployment {
 export async function embeddedChain(): Promise<EmbeddedFixture> {
   const [deployer, ...users] = await hre.ethers.getSigners();
   const deployment = await deployEmbedded(deployer, hre.ethers.provider);
-  return { ...deployment, ctx: { provider: hre.ethers.provider, record: deployment.record, admin: deployer }, deployer, users };
+  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
 }
 
 export function loadEmbedded(): Promise<EmbeddedFixture> {
@@ -34,7 +34,7 @@ export async function embeddedOriginChain(): Promise<EmbeddedFixture> {
   const params = defaultEmbeddedParams();
   params.aave.release = "origin-v3.6";
   const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
-  return { ...deployment, ctx: { provider: hre.ethers.provider, record: deployment.record, admin: deployer }, deployer, users };
+  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
 }
 
 export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
@@ -47,7 +47,7 @@ export async function embeddedCurveChain(): Promise<EmbeddedFixture> {
   const params = defaultEmbeddedParams();
   params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
   const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
-  return { ...deployment, ctx: { provider: hre.ethers.provider, record: deployment.record, admin: deployer }, deployer, users };
+  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
 }
 
 export function loadEmbeddedCurve(): Promise<EmbeddedFixture> {

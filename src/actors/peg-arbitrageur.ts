@@ -9,11 +9,17 @@ import { deal } from "../chain/cheats";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
 import type { TokenSymbol } from "../domain/tokens";
 import { actorAddress, actorSigner } from "./accounts";
+import type { Actor, Exposure } from "./actor";
 
 /** Stablecoins paired with USDe whose pools are kept at 1:1. */
 export const USDE_PAIRS: readonly TokenSymbol[] = ["USDC", "USDT", "DAI"];
 
-export class PegArbitrageur {
+/** A pool price within this many WAD of 1 counts as at peg (one basis point). */
+export const PEG_TOLERANCE_WAD = WAD / 10_000n;
+
+export class PegArbitrageur implements Actor {
+  readonly name = "peg-arbitrageur";
+  readonly movesPrice = true;
   private signer?: Signer;
   readonly account: string;
 
@@ -25,6 +31,16 @@ export class PegArbitrageur {
     this.account = actorAddress(scenario, "peg-arbitrageur");
   }
 
+  /** Minting and redeeming stop being a safe arbitrage in a crash: it acts between openings only (`restore`). */
+  async react(): Promise<undefined> {
+    return undefined;
+  }
+
+  /** It holds no loans. */
+  candidates(): Exposure[] {
+    return [];
+  }
+
   /** Brings every USDe/stablecoin pool back to 1.0000. */
   async restore(): Promise<void> {
     this.signer ??= await actorSigner(this.ctx, this.account);
@@ -32,11 +48,17 @@ export class PegArbitrageur {
       if (!this.dex.poolFor("USDe", stable)) continue;
       const price = await this.dex.price("USDe", stable);
       // Within a basis point is at peg.
-      if (price > WAD - WAD / 10_000n && price < WAD + WAD / 10_000n) continue;
+      if (price > WAD - PEG_TOLERANCE_WAD && price < WAD + PEG_TOLERANCE_WAD) continue;
       const budget = 1_000_000_000n;
       await deal(this.ctx, "USDe", this.signer, budget * WAD);
       await deal(this.ctx, stable, this.signer, budget * 10n ** BigInt(this.ctx.record.tokens[stable]!.decimals));
-      await this.dex.moveToPrice(this.signer, "USDe", stable, WAD, price > WAD ? budget * WAD : budget * 10n ** BigInt(this.ctx.record.tokens[stable]!.decimals));
+      await this.dex.moveToPrice(
+        this.signer,
+        "USDe",
+        stable,
+        WAD,
+        price > WAD ? budget * WAD : budget * 10n ** BigInt(this.ctx.record.tokens[stable]!.decimals),
+      );
     }
   }
 }

@@ -17,6 +17,9 @@ import type { LendingMarket } from "../protocols/lending-market";
 import { runFlashLoop } from "../strategies/flash-loop";
 import { unwind } from "../strategies/unwind";
 import { actorAddress, actorSigner } from "./accounts";
+import type { Actor, Exposure, WhaleUnwindEvent } from "./actor";
+
+export type { WhaleUnwindEvent } from "./actor";
 
 export interface WhaleSpec {
   wethCollateral: string;
@@ -25,20 +28,10 @@ export interface WhaleSpec {
   unwindBelowHealthFactor: string;
 }
 
-export interface WhaleUnwindEvent {
-  actor: "whale";
-  account: string;
-  aaveHealthFactorWad: string;
-  /** Collateral sold on the DEX and USDC received. */
-  soldRaw: string;
-  receivedRaw: string;
-  dexPriceBeforeWad: string;
-  dexPriceAfterWad: string;
-  morphoDebtLeftRaw: string;
-  aaveDebtRepaidRaw: string;
-}
-
-export class TwoLayerWhale {
+export class TwoLayerWhale implements Actor {
+  readonly name = "whale";
+  /** Its unwind sells (s)USDe on the DEX. */
+  readonly movesPrice = true;
   readonly account: string;
   readonly aave: LendingMarket;
   readonly loop: LendingMarket;
@@ -80,18 +73,40 @@ export class TwoLayerWhale {
     });
   }
 
+  /** A new policy run starts from the snapshot, before any unwind. */
+  async begin(): Promise<void> {
+    this.unwound = false;
+  }
+
+  /** Unwinds (once per run) when the Aave health factor is below the trigger. */
+  react(): Promise<WhaleUnwindEvent | undefined> {
+    return this.maybeUnwind();
+  }
+
+  /** Liquidatable on Aave (the WETH layer) and on the loop's market. */
+  candidates(): Exposure[] {
+    return [
+      { account: this.account, label: "whale (Aave)", markets: [this.aave] },
+      { account: this.account, label: "whale (Morpho loop)", markets: [this.loop] },
+    ];
+  }
+
   /** Unwinds the Morpho loop (and repays Aave with what it raised) once the Aave health factor is below the trigger. */
   async maybeUnwind(): Promise<WhaleUnwindEvent | undefined> {
     if (this.unwound) return undefined;
     const hf = (await this.aave.position(this.account)).healthFactorWad;
-    if (hf >= parseUnitsExact(this.spec.unwindBelowHealthFactor, 18, "actors.whale.unwindBelowHealthFactor")) return undefined;
+    if (hf >= parseUnitsExact(this.spec.unwindBelowHealthFactor, 18, "actors.whale.unwindBelowHealthFactor"))
+      return undefined;
     this.unwound = true;
     const user = await this.user();
     const before = await this.dex.price("USDe", "USDC");
     const r = await unwind(this.loop, this.dex, user);
     // What the unwind raised repays Aave; any other loan token is sold for USDC first.
-    if (this.loop.debt !== "USDC" && r.surplusRaw > 0n) await this.dex.swapExactIn(user, this.loop.debt, "USDC", r.surplusRaw);
-    const usdc = await IERC20Metadata__factory.connect(tokenAddress(this.ctx, "USDC"), this.ctx.provider).balanceOf(this.account);
+    if (this.loop.debt !== "USDC" && r.surplusRaw > 0n)
+      await this.dex.swapExactIn(user, this.loop.debt, "USDC", r.surplusRaw);
+    const usdc = await IERC20Metadata__factory.connect(tokenAddress(this.ctx, "USDC"), this.ctx.provider).balanceOf(
+      this.account,
+    );
     const aaveDebt = (await this.aave.position(this.account)).debt[0].amountRaw;
     let repaid = 0n;
     if (usdc > 0n) {

@@ -47,7 +47,7 @@ export function loadNpmArtifact(root: keyof typeof ARTIFACT_ROOTS, relPath: stri
 export type Libraries = Record<string, string>;
 
 /** Replaces library placeholders at the offsets the compiler recorded. Throws if a library is missing. */
-export function linkBytecode(
+function linkBytecode(
   bytecode: string,
   refs: Record<string, Record<string, LinkReference[]>>,
   libraries: Libraries,

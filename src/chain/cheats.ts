@@ -18,23 +18,33 @@ export async function setEthBalance(provider: RpcProvider, account: string, weiA
 }
 
 /** Lets the harness send transactions as `account` (and gives it gas money); returns its signer. */
-export async function impersonate(provider: RpcProvider & { getSigner(address: string): Promise<Signer> }, account: string, gasWei = 10n ** 21n): Promise<Signer> {
+export async function impersonate(
+  provider: RpcProvider & { getSigner(address: string): Promise<Signer> },
+  account: string,
+  gasWei = 10n ** 21n,
+): Promise<Signer> {
   await assertLocalDevNode(provider);
   await rpc(provider, "hardhat_impersonateAccount", [account]);
   await setEthBalance(provider, account, gasWei);
   return provider.getSigner(account);
 }
 
-export async function stopImpersonating(provider: RpcProvider, account: string): Promise<void> {
-  await rpc(provider, "hardhat_stopImpersonatingAccount", [account]);
-}
-
 /** Storage slot of `balances[holder]` for a Solidity mapping at `mappingSlot`. */
-export function mappingSlot(holder: string, mappingSlotIndex: bigint): string {
+function mappingSlot(holder: string, mappingSlotIndex: bigint): string {
   return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [holder, mappingSlotIndex]));
 }
 
-const knownBalanceSlots = new Map<string, bigint>();
+/**
+ * Balance slots found per chain connection (a provider), by lower-cased token address. Never per process: another
+ * chain (a fork after the embedded chain, in one test run) can hold another token at the same address.
+ */
+const balanceSlotsByChain = new WeakMap<RpcProvider, Map<string, bigint>>();
+
+function balanceSlotsOf(provider: RpcProvider): Map<string, bigint> {
+  let slots = balanceSlotsByChain.get(provider);
+  if (slots === undefined) balanceSlotsByChain.set(provider, (slots = new Map()));
+  return slots;
+}
 
 /**
  * Finds the storage slot of an ERC-20's balance mapping by probing: write a marker into candidate slots and see
@@ -43,6 +53,7 @@ const knownBalanceSlots = new Map<string, bigint>();
 export async function findBalanceSlot(provider: RpcProvider, token: string, maxSlot = 200n): Promise<bigint> {
   await assertLocalDevNode(provider);
   const key = token.toLowerCase();
+  const knownBalanceSlots = balanceSlotsOf(provider);
   const cached = knownBalanceSlots.get(key);
   if (cached !== undefined) return cached;
   const erc20 = IERC20Metadata__factory.connect(token, provider);
@@ -67,7 +78,8 @@ export async function dealErc20(provider: RpcProvider, token: string, to: string
   const slot = await findBalanceSlot(provider, token);
   await rpc(provider, "hardhat_setStorageAt", [token, mappingSlot(to, slot), zeroPadValue(toBeHex(amountRaw), 32)]);
   const got = await IERC20Metadata__factory.connect(token, provider).balanceOf(to);
-  if (got !== amountRaw) throw new Error(`deal: wrote ${amountRaw} to ${token} balance of ${to} but balanceOf returns ${got}`);
+  if (got !== amountRaw)
+    throw new Error(`deal: wrote ${amountRaw} to ${token} balance of ${to} but balanceOf returns ${got}`);
 }
 
 /**

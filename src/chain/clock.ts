@@ -26,7 +26,11 @@ export async function scheduleNextBlock(provider: RpcProvider, seconds: number =
 }
 
 /** Mines `blocks` empty blocks, `secondsPerBlock` apart (one RPC call on Hardhat and anvil). */
-export async function mineBlocks(provider: RpcProvider, blocks: number, secondsPerBlock: number = SECONDS_PER_BLOCK): Promise<void> {
+async function mineBlocks(
+  provider: RpcProvider,
+  blocks: number,
+  secondsPerBlock: number = SECONDS_PER_BLOCK,
+): Promise<void> {
   if (blocks <= 0) return;
   await scheduleNextBlock(provider, secondsPerBlock);
   await rpc(provider, "hardhat_mine", [toQuantity(blocks), toQuantity(secondsPerBlock)]);

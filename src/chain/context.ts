@@ -14,6 +14,11 @@ export interface ChainContext {
   admin: Signer;
 }
 
+/** The one place a ChainContext is built: every session, task, bench and fixture goes through it. */
+export function chainContext(provider: RpcProvider, record: DeploymentRecord, admin: Signer): ChainContext {
+  return { provider, record, admin };
+}
+
 export function tokenAddress(ctx: ChainContext, symbol: TokenSymbol): string {
   const t = ctx.record.tokens[symbol];
   if (!t) throw new Error(`token "${symbol}" is not in chain profile "${ctx.record.profile}"`);

@@ -78,7 +78,7 @@ export interface DeploymentRecord {
   };
 }
 
-export const DEPLOYMENTS_DIR = path.join(__dirname, "..", "..", "deployments");
+const DEPLOYMENTS_DIR = path.join(__dirname, "..", "..", "deployments");
 
 export function deploymentPath(profile: string): string {
   return path.join(DEPLOYMENTS_DIR, `${profile}.json`);
@@ -98,7 +98,9 @@ export function writeDeployment(record: DeploymentRecord, file = deploymentPath(
 
 export function readDeployment(profile: string, file = deploymentPath(profile)): DeploymentRecord {
   if (!fs.existsSync(file)) {
-    throw new Error(`deployments: no ${path.relative(process.cwd(), file)}; run \`npx hardhat embedded:deploy\` to create it`);
+    throw new Error(
+      `deployments: no ${path.relative(process.cwd(), file)}; run \`npx hardhat embedded:deploy\` to create it`,
+    );
   }
   return JSON.parse(fs.readFileSync(file, "utf8")) as DeploymentRecord;
 }

@@ -5,9 +5,16 @@ import type { ChainContext } from "./context";
 import { tokenAddress } from "./context";
 import { sendTx } from "./tx";
 import type { TokenSymbol } from "../domain/tokens";
+import { sameAddress } from "../domain/address";
 
 /** Approves `spender` for `symbol` if the allowance is short. */
-export async function ensureAllowance(ctx: ChainContext, user: Signer, symbol: TokenSymbol, spender: string, amountRaw: bigint): Promise<void> {
+export async function ensureAllowance(
+  ctx: ChainContext,
+  user: Signer,
+  symbol: TokenSymbol,
+  spender: string,
+  amountRaw: bigint,
+): Promise<void> {
   const token = IERC20Metadata__factory.connect(tokenAddress(ctx, symbol), user);
   const owner = await user.getAddress();
   if ((await token.allowance(owner, spender)) >= amountRaw) return;
@@ -19,9 +26,11 @@ export async function depositUsdeToSusde(ctx: ChainContext, user: Signer, usdeRa
   const vaultAddress = tokenAddress(ctx, "sUSDe");
   await ensureAllowance(ctx, user, "USDe", vaultAddress, usdeRaw);
   const vault = IERC4626__factory.connect(vaultAddress, user);
-  const receipt = await sendTx(ctx.provider, "deposit USDe into sUSDe", () => vault.deposit(usdeRaw, user.getAddress()));
+  const receipt = await sendTx(ctx.provider, "deposit USDe into sUSDe", () =>
+    vault.deposit(usdeRaw, user.getAddress()),
+  );
   for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== vaultAddress.toLowerCase()) continue;
+    if (!sameAddress(log.address, vaultAddress)) continue;
     const parsed = vault.interface.parseLog(log);
     if (parsed?.name === "Deposit") return parsed.args.shares as bigint;
   }

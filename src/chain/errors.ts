@@ -62,7 +62,7 @@ function interfaces(): Interface[] {
 }
 
 /** Names a revert reason string (Aave codes → names, Uniswap abbreviations → meanings). */
-export function describeReason(reason: string): string {
+function describeReason(reason: string): string {
   const aave = aaveErrorCodes()[reason];
   if (aave) return `Aave error ${reason} (${aave})`;
   const uni = UNISWAP_REASONS[reason];
@@ -71,7 +71,7 @@ export function describeReason(reason: string): string {
 }
 
 /** Decodes raw revert data (hex). */
-export function decodeRevertData(data: string): string {
+function decodeRevertData(data: string): string {
   if (!data || data === "0x") return "reverted without data";
   const selector = data.slice(0, 10).toLowerCase();
   if (selector === ERROR_SELECTOR) {

@@ -15,7 +15,12 @@ export function redactUrl(url: string): string {
     return "<unparsable url>";
   }
   if (!u.host) return `${u.protocol}…`;
-  const hidden = u.username !== "" || u.password !== "" || (u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== "";
+  const hidden =
+    u.username !== "" ||
+    u.password !== "" ||
+    (u.pathname !== "/" && u.pathname !== "") ||
+    u.search !== "" ||
+    u.hash !== "";
   return `${u.protocol}//${u.host}${hidden ? "/…" : ""}`;
 }
 

@@ -9,14 +9,16 @@ export type DevNodeKind = "hardhat" | "anvil";
 
 export class UnsafeNodeError extends Error {
   constructor(detail: string) {
-    super(`refusing to change state: the node is not a local development node (${detail}). loopstress only manipulates in-process Hardhat, a local fork, or anvil.`);
+    super(
+      `refusing to change state: the node is not a local development node (${detail}). loopstress only manipulates in-process Hardhat, a local fork, or anvil.`,
+    );
     this.name = "UnsafeNodeError";
   }
 }
 
 const verified = new WeakMap<object, DevNodeKind>();
 
-export async function detectDevNode(provider: RpcProvider): Promise<DevNodeKind | undefined> {
+async function detectDevNode(provider: RpcProvider): Promise<DevNodeKind | undefined> {
   try {
     await provider.send("hardhat_metadata", []);
     return "hardhat";

@@ -3,20 +3,37 @@
  * whatever chain it runs (embedded or fork) when first needed, and again if a snapshot revert removed them.
  */
 import type { Signer } from "ethers";
-import { FlashLiquidator, FlashLiquidator__factory, LeverageLooper, LeverageLooper__factory, PositionLens, PositionLens__factory } from "../../typechain-types";
+import {
+  FlashLiquidator,
+  FlashLiquidator__factory,
+  LeverageLooper,
+  LeverageLooper__factory,
+  PositionLens,
+  PositionLens__factory,
+} from "../../typechain-types";
 import type { ChainContext } from "./context";
+import type { RpcProvider } from "./rpc";
 import { scheduleNextBlock } from "./clock";
 import { assertLocalDevNode } from "./safety";
 
-/** Where each tool was deployed, and the runtime code it had there. */
-const deployed = new Map<string, { address: string; code: string }>();
+/**
+ * Where each tool was deployed, and the runtime code it had there: per chain connection (a provider), never per
+ * process, so that a second chain in one process (a fork after the embedded chain) starts with none.
+ */
+const deployedByChain = new WeakMap<RpcProvider, Map<string, { address: string; code: string }>>();
 
 /**
  * Deploys a tool once per chain; again if a snapshot revert removed it — or if its address now holds something
  * else (after a revert, the same deployer nonce can put another contract at that address). The key names the
  * protocol addresses the tool is built for: two deployments on one chain (e.g. test fixtures) get a tool each.
  */
-async function ensureTool(ctx: ChainContext, key: string, deploy: () => Promise<{ getAddress(): Promise<string>; waitForDeployment(): Promise<unknown> }>): Promise<string> {
+async function ensureTool(
+  ctx: ChainContext,
+  key: string,
+  deploy: () => Promise<{ getAddress(): Promise<string>; waitForDeployment(): Promise<unknown> }>,
+): Promise<string> {
+  let deployed = deployedByChain.get(ctx.provider);
+  if (deployed === undefined) deployedByChain.set(ctx.provider, (deployed = new Map()));
   const known = deployed.get(key);
   if (known !== undefined && (await ctx.provider.getCode(known.address)) === known.code) return known.address;
   await assertLocalDevNode(ctx.provider);
@@ -29,18 +46,23 @@ async function ensureTool(ctx: ChainContext, key: string, deploy: () => Promise<
 }
 
 /** The protocol addresses a looper or liquidator is constructed with. */
-const bindings = (ctx: ChainContext): string => [ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter].join(":").toLowerCase();
+const bindings = (ctx: ChainContext): string =>
+  [ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter].join(":").toLowerCase();
 
 /** The PositionLens of this chain (batched position reads). */
 export async function positionLens(ctx: ChainContext): Promise<PositionLens> {
-  const address = await ensureTool(ctx, `${ctx.record.profile}:lens`, () => new PositionLens__factory(ctx.admin).deploy());
+  const address = await ensureTool(ctx, `${ctx.record.profile}:lens`, () =>
+    new PositionLens__factory(ctx.admin).deploy(),
+  );
   return PositionLens__factory.connect(address, ctx.provider);
 }
 
 /** The LeverageLooper of this chain (one for all users: it only ever acts for msg.sender). */
 export async function leverageLooper(ctx: ChainContext): Promise<LeverageLooper> {
   const { pool } = ctx.record.aave;
-  const address = await ensureTool(ctx, `${ctx.record.profile}:looper:${bindings(ctx)}`, () => new LeverageLooper__factory(ctx.admin).deploy(pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter));
+  const address = await ensureTool(ctx, `${ctx.record.profile}:looper:${bindings(ctx)}`, () =>
+    new LeverageLooper__factory(ctx.admin).deploy(pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter),
+  );
   return LeverageLooper__factory.connect(address, ctx.provider);
 }
 
@@ -48,7 +70,12 @@ export async function leverageLooper(ctx: ChainContext): Promise<LeverageLooper>
 export async function flashLiquidator(ctx: ChainContext, owner: Signer): Promise<FlashLiquidator> {
   const me = await owner.getAddress();
   const address = await ensureTool(ctx, `${ctx.record.profile}:liquidator:${me.toLowerCase()}:${bindings(ctx)}`, () =>
-    new FlashLiquidator__factory(owner).deploy(ctx.record.aave.pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter, me),
+    new FlashLiquidator__factory(owner).deploy(
+      ctx.record.aave.pool,
+      ctx.record.morpho.morpho,
+      ctx.record.uniswap.swapRouter,
+      me,
+    ),
   );
   return FlashLiquidator__factory.connect(address, owner);
 }

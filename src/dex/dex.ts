@@ -37,5 +37,11 @@ export interface Dex {
   /** The route our contracts sell along (contracts/libraries/Swaps.sol): a venue byte, then the venue's route. */
   saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string;
   /** Executes an exact-input swap from `user` (approval included); reverts decoded if below minOutRaw. */
-  swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw?: bigint): Promise<SwapResult>;
+  swapExactIn(
+    user: Signer,
+    tokenIn: TokenSymbol,
+    tokenOut: TokenSymbol,
+    amountInRaw: bigint,
+    minOutRaw?: bigint,
+  ): Promise<SwapResult>;
 }

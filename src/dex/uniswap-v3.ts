@@ -3,7 +3,13 @@
  * A pair without a pool of its own is routed through USDe (e.g. sUSDe → USDe → USDC), as bots do.
  */
 import { Signer, concat, toBeHex, zeroPadValue, MaxUint256 } from "ethers";
-import { IERC20Metadata__factory, NonfungiblePositionManager__factory, QuoterV2__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
+import {
+  IERC20Metadata__factory,
+  NonfungiblePositionManager__factory,
+  QuoterV2__factory,
+  SwapRouter__factory,
+  UniswapV3Pool__factory,
+} from "../../typechain-types";
 import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
@@ -16,6 +22,7 @@ import { rawPriceWadFromSqrtX96, sqrtPriceX96FromRatio } from "../math/uniswap-v
 import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
 import type { Dex, SwapResult } from "./dex";
+import { sameAddress } from "../domain/address";
 
 /** The hub token for two-hop routes. */
 const HUB: TokenSymbol = "USDe";
@@ -39,15 +46,15 @@ export class UniswapV3Dex implements Dex {
   }
 
   private poolRecord(a: TokenSymbol, b: TokenSymbol): UniswapPoolRecord | undefined {
-    const ta = this.ctx.record.tokens[a]?.address.toLowerCase();
-    const tb = this.ctx.record.tokens[b]?.address.toLowerCase();
+    const ta = this.ctx.record.tokens[a]?.address;
+    const tb = this.ctx.record.tokens[b]?.address;
     if (!ta || !tb) return undefined;
     // The deepest-fee-tier order of the record is kept: first match wins.
-    return Object.values(this.ctx.record.uniswap.pools).find((p) => {
-      const t0 = p.token0.toLowerCase();
-      const t1 = p.token1.toLowerCase();
-      return (t0 === ta && t1 === tb) || (t0 === tb && t1 === ta);
-    });
+    return Object.values(this.ctx.record.uniswap.pools).find(
+      (p) =>
+        (sameAddress(p.token0, ta) && sameAddress(p.token1, tb)) ||
+        (sameAddress(p.token0, tb) && sameAddress(p.token1, ta)),
+    );
   }
 
   /** The hops a swap takes: direct when a pool exists, else through USDe. */
@@ -57,8 +64,15 @@ export class UniswapV3Dex implements Dex {
     if (direct) return [{ tokenIn, tokenOut, pool: direct }];
     const first = tokenIn !== HUB ? this.poolRecord(tokenIn, HUB) : undefined;
     const second = tokenOut !== HUB ? this.poolRecord(HUB, tokenOut) : undefined;
-    if (first && second) return [{ tokenIn, tokenOut: HUB, pool: first }, { tokenIn: HUB, tokenOut, pool: second }];
-    throw new InputError("swap", `no Uniswap V3 pool or ${HUB} route for ${tokenIn} → ${tokenOut} in chain profile "${this.ctx.record.profile}"`);
+    if (first && second)
+      return [
+        { tokenIn, tokenOut: HUB, pool: first },
+        { tokenIn: HUB, tokenOut, pool: second },
+      ];
+    throw new InputError(
+      "swap",
+      `no Uniswap V3 pool or ${HUB} route for ${tokenIn} → ${tokenOut} in chain profile "${this.ctx.record.profile}"`,
+    );
   }
 
   /** Whether a swap between the two tokens has a pool (direct or through USDe). */
@@ -88,7 +102,7 @@ export class UniswapV3Dex implements Dex {
   private async hopPrice(h: Hop): Promise<bigint> {
     const slot0 = await UniswapV3Pool__factory.connect(h.pool.address, this.ctx.provider).slot0();
     const raw1per0 = rawPriceWadFromSqrtX96(slot0.sqrtPriceX96);
-    const inIs0 = tokenAddress(this.ctx, h.tokenIn).toLowerCase() === h.pool.token0.toLowerCase();
+    const inIs0 = sameAddress(tokenAddress(this.ctx, h.tokenIn), h.pool.token0);
     const decIn = BigInt(tokenDecimals(this.ctx, h.tokenIn));
     const decOut = BigInt(tokenDecimals(this.ctx, h.tokenOut));
     if (inIs0) return (raw1per0 * 10n ** decIn) / 10n ** decOut;
@@ -109,11 +123,20 @@ export class UniswapV3Dex implements Dex {
       return amountOut;
     } catch (err) {
       // QuoterV2 reports any failed swap simulation as "Unexpected error"; the usual cause is a sale larger than the pool.
-      throw new RevertError(`quote ${amountInRaw} ${tokenIn} → ${tokenOut} on Uniswap V3`, `${decodeRevert(err)} — the pool cannot fill this amount (liquidity exhausted)`);
+      throw new RevertError(
+        `quote ${amountInRaw} ${tokenIn} → ${tokenOut} on Uniswap V3`,
+        `${decodeRevert(err)} — the pool cannot fill this amount (liquidity exhausted)`,
+      );
     }
   }
 
-  async swapExactIn(user: Signer, tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint, minOutRaw = 0n): Promise<SwapResult> {
+  async swapExactIn(
+    user: Signer,
+    tokenIn: TokenSymbol,
+    tokenOut: TokenSymbol,
+    amountInRaw: bigint,
+    minOutRaw = 0n,
+  ): Promise<SwapResult> {
     if (amountInRaw <= 0n) throw new InputError("swap.amountIn", "must be > 0");
     const recipient = await user.getAddress();
     const path = this.path(tokenIn, tokenOut);
@@ -127,7 +150,10 @@ export class UniswapV3Dex implements Dex {
     ).catch((err: unknown) => {
       // A sale larger than the pool's liquidity walks empty ticks until it runs out of gas, with no reason.
       if (err instanceof RevertError && /without (a reason|data)/.test(err.reason)) {
-        throw new RevertError(err.action, `${err.reason} — the sale of ${amountInRaw} ${tokenIn} may exceed the pool's liquidity`);
+        throw new RevertError(
+          err.action,
+          `${err.reason} — the sale of ${amountInRaw} ${tokenIn} may exceed the pool's liquidity`,
+        );
       }
       throw err;
     });
@@ -139,7 +165,9 @@ export class UniswapV3Dex implements Dex {
       amountOutRaw,
       priceBeforeWad,
       priceAfterWad: await this.price(tokenIn, tokenOut),
-      pool: this.route(tokenIn, tokenOut).map((h) => h.pool.address).join(">"),
+      pool: this.route(tokenIn, tokenOut)
+        .map((h) => h.pool.address)
+        .join(">"),
       receipt,
     };
   }
@@ -150,7 +178,9 @@ export class UniswapV3Dex implements Dex {
    */
   async priceImpactBps(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint> {
     const spot = await this.price(tokenIn, tokenOut);
-    const atSpot = (amountInRaw * spot * 10n ** BigInt(tokenDecimals(this.ctx, tokenOut))) / (WAD * 10n ** BigInt(tokenDecimals(this.ctx, tokenIn)));
+    const atSpot =
+      (amountInRaw * spot * 10n ** BigInt(tokenDecimals(this.ctx, tokenOut))) /
+      (WAD * 10n ** BigInt(tokenDecimals(this.ctx, tokenIn)));
     const out = await this.quoteExactIn(tokenIn, tokenOut, amountInRaw).catch((err: unknown) => {
       if (err instanceof RevertError) return 0n;
       throw err;
@@ -162,24 +192,38 @@ export class UniswapV3Dex implements Dex {
    * A liquidity provider pulls `shareBps` of every position it holds in the pool of a pair (decreaseLiquidity +
    * collect on the real NonfungiblePositionManager). Returns the tokens it took out, raw.
    */
-  async withdrawLiquidity(owner: Signer, a: TokenSymbol, b: TokenSymbol, shareBps: bigint): Promise<{ positions: number; amountARaw: bigint; amountBRaw: bigint }> {
-    if (shareBps <= 0n || shareBps > 10_000n) throw new InputError("share", `must be in (0, 1], got ${Number(shareBps) / 10_000}`);
+  async withdrawLiquidity(
+    owner: Signer,
+    a: TokenSymbol,
+    b: TokenSymbol,
+    shareBps: bigint,
+  ): Promise<{ positions: number; amountARaw: bigint; amountBRaw: bigint }> {
+    if (shareBps <= 0n || shareBps > 10_000n)
+      throw new InputError("share", `must be in (0, 1], got ${Number(shareBps) / 10_000}`);
     const pool = this.poolRecord(a, b);
     if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
     const npm = NonfungiblePositionManager__factory.connect(this.ctx.record.uniswap.positionManager, owner);
     const me = await owner.getAddress();
-    const balances = async () => Promise.all([a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(me)));
+    const balances = async () =>
+      Promise.all(
+        [a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(me)),
+      );
     const [beforeA, beforeB] = await balances();
     let positions = 0;
     const count = await npm.balanceOf(me);
     for (let i = 0n; i < count; i++) {
       const id = await npm.tokenOfOwnerByIndex(me, i);
       const p = await npm.positions(id);
-      if (p.token0.toLowerCase() !== pool.token0.toLowerCase() || p.token1.toLowerCase() !== pool.token1.toLowerCase() || Number(p.fee) !== pool.fee) continue;
+      if (!sameAddress(p.token0, pool.token0) || !sameAddress(p.token1, pool.token1) || Number(p.fee) !== pool.fee)
+        continue;
       const liquidity = (p.liquidity * shareBps) / 10_000n;
       if (liquidity === 0n) continue;
-      await sendTx(this.ctx.provider, `decreaseLiquidity #${id}`, () => npm.decreaseLiquidity({ tokenId: id, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: MaxUint256 }));
-      await sendTx(this.ctx.provider, `collect #${id}`, () => npm.collect({ tokenId: id, recipient: me, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }));
+      await sendTx(this.ctx.provider, `decreaseLiquidity #${id}`, () =>
+        npm.decreaseLiquidity({ tokenId: id, liquidity, amount0Min: 0n, amount1Min: 0n, deadline: MaxUint256 }),
+      );
+      await sendTx(this.ctx.provider, `collect #${id}`, () =>
+        npm.collect({ tokenId: id, recipient: me, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }),
+      );
       positions++;
     }
     const [afterA, afterB] = await balances();
@@ -190,7 +234,11 @@ export class UniswapV3Dex implements Dex {
   async poolBalances(a: TokenSymbol, b: TokenSymbol): Promise<{ aRaw: bigint; bRaw: bigint }> {
     const pool = this.poolRecord(a, b);
     if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
-    const [aRaw, bRaw] = await Promise.all([a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(pool.address)));
+    const [aRaw, bRaw] = await Promise.all(
+      [a, b].map((s) =>
+        IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(pool.address),
+      ),
+    );
     return { aRaw, bRaw };
   }
 
@@ -199,12 +247,18 @@ export class UniswapV3Dex implements Dex {
    * `quote` reaches `targetWad` (exactInputSingle with a sqrt-price limit pays only what the move takes). Used as
    * Ethena's mint/redeem arbitrage that holds USDe at its peg in calm markets. Returns the amount sold, raw.
    */
-  async moveToPrice(trader: Signer, base: TokenSymbol, quote: TokenSymbol, targetWad: bigint, budgetRaw: bigint): Promise<{ sold: TokenSymbol; amountRaw: bigint }> {
+  async moveToPrice(
+    trader: Signer,
+    base: TokenSymbol,
+    quote: TokenSymbol,
+    targetWad: bigint,
+    budgetRaw: bigint,
+  ): Promise<{ sold: TokenSymbol; amountRaw: bigint }> {
     const pool = this.poolRecord(base, quote);
     if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${base}/${quote}`);
     const now = await this.price(base, quote);
     if (now === targetWad) return { sold: base, amountRaw: 0n };
-    const baseIs0 = tokenAddress(this.ctx, base).toLowerCase() === pool.token0.toLowerCase();
+    const baseIs0 = sameAddress(tokenAddress(this.ctx, base), pool.token0);
     const decBase = 10n ** BigInt(tokenDecimals(this.ctx, base));
     const decQuote = 10n ** BigInt(tokenDecimals(this.ctx, quote));
     // raw token1 per raw token0 at the target, as a fraction
@@ -218,7 +272,16 @@ export class UniswapV3Dex implements Dex {
     const before = await token.balanceOf(me);
     const router = SwapRouter__factory.connect(this.spender, trader);
     await sendTx(this.ctx.provider, `arbitrage ${base}/${quote} to ${targetWad}`, () =>
-      router.exactInputSingle({ tokenIn: tokenAddress(this.ctx, sell), tokenOut: tokenAddress(this.ctx, buy), fee: pool.fee, recipient: me, deadline: MaxUint256, amountIn: budgetRaw, amountOutMinimum: 0n, sqrtPriceLimitX96: limit }),
+      router.exactInputSingle({
+        tokenIn: tokenAddress(this.ctx, sell),
+        tokenOut: tokenAddress(this.ctx, buy),
+        fee: pool.fee,
+        recipient: me,
+        deadline: MaxUint256,
+        amountIn: budgetRaw,
+        amountOutMinimum: 0n,
+        sqrtPriceLimitX96: limit,
+      }),
     );
     return { sold: sell, amountRaw: before - (await token.balanceOf(me)) };
   }

@@ -5,7 +5,7 @@ import { CurveStableSwapDex } from "./curve-stableswap";
 import type { Dex } from "./dex";
 import { UniswapV3Dex } from "./uniswap-v3";
 
-export const CURVE_VENUE_PREFIX = "curve:";
+const CURVE_VENUE_PREFIX = "curve:";
 
 export function openDex(ctx: ChainContext, venue: string, field = "venue"): Dex {
   if (venue === "uniswap-v3") return new UniswapV3Dex(ctx);
@@ -13,7 +13,7 @@ export function openDex(ctx: ChainContext, venue: string, field = "venue"): Dex 
     try {
       return new CurveStableSwapDex(ctx, venue.slice(CURVE_VENUE_PREFIX.length));
     } catch (err) {
-      if (err instanceof InputError) throw new InputError(field, err.message.slice(err.field.length + 2));
+      if (err instanceof InputError) throw err.atField(field);
       throw err;
     }
   }

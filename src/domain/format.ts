@@ -5,7 +5,10 @@ import { toNumber } from "../math/fixed-point";
 export const HF_NO_DEBT_WAD = 10n ** 30n;
 
 export function fmtUnits(amountRaw: bigint, decimals: number, digits = 2): string {
-  return toNumber(amountRaw, decimals).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return toNumber(amountRaw, decimals).toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 export function fmtBps(bps: bigint | number): string {
@@ -21,5 +24,9 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  return [line(headers), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...rows.map((r) => line(r.map(String)))].join("\n");
+  return [
+    line(headers),
+    `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`,
+    ...rows.map((r) => line(r.map(String))),
+  ].join("\n");
 }

@@ -4,7 +4,16 @@
  * with mainnet's published parameters (params.ts). One call, used by tests, tasks and scripts.
  */
 import { Signer, ZeroAddress, MaxUint256 } from "ethers";
-import { FeedMorphoOracle__factory, FixedRateIrm__factory, Morpho__factory, NonfungiblePositionManager__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory, UniswapV3Factory__factory } from "../../typechain-types";
+import {
+  FeedMorphoOracle__factory,
+  FixedRateIrm__factory,
+  Morpho__factory,
+  NonfungiblePositionManager__factory,
+  SettableAggregator__factory,
+  StakedUSDeStandIn__factory,
+  StandInERC20__factory,
+  UniswapV3Factory__factory,
+} from "../../typechain-types";
 import { WAD } from "../constants";
 import { factoryFor, loadNpmArtifact } from "../chain/artifacts";
 import { advanceTime } from "../chain/clock";
@@ -24,8 +33,6 @@ import { AAVE_DEPLOYERS } from "./aave";
 import { deployCurvePools } from "./curve";
 import { deployContract, fund } from "./steps";
 
-export { EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID } from "./aave";
-
 export interface DeployOptions {
   params?: EmbeddedParams;
   /** Called with a line per step, for progress output. */
@@ -37,7 +44,11 @@ export interface EmbeddedDeployment {
   params: EmbeddedParams;
 }
 
-export async function deployEmbedded(deployer: Signer, provider: RpcProvider, options: DeployOptions = {}): Promise<EmbeddedDeployment> {
+export async function deployEmbedded(
+  deployer: Signer,
+  provider: RpcProvider,
+  options: DeployOptions = {},
+): Promise<EmbeddedDeployment> {
   const params = options.params ?? defaultEmbeddedParams();
   validateEmbeddedParams(params);
   await assertLocalDevNode(provider);
@@ -50,14 +61,22 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
   const tokens: Partial<Record<TokenSymbol, TokenRecord>> = {};
   const erc20 = (s: TokenSymbol) => StandInERC20__factory.connect(tokens[s]!.address, deployer);
   for (const t of params.tokens.filter((t) => t.kind === "erc20")) {
-    const c = await deployContract(provider, t.symbol, new StandInERC20__factory(deployer), [t.name, t.symbol, t.decimals, me]);
+    const c = await deployContract(provider, t.symbol, new StandInERC20__factory(deployer), [
+      t.name,
+      t.symbol,
+      t.decimals,
+      me,
+    ]);
     tokens[t.symbol] = { address: c.address, symbol: t.symbol, decimals: t.decimals };
   }
   const susdeParams = params.tokens.find((t) => t.kind === "vault");
   if (susdeParams) {
     if (!tokens.USDe) throw new Error("tokens: sUSDe needs USDe");
     const v = await deployContract(provider, "sUSDe", new StakedUSDeStandIn__factory(deployer), [
-      tokens.USDe.address, me, params.susde.cooldownSeconds, params.susde.vestingSeconds,
+      tokens.USDe.address,
+      me,
+      params.susde.cooldownSeconds,
+      params.susde.vestingSeconds,
     ]);
     tokens[susdeParams.symbol] = { address: v.address, symbol: susdeParams.symbol, decimals: 18 };
     // Bring the rate to its Oct 2025 level: seed deposit, then vest the difference as rewards.
@@ -90,7 +109,10 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
   log("Morpho Blue: core, IRM, oracles, markets");
   const morphoC = await deployContract(provider, "Morpho", new Morpho__factory(deployer), [me]);
   const morpho = Morpho__factory.connect(morphoC.address, deployer);
-  const irm = await deployContract(provider, "FixedRateIrm", new FixedRateIrm__factory(deployer), [params.morpho.borrowRatePerSecondWad, me]);
+  const irm = await deployContract(provider, "FixedRateIrm", new FixedRateIrm__factory(deployer), [
+    params.morpho.borrowRatePerSecondWad,
+    me,
+  ]);
   await sendTx(provider, "enableIrm", () => morpho.enableIrm(irm.address));
   const markets: Record<string, MorphoMarketRecord> = {};
   const enabledLltvs = new Set<bigint>();
@@ -103,9 +125,18 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     const coll = tokens[m.collateral]!;
     const loan = tokens[m.loan]!;
     const oracle = await deployContract(provider, `${m.key} oracle`, new FeedMorphoOracle__factory(deployer), [
-      coll.decimals, loan.decimals, morphoOracleConfigFor(params.morpho.oraclePolicy, m.collateral, m.loan, tokens, feeds), me,
+      coll.decimals,
+      loan.decimals,
+      morphoOracleConfigFor(params.morpho.oraclePolicy, m.collateral, m.loan, tokens, feeds),
+      me,
     ]);
-    const marketParams = { loanToken: loan.address, collateralToken: coll.address, oracle: oracle.address, irm: irm.address, lltv: m.lltvWad };
+    const marketParams = {
+      loanToken: loan.address,
+      collateralToken: coll.address,
+      oracle: oracle.address,
+      irm: irm.address,
+      lltv: m.lltvWad,
+    };
     await sendTx(provider, `${at}: createMarket`, () => morpho.createMarket(marketParams));
     markets[m.key] = { id: morphoMarketId(marketParams), ...marketParams, lltv: m.lltvWad.toString() };
     if (m.supplyRaw > 0n) {
@@ -118,14 +149,37 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
 
   // ---- Uniswap V3 ---------------------------------------------------------------------------------
   log("Uniswap V3: factory, router, position manager, quoter, pools");
-  const factoryC = await deployContract(provider, "UniswapV3Factory", factoryFor(loadNpmArtifact("uniswapCore", "UniswapV3Factory.sol/UniswapV3Factory.json"), deployer), []);
+  const factoryC = await deployContract(
+    provider,
+    "UniswapV3Factory",
+    factoryFor(loadNpmArtifact("uniswapCore", "UniswapV3Factory.sol/UniswapV3Factory.json"), deployer),
+    [],
+  );
   const uniFactory = UniswapV3Factory__factory.connect(factoryC.address, deployer);
   // Mainnet enabled the 0.01% tier (tick spacing 1) by governance in Nov 2021.
   await sendTx(provider, "enableFeeAmount(100, 1)", () => uniFactory.enableFeeAmount(100, 1));
   const weth = tokens.WETH?.address ?? ZeroAddress;
-  const router = await deployContract(provider, "SwapRouter", factoryFor(loadNpmArtifact("uniswapPeriphery", "SwapRouter.sol/SwapRouter.json"), deployer), [factoryC.address, weth]);
-  const npmC = await deployContract(provider, "NonfungiblePositionManager", factoryFor(loadNpmArtifact("uniswapPeriphery", "NonfungiblePositionManager.sol/NonfungiblePositionManager.json"), deployer), [factoryC.address, weth, ZeroAddress]);
-  const quoter = await deployContract(provider, "QuoterV2", factoryFor(loadNpmArtifact("uniswapPeriphery", "lens/QuoterV2.sol/QuoterV2.json"), deployer), [factoryC.address, weth]);
+  const router = await deployContract(
+    provider,
+    "SwapRouter",
+    factoryFor(loadNpmArtifact("uniswapPeriphery", "SwapRouter.sol/SwapRouter.json"), deployer),
+    [factoryC.address, weth],
+  );
+  const npmC = await deployContract(
+    provider,
+    "NonfungiblePositionManager",
+    factoryFor(
+      loadNpmArtifact("uniswapPeriphery", "NonfungiblePositionManager.sol/NonfungiblePositionManager.json"),
+      deployer,
+    ),
+    [factoryC.address, weth, ZeroAddress],
+  );
+  const quoter = await deployContract(
+    provider,
+    "QuoterV2",
+    factoryFor(loadNpmArtifact("uniswapPeriphery", "lens/QuoterV2.sol/QuoterV2.json"), deployer),
+    [factoryC.address, weth],
+  );
   const positionManager = NonfungiblePositionManager__factory.connect(npmC.address, deployer);
   const pools: Record<string, UniswapPoolRecord> = {};
   for (const p of params.uniswap.pools) {
@@ -135,7 +189,8 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     // Price of A in B, WAD.
     let priceWad: bigint;
     if (p.initialPrice === "vault-rate") {
-      if (p.tokenA !== "sUSDe" || !tokens.sUSDe) throw new Error(`${at}.initialPrice: "vault-rate" needs tokenA = sUSDe`);
+      if (p.tokenA !== "sUSDe" || !tokens.sUSDe)
+        throw new Error(`${at}.initialPrice: "vault-rate" needs tokenA = sUSDe`);
       priceWad = await StakedUSDeStandIn__factory.connect(tokens.sUSDe.address, deployer).convertToAssets(WAD);
     } else {
       priceWad = parseUnitsExact(p.initialPrice, 18, `${at}.initialPrice`);
@@ -144,10 +199,18 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     const [t0, t1] = aIs0 ? [a, b] : [b, a];
     // raw price token1/token0 = num/den
     const rawNumDen = (pWad: bigint): [bigint, bigint] =>
-      aIs0 ? [pWad * 10n ** BigInt(b.decimals), WAD * 10n ** BigInt(a.decimals)] : [WAD * 10n ** BigInt(a.decimals), pWad * 10n ** BigInt(b.decimals)];
+      aIs0
+        ? [pWad * 10n ** BigInt(b.decimals), WAD * 10n ** BigInt(a.decimals)]
+        : [WAD * 10n ** BigInt(a.decimals), pWad * 10n ** BigInt(b.decimals)];
     const [num, den] = rawNumDen(priceWad);
     await sendTx(provider, `${at}: createAndInitializePoolIfNecessary`, () =>
-      positionManager.createAndInitializePoolIfNecessary(t0.address, t1.address, p.fee, sqrtPriceX96FromRatio(num, den)));
+      positionManager.createAndInitializePoolIfNecessary(
+        t0.address,
+        t1.address,
+        p.fee,
+        sqrtPriceX96FromRatio(num, den),
+      ),
+    );
     const poolAddr = await uniFactory.getPool(t0.address, t1.address, p.fee);
     pools[p.key] = { address: poolAddr, token0: t0.address, token1: t1.address, fee: p.fee };
 
@@ -156,8 +219,12 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     const depthB = (p.depthPerSide * priceWad * 10n ** BigInt(b.decimals)) / WAD;
     await fund(provider, deployer, tokens, p.tokenA, depthA);
     await fund(provider, deployer, tokens, p.tokenB, depthB);
-    await sendTx(provider, `approve ${p.tokenA} to NPM`, () => StandInERC20__factory.connect(a.address, deployer).approve(npmC.address, MaxUint256));
-    await sendTx(provider, `approve ${p.tokenB} to NPM`, () => StandInERC20__factory.connect(b.address, deployer).approve(npmC.address, MaxUint256));
+    await sendTx(provider, `approve ${p.tokenA} to NPM`, () =>
+      StandInERC20__factory.connect(a.address, deployer).approve(npmC.address, MaxUint256),
+    );
+    await sendTx(provider, `approve ${p.tokenB} to NPM`, () =>
+      StandInERC20__factory.connect(b.address, deployer).approve(npmC.address, MaxUint256),
+    );
     for (const [i, layer] of p.layers.entries()) {
       const rawOf = (pWad: bigint): number => {
         const [n, d] = rawNumDen(pWad);
@@ -189,7 +256,8 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
           amount1Min: 0n,
           recipient: me,
           deadline: MaxUint256,
-        }));
+        }),
+      );
     }
   }
 
@@ -207,7 +275,13 @@ export async function deployEmbedded(deployer: Signer, provider: RpcProvider, op
     feeds,
     aave,
     morpho: { morpho: morphoC.address, irm: irm.address, markets },
-    uniswap: { factory: factoryC.address, swapRouter: router.address, positionManager: npmC.address, quoter: quoter.address, pools },
+    uniswap: {
+      factory: factoryC.address,
+      swapRouter: router.address,
+      positionManager: npmC.address,
+      quoter: quoter.address,
+      pools,
+    },
     ...(params.curve.pools.length > 0 ? { curve: { pools: curvePools } } : {}),
   };
   return { record, params };

@@ -30,15 +30,27 @@ export async function deployContract<T extends BaseContract>(
 }
 
 /** Mints `amount` of a stand-in token to the deployer (USDe first, deposited, for sUSDe). */
-export async function fund(provider: RpcProvider, deployer: Signer, tokens: Partial<Record<TokenSymbol, TokenRecord>>, sym: TokenSymbol, amount: bigint): Promise<void> {
+export async function fund(
+  provider: RpcProvider,
+  deployer: Signer,
+  tokens: Partial<Record<TokenSymbol, TokenRecord>>,
+  sym: TokenSymbol,
+  amount: bigint,
+): Promise<void> {
   const me = await deployer.getAddress();
   if (sym === "sUSDe") {
     const vault = StakedUSDeStandIn__factory.connect(tokens.sUSDe!.address, deployer);
     const assets = await vault.previewMint(amount);
-    await sendTx(provider, "mint USDe for sUSDe", () => StandInERC20__factory.connect(tokens.USDe!.address, deployer).mint(me, assets));
-    await sendTx(provider, "approve sUSDe", () => StandInERC20__factory.connect(tokens.USDe!.address, deployer).approve(tokens.sUSDe!.address, MaxUint256));
+    await sendTx(provider, "mint USDe for sUSDe", () =>
+      StandInERC20__factory.connect(tokens.USDe!.address, deployer).mint(me, assets),
+    );
+    await sendTx(provider, "approve sUSDe", () =>
+      StandInERC20__factory.connect(tokens.USDe!.address, deployer).approve(tokens.sUSDe!.address, MaxUint256),
+    );
     await sendTx(provider, "mint sUSDe", () => vault.mint(amount, me));
     return;
   }
-  await sendTx(provider, `mint ${sym}`, () => StandInERC20__factory.connect(tokens[sym]!.address, deployer).mint(me, amount));
+  await sendTx(provider, `mint ${sym}`, () =>
+    StandInERC20__factory.connect(tokens[sym]!.address, deployer).mint(me, amount),
+  );
 }

@@ -38,13 +38,24 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
   for (const name of FEED_NAMES) {
     const v = p.feedsE8[name];
     if (v === undefined || v <= 0n) {
-      throw new InputError(`feedsE8["${name}"]`, `must be a positive price (USD, 8 decimals), got ${String(v)}`, "protocols fall back or revert on prices <= 0");
+      throw new InputError(
+        `feedsE8["${name}"]`,
+        `must be a positive price (USD, 8 decimals), got ${String(v)}`,
+        "protocols fall back or revert on prices <= 0",
+      );
     }
   }
   if (p.susde.initialRateWad < WAD) {
-    throw new InputError("susde.initialRateWad", "the sUSDe rate cannot start below 1 USDe per share", "use a value >= 1e18");
+    throw new InputError(
+      "susde.initialRateWad",
+      "the sUSDe rate cannot start below 1 USDe per share",
+      "use a value >= 1e18",
+    );
   }
-  for (const [field, policy] of [["aave.oraclePolicy", p.aave.oraclePolicy], ["morpho.oraclePolicy", p.morpho.oraclePolicy]] as const) {
+  for (const [field, policy] of [
+    ["aave.oraclePolicy", p.aave.oraclePolicy],
+    ["morpho.oraclePolicy", p.morpho.oraclePolicy],
+  ] as const) {
     if (!ORACLE_POLICIES.includes(policy)) {
       throw new InputError(field, `unknown oracle policy "${policy}"`, `use one of ${ORACLE_POLICIES.join(", ")}`);
     }
@@ -67,10 +78,16 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     }
     if (r.liquidationThresholdBps > 0) {
       if (r.liquidationBonusBps <= Number(PERCENTAGE_FACTOR)) {
-        throw new InputError(`${at}.liquidationBonusBps`, `must exceed 10000 (10000 + bonus), got ${r.liquidationBonusBps}`);
+        throw new InputError(
+          `${at}.liquidationBonusBps`,
+          `must exceed 10000 (10000 + bonus), got ${r.liquidationBonusBps}`,
+        );
       }
       if ((r.liquidationThresholdBps * r.liquidationBonusBps) / 10_000 > 10_000) {
-        throw new InputError(`${at}.liquidationBonusBps`, "threshold x bonus exceeds 100%: liquidations could not be covered by collateral");
+        throw new InputError(
+          `${at}.liquidationBonusBps`,
+          "threshold x bonus exceeds 100%: liquidations could not be covered by collateral",
+        );
       }
     }
     const rs = r.rateStrategy;
@@ -84,14 +101,22 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
   aaveReleaseFrom(p.aave.release, "aave.release");
   p.aave.eModes.forEach((e, i) => {
     const at = `aave.eModes[${i}:${e.id}]`;
-    if (!Number.isInteger(e.id) || e.id < 1 || e.id > 255) throw new InputError(`${at}.id`, "must be an integer in [1, 255]");
+    if (!Number.isInteger(e.id) || e.id < 1 || e.id > 255)
+      throw new InputError(`${at}.id`, "must be an integer in [1, 255]");
     bps(`${at}.ltvBps`, e.ltvBps);
     bps(`${at}.liquidationThresholdBps`, e.liquidationThresholdBps);
     if (e.liquidationThresholdBps < e.ltvBps) {
-      throw new InputError(`${at}.liquidationThresholdBps`, `liquidation threshold ${e.liquidationThresholdBps} bps is below LTV ${e.ltvBps} bps`, "the threshold must be >= LTV");
+      throw new InputError(
+        `${at}.liquidationThresholdBps`,
+        `liquidation threshold ${e.liquidationThresholdBps} bps is below LTV ${e.ltvBps} bps`,
+        "the threshold must be >= LTV",
+      );
     }
     if (e.liquidationBonusBps <= 10_000 || (e.liquidationThresholdBps * e.liquidationBonusBps) / 10_000 > 10_000) {
-      throw new InputError(`${at}.liquidationBonusBps`, `must be > 10000 with threshold x bonus <= 100%, got ${e.liquidationBonusBps}`);
+      throw new InputError(
+        `${at}.liquidationBonusBps`,
+        `must be > 10000 with threshold x bonus <= 100%, got ${e.liquidationBonusBps}`,
+      );
     }
     // v3.0 requires the E-mode threshold above every member's own; v3.2+ only above the collateral's.
     const ltChecked = p.aave.release === "v3.0" ? "assets" : "collateral";
@@ -99,9 +124,13 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
       e[list].forEach((a, j) => {
         token(`${at}.${list}[${j}]`, a);
         const lt = reserveLt.get(a);
-        if (lt === undefined) throw new InputError(`${at}.${list}[${j}]`, `${a} is not an Aave reserve`, "add it to aave.reserves");
+        if (lt === undefined)
+          throw new InputError(`${at}.${list}[${j}]`, `${a} is not an Aave reserve`, "add it to aave.reserves");
         if (list === ltChecked && lt >= e.liquidationThresholdBps) {
-          throw new InputError(`${at}.liquidationThresholdBps`, `must exceed ${a}'s own threshold ${lt} bps (Aave rule)`);
+          throw new InputError(
+            `${at}.liquidationThresholdBps`,
+            `must exceed ${a}'s own threshold ${lt} bps (Aave rule)`,
+          );
         }
       });
     }
@@ -122,7 +151,11 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     token(`${at}.loan`, m.loan);
     if (m.collateral === m.loan) throw new InputError(`${at}.loan`, "loan and collateral tokens must differ");
     if (m.lltvWad <= 0n || m.lltvWad >= WAD) {
-      throw new InputError(`${at}.lltvWad`, `LLTV must be in (0, 1e18), got ${m.lltvWad}`, "e.g. 915000000000000000 for 91.5%");
+      throw new InputError(
+        `${at}.lltvWad`,
+        `LLTV must be in (0, 1e18), got ${m.lltvWad}`,
+        "e.g. 915000000000000000 for 91.5%",
+      );
     }
     if (m.supplyRaw < 0n) throw new InputError(`${at}.supplyRaw`, "cannot be negative");
   });
@@ -134,7 +167,11 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     token(`${at}.tokenB`, pool.tokenB);
     if (pool.tokenA === pool.tokenB) throw new InputError(`${at}.tokenB`, "a pool needs two different tokens");
     if (![100, 500, 3000, 10000].includes(pool.fee)) {
-      throw new InputError(`${at}.fee`, `unsupported fee tier ${pool.fee}`, "use 100, 500, 3000 or 10000 (hundredths of a bp)");
+      throw new InputError(
+        `${at}.fee`,
+        `unsupported fee tier ${pool.fee}`,
+        "use 100, 500, 3000 or 10000 (hundredths of a bp)",
+      );
     }
     if (pool.initialPrice !== "vault-rate" && parseUnitsExact(pool.initialPrice, 18, `${at}.initialPrice`) <= 0n) {
       throw new InputError(`${at}.initialPrice`, "must be > 0");
@@ -148,7 +185,8 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
       const lo = parseUnitsExact(l.lowerPrice, 18, `${at}.layers[${j}].lowerPrice`);
       const hi = parseUnitsExact(l.upperPrice, 18, `${at}.layers[${j}].upperPrice`);
       if (lo <= 0n || hi <= lo) throw new InputError(`${at}.layers[${j}]`, "needs 0 < lowerPrice < upperPrice");
-      if (lo > WAD || hi < WAD) throw new InputError(`${at}.layers[${j}]`, "each layer must contain the initial price (relative 1.0)");
+      if (lo > WAD || hi < WAD)
+        throw new InputError(`${at}.layers[${j}]`, "each layer must contain the initial price (relative 1.0)");
     });
     if (share !== 10_000) throw new InputError(`${at}.layers`, `shares must add up to 10000 bps, got ${share}`);
   });
@@ -158,13 +196,20 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     if (curveKeys.has(pool.key)) throw new InputError(`${at}.key`, "duplicate pool key");
     curveKeys.add(pool.key);
     if (pool.coins.length !== CURVE_TEMPLATE_DECIMALS.length) {
-      throw new InputError(`${at}.coins`, `Curve's npm pool template holds exactly ${CURVE_TEMPLATE_DECIMALS.length} coins, got ${pool.coins.length}`);
+      throw new InputError(
+        `${at}.coins`,
+        `Curve's npm pool template holds exactly ${CURVE_TEMPLATE_DECIMALS.length} coins, got ${pool.coins.length}`,
+      );
     }
     pool.coins.forEach((c, j) => {
       token(`${at}.coins[${j}]`, c);
       const decimals = p.tokens.find((t) => t.symbol === c)!.decimals;
       if (decimals !== CURVE_TEMPLATE_DECIMALS[j]) {
-        throw new InputError(`${at}.coins[${j}]`, `${c} has ${decimals} decimals; the template's coin ${j} must have ${CURVE_TEMPLATE_DECIMALS[j]}`, `order the coins by decimals ${CURVE_TEMPLATE_DECIMALS.join("/")}`);
+        throw new InputError(
+          `${at}.coins[${j}]`,
+          `${c} has ${decimals} decimals; the template's coin ${j} must have ${CURVE_TEMPLATE_DECIMALS[j]}`,
+          `order the coins by decimals ${CURVE_TEMPLATE_DECIMALS.join("/")}`,
+        );
       }
     });
     if (new Set(pool.coins).size !== pool.coins.length) throw new InputError(`${at}.coins`, "coins must differ");

@@ -6,7 +6,15 @@
  */
 import { AAVE_CLOSE_FACTOR_HF_THRESHOLD, PERCENTAGE_FACTOR, RAY } from "../constants";
 import { percentMul, wadDivHalfUp } from "./fixed-point";
-import { AAVE_SECONDS_PER_YEAR, LiquidationPricing, ReserveIndexes, collateralForDebt, normalizedDebt, normalizedIncome, rayMul } from "./aave-v3";
+import {
+  AAVE_SECONDS_PER_YEAR,
+  LiquidationPricing,
+  ReserveIndexes,
+  collateralForDebt,
+  normalizedDebt,
+  normalizedIncome,
+  rayMul,
+} from "./aave-v3";
 
 /** LiquidationLogic.DEFAULT_LIQUIDATION_CLOSE_FACTOR (50%). */
 export const ORIGIN_DEFAULT_CLOSE_FACTOR_BPS = 5_000n;
@@ -18,7 +26,8 @@ export const ORIGIN_MIN_LEFTOVER_BASE = ORIGIN_MIN_BASE_MAX_CLOSE_FACTOR_THRESHO
 export const rayMulFloor = (a: bigint, b: bigint): bigint => (a * b) / RAY;
 export const rayMulCeil = (a: bigint, b: bigint): bigint => (a * b + RAY - 1n) / RAY;
 export const mulDivCeil = (a: bigint, b: bigint, c: bigint): bigint => (a * b + c - 1n) / c;
-export const percentDivCeil = (value: bigint, percentage: bigint): bigint => mulDivCeil(value, PERCENTAGE_FACTOR, percentage);
+export const percentDivCeil = (value: bigint, percentage: bigint): bigint =>
+  mulDivCeil(value, PERCENTAGE_FACTOR, percentage);
 
 /** MathUtils.calculateCompoundedInterest of the origin line: x = rate·t/year, 1 + x + x²/2 + x³/6 with rayMul. */
 export function compoundedInterestOrigin(rateRay: bigint, lastUpdate: bigint, now: bigint): bigint {
@@ -32,17 +41,22 @@ export function compoundedInterestOrigin(rateRay: bigint, lastUpdate: bigint, no
 export const normalizedIncomeOrigin = normalizedIncome;
 
 /** ReserveLogic.getNormalizedDebt with the origin compounding. */
-export const normalizedDebtOrigin = (r: ReserveIndexes, now: bigint): bigint => normalizedDebt(r, now, compoundedInterestOrigin);
+export const normalizedDebtOrigin = (r: ReserveIndexes, now: bigint): bigint =>
+  normalizedDebt(r, now, compoundedInterestOrigin);
 
 /** TokenMath.getATokenBalance: scaled x index, rounded down. */
-export const aTokenBalance = (scaledRaw: bigint, liquidityIndexRay: bigint): bigint => rayMulFloor(scaledRaw, liquidityIndexRay);
+export const aTokenBalance = (scaledRaw: bigint, liquidityIndexRay: bigint): bigint =>
+  rayMulFloor(scaledRaw, liquidityIndexRay);
 /** TokenMath.getVTokenBalance: scaled x index, rounded up. */
-export const vTokenBalance = (scaledRaw: bigint, variableBorrowIndexRay: bigint): bigint => rayMulCeil(scaledRaw, variableBorrowIndexRay);
+export const vTokenBalance = (scaledRaw: bigint, variableBorrowIndexRay: bigint): bigint =>
+  rayMulCeil(scaledRaw, variableBorrowIndexRay);
 
 /** GenericLogic._getUserBalanceInBaseCurrency: rounded down. */
-export const collateralValueBase = (balanceRaw: bigint, priceBase: bigint, decimals: number): bigint => (balanceRaw * priceBase) / 10n ** BigInt(decimals);
+export const collateralValueBase = (balanceRaw: bigint, priceBase: bigint, decimals: number): bigint =>
+  (balanceRaw * priceBase) / 10n ** BigInt(decimals);
 /** GenericLogic._getUserDebtInBaseCurrency: rounded up. */
-export const debtValueBase = (debtRaw: bigint, priceBase: bigint, decimals: number): bigint => mulDivCeil(debtRaw, priceBase, 10n ** BigInt(decimals));
+export const debtValueBase = (debtRaw: bigint, priceBase: bigint, decimals: number): bigint =>
+  mulDivCeil(debtRaw, priceBase, 10n ** BigInt(decimals));
 
 /** GenericLogic health factor for one collateral and one debt: Σ(value·LT).wadDiv(debt) / 100_00. */
 export function healthFactorOrigin(collateralBase: bigint, debtBase: bigint, liquidationThresholdBps: bigint): bigint {
@@ -51,7 +65,11 @@ export function healthFactorOrigin(collateralBase: bigint, debtBase: bigint, liq
 }
 
 /** Whether the full debt may be liquidated at once (LiquidationLogic.executeLiquidationCall's close-factor branch). */
-export function fullCloseFactorOrigin(healthFactorWad: bigint, reserveCollateralBase: bigint, reserveDebtBase: bigint): boolean {
+export function fullCloseFactorOrigin(
+  healthFactorWad: bigint,
+  reserveCollateralBase: bigint,
+  reserveDebtBase: bigint,
+): boolean {
   return (
     reserveCollateralBase < ORIGIN_MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD ||
     reserveDebtBase < ORIGIN_MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD ||
@@ -89,12 +107,22 @@ export function liquidationAmountsOrigin(i: OriginLiquidationInputs): OriginLiqu
     if (reserveDebtBase > defaultLiquidatableBase) maxDebt = (defaultLiquidatableBase * debtUnit) / i.debtPriceBase;
   }
   const debtToCover = i.debtToCoverRequested > maxDebt ? maxDebt : i.debtToCoverRequested;
-  const { debtRepaidRaw: debtNeeded, collateralToLiquidatorRaw: collateralAmount, protocolFeeRaw: fee } = collateralForDebt({ ...i, debtToCover }, percentDivCeil);
+  const {
+    debtRepaidRaw: debtNeeded,
+    collateralToLiquidatorRaw: collateralAmount,
+    protocolFeeRaw: fee,
+  } = collateralForDebt({ ...i, debtToCover }, percentDivCeil);
   let leavesDust = false;
   if (debtNeeded < i.userDebtRaw && collateralAmount + fee < i.userCollateralRaw) {
     const debtLeftBase = mulDivCeil(i.userDebtRaw - debtNeeded, i.debtPriceBase, debtUnit);
     const collLeftBase = ((i.userCollateralRaw - collateralAmount - fee) * i.collateralPriceBase) / collUnit;
     leavesDust = debtLeftBase < ORIGIN_MIN_LEFTOVER_BASE || collLeftBase < ORIGIN_MIN_LEFTOVER_BASE;
   }
-  return { maxLiquidatableDebtRaw: maxDebt, debtRepaidRaw: debtNeeded, collateralToLiquidatorRaw: collateralAmount, protocolFeeRaw: fee, leavesDust };
+  return {
+    maxLiquidatableDebtRaw: maxDebt,
+    debtRepaidRaw: debtNeeded,
+    collateralToLiquidatorRaw: collateralAmount,
+    protocolFeeRaw: fee,
+    leavesDust,
+  };
 }

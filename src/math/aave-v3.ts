@@ -71,7 +71,9 @@ export function healthFactor(collateralBase: bigint, debtBase: bigint, liquidati
 
 /** LiquidationLogic._calculateDebt: the close factor that applies at a health factor. */
 export function closeFactorBps(healthFactorWad: bigint): bigint {
-  return healthFactorWad > AAVE_CLOSE_FACTOR_HF_THRESHOLD ? AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR : AAVE_MAX_LIQUIDATION_CLOSE_FACTOR;
+  return healthFactorWad > AAVE_CLOSE_FACTOR_HF_THRESHOLD
+    ? AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR
+    : AAVE_MAX_LIQUIDATION_CLOSE_FACTOR;
 }
 
 /** A borrower's collateral and prices at the liquidation block: what turns repaid debt into seized collateral. */
@@ -111,7 +113,10 @@ export interface CollateralForDebtInputs extends LiquidationPricing {
  * `percentDivDebt` turns the collateral's value back into debt when the collateral runs out — half-up in v3.0,
  * up in the origin line).
  */
-export function collateralForDebt(i: CollateralForDebtInputs, percentDivDebt: (value: bigint, percentage: bigint) => bigint) {
+export function collateralForDebt(
+  i: CollateralForDebtInputs,
+  percentDivDebt: (value: bigint, percentage: bigint) => bigint,
+) {
   const collUnit = 10n ** BigInt(i.collateralDecimals);
   const debtUnit = 10n ** BigInt(i.debtDecimals);
   const baseCollateral = (i.debtPriceBase * i.debtToCover * collUnit) / (i.collateralPriceBase * debtUnit);
@@ -120,7 +125,10 @@ export function collateralForDebt(i: CollateralForDebtInputs, percentDivDebt: (v
   let debtNeeded: bigint;
   if (maxCollateral > i.userCollateralRaw) {
     collateralAmount = i.userCollateralRaw;
-    debtNeeded = percentDivDebt((i.collateralPriceBase * collateralAmount * debtUnit) / (i.debtPriceBase * collUnit), i.liquidationBonusBps);
+    debtNeeded = percentDivDebt(
+      (i.collateralPriceBase * collateralAmount * debtUnit) / (i.debtPriceBase * collUnit),
+      i.liquidationBonusBps,
+    );
   } else {
     collateralAmount = maxCollateral;
     debtNeeded = i.debtToCover;

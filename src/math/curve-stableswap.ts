@@ -14,7 +14,8 @@ const MAX_ITERATIONS = 255;
 export const curveRate = (decimals: number): bigint => 10n ** BigInt(18 - decimals) * CURVE_PRECISION;
 
 /** Balances in the pool's normalised units (_xp). */
-export const curveXp = (balancesRaw: bigint[], rates: bigint[]): bigint[] => balancesRaw.map((b, i) => (rates[i] * b) / CURVE_PRECISION);
+export const curveXp = (balancesRaw: bigint[], rates: bigint[]): bigint[] =>
+  balancesRaw.map((b, i) => (rates[i] * b) / CURVE_PRECISION);
 
 const close = (a: bigint, b: bigint): boolean => (a > b ? a - b : b - a) <= 1n;
 
@@ -60,7 +61,15 @@ export function curveY(i: number, j: number, x: bigint, xp: bigint[], amplificat
 }
 
 /** get_dy: output of selling dx of coin i for coin j, fee deducted, raw units. */
-export function curveGetDy(i: number, j: number, dxRaw: bigint, balancesRaw: bigint[], decimals: number[], amplification: bigint, feeE10: bigint): bigint {
+export function curveGetDy(
+  i: number,
+  j: number,
+  dxRaw: bigint,
+  balancesRaw: bigint[],
+  decimals: number[],
+  amplification: bigint,
+  feeE10: bigint,
+): bigint {
   const rates = decimals.map(curveRate);
   const xp = curveXp(balancesRaw, rates);
   const x = xp[i] + (dxRaw * rates[i]) / CURVE_PRECISION;

@@ -1,6 +1,13 @@
 /** Morpho Blue math, mirroring MathLib / SharesMathLib / the liquidate() formulas and their rounding. */
 import { AbiCoder, keccak256 } from "ethers";
-import { LIQUIDATION_CURSOR, MAX_LIQUIDATION_INCENTIVE_FACTOR, ORACLE_PRICE_SCALE, VIRTUAL_ASSETS, VIRTUAL_SHARES, WAD } from "../constants";
+import {
+  LIQUIDATION_CURSOR,
+  MAX_LIQUIDATION_INCENTIVE_FACTOR,
+  ORACLE_PRICE_SCALE,
+  VIRTUAL_ASSETS,
+  VIRTUAL_SHARES,
+  WAD,
+} from "../constants";
 import { minBig, mulDivDown, mulDivUp, wDivDown, wDivUp, wMulDown } from "./fixed-point";
 
 export interface MarketParamsStruct {
@@ -14,7 +21,10 @@ export interface MarketParamsStruct {
 /** MarketParamsLib.id: keccak256 of the abi-encoded struct. */
 export function morphoMarketId(p: MarketParamsStruct): string {
   return keccak256(
-    AbiCoder.defaultAbiCoder().encode(["address", "address", "address", "address", "uint256"], [p.loanToken, p.collateralToken, p.oracle, p.irm, p.lltv]),
+    AbiCoder.defaultAbiCoder().encode(
+      ["address", "address", "address", "address", "uint256"],
+      [p.loanToken, p.collateralToken, p.oracle, p.irm, p.lltv],
+    ),
   );
 }
 
@@ -33,24 +43,51 @@ export function liquidationIncentiveFactor(lltv: bigint): bigint {
 }
 
 /** Morpho._isHealthy: collateral value x LLTV >= borrowed (rounded up). */
-export function isHealthy(collateral: bigint, borrowShares: bigint, totalBorrowAssets: bigint, totalBorrowShares: bigint, price: bigint, lltv: bigint): boolean {
+export function isHealthy(
+  collateral: bigint,
+  borrowShares: bigint,
+  totalBorrowAssets: bigint,
+  totalBorrowShares: bigint,
+  price: bigint,
+  lltv: bigint,
+): boolean {
   const borrowed = toAssetsUp(borrowShares, totalBorrowAssets, totalBorrowShares);
   const maxBorrow = wMulDown(mulDivDown(collateral, price, ORACLE_PRICE_SCALE), lltv);
   return maxBorrow >= borrowed;
 }
 
 /** liquidate() given seizedAssets: repaid assets and shares, as the contract computes them. */
-export function repaidForSeized(seizedAssets: bigint, price: bigint, lltv: bigint, totalBorrowAssets: bigint, totalBorrowShares: bigint): { repaidShares: bigint; repaidAssets: bigint } {
+export function repaidForSeized(
+  seizedAssets: bigint,
+  price: bigint,
+  lltv: bigint,
+  totalBorrowAssets: bigint,
+  totalBorrowShares: bigint,
+): { repaidShares: bigint; repaidAssets: bigint } {
   const incentive = liquidationIncentiveFactor(lltv);
-  const repaidShares = toSharesUp(wDivUp(mulDivUp(seizedAssets, price, ORACLE_PRICE_SCALE), incentive), totalBorrowAssets, totalBorrowShares);
+  const repaidShares = toSharesUp(
+    wDivUp(mulDivUp(seizedAssets, price, ORACLE_PRICE_SCALE), incentive),
+    totalBorrowAssets,
+    totalBorrowShares,
+  );
   const repaidAssets = toAssetsUp(repaidShares, totalBorrowAssets, totalBorrowShares);
   return { repaidShares, repaidAssets };
 }
 
 /** liquidate() given repaidShares: seized collateral, as the contract computes it. */
-export function seizedForRepaidShares(repaidShares: bigint, price: bigint, lltv: bigint, totalBorrowAssets: bigint, totalBorrowShares: bigint): bigint {
+export function seizedForRepaidShares(
+  repaidShares: bigint,
+  price: bigint,
+  lltv: bigint,
+  totalBorrowAssets: bigint,
+  totalBorrowShares: bigint,
+): bigint {
   const incentive = liquidationIncentiveFactor(lltv);
-  return mulDivDown(wMulDown(toAssetsDown(repaidShares, totalBorrowAssets, totalBorrowShares), incentive), ORACLE_PRICE_SCALE, price);
+  return mulDivDown(
+    wMulDown(toAssetsDown(repaidShares, totalBorrowAssets, totalBorrowShares), incentive),
+    ORACLE_PRICE_SCALE,
+    price,
+  );
 }
 
 /**

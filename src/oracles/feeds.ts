@@ -9,16 +9,21 @@ import { assertLocalDevNode } from "../chain/safety";
 import { sendTx } from "../chain/tx";
 import { InputError } from "../errors";
 import { overrideFeedAt } from "./overrides";
+import { sameAddress } from "../domain/address";
 
 export function feedAddress(ctx: ChainContext, feed: string, field = "feed"): string {
   const a = ctx.record.feeds[feed];
-  if (!a) throw new InputError(field, `unknown feed "${feed}"`, `use one of ${Object.keys(ctx.record.feeds).join(", ")}`);
+  if (!a)
+    throw new InputError(field, `unknown feed "${feed}"`, `use one of ${Object.keys(ctx.record.feeds).join(", ")}`);
   return a;
 }
 
 /** A feed's latest answer (raw, in its own decimals — 8 for USD feeds). */
 export async function getFeedPrice(ctx: ChainContext, feed: string): Promise<bigint> {
-  const [, answer] = await AggregatorV3Interface__factory.connect(feedAddress(ctx, feed), ctx.provider).latestRoundData();
+  const [, answer] = await AggregatorV3Interface__factory.connect(
+    feedAddress(ctx, feed),
+    ctx.provider,
+  ).latestRoundData();
   return answer;
 }
 
@@ -28,12 +33,17 @@ export async function getFeedPrice(ctx: ChainContext, feed: string): Promise<big
  * Prices <= 0 are refused: protocols fall back or revert on them.
  */
 export async function setFeedPrice(ctx: ChainContext, feed: string, priceE8: bigint): Promise<void> {
-  if (priceE8 <= 0n) throw new InputError("price", `${feed} price must be > 0, got ${priceE8}`, "protocols fall back or revert on prices <= 0");
+  if (priceE8 <= 0n)
+    throw new InputError(
+      "price",
+      `${feed} price must be > 0, got ${priceE8}`,
+      "protocols fall back or revert on prices <= 0",
+    );
   await assertLocalDevNode(ctx.provider);
   const address = feedAddress(ctx, feed);
   const agg = SettableAggregator__factory.connect(address, ctx.admin);
   const owner = await agg.owner().catch(() => undefined);
-  if (owner?.toLowerCase() !== (await ctx.admin.getAddress()).toLowerCase()) {
+  if (owner === undefined || !sameAddress(owner, await ctx.admin.getAddress())) {
     const decimals = await AggregatorV3Interface__factory.connect(address, ctx.provider).decimals();
     await overrideFeedAt(ctx, address, priceE8, Number(decimals));
     return;

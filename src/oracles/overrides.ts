@@ -17,7 +17,7 @@ import { assertLocalDevNode } from "../chain/safety";
 import { InputError } from "../errors";
 
 const slot = (name: string) => keccak256(toUtf8Bytes(name));
-export const OVERRIDE_SLOTS = {
+const OVERRIDE_SLOTS = {
   answer: slot("loopstress.override.answer"),
   updatedAt: slot("loopstress.override.updatedAt"),
   round: slot("loopstress.override.round"),
@@ -39,8 +39,14 @@ async function putCode(ctx: ChainContext, address: string, runtime: string): Pro
  * Makes the feed at `feedAddress` answer `answer` (in `decimals`, 8 for USD feeds) from now on: the address keeps
  * working for every consumer, with a fresh round and timestamp at each call.
  */
-export async function overrideFeedAt(ctx: ChainContext, feedAddress: string, answer: bigint, decimals = 8): Promise<void> {
-  if (answer <= 0n) throw new InputError("price", `must be > 0, got ${answer}`, "protocols fall back or revert on prices <= 0");
+export async function overrideFeedAt(
+  ctx: ChainContext,
+  feedAddress: string,
+  answer: bigint,
+  decimals = 8,
+): Promise<void> {
+  if (answer <= 0n)
+    throw new InputError("price", `must be > 0, got ${answer}`, "protocols fall back or revert on prices <= 0");
   await assertLocalDevNode(ctx.provider);
   await putCode(ctx, feedAddress, runtimeOf("OverrideAggregator"));
   const round = BigInt(await ctx.provider.getStorage(feedAddress, OVERRIDE_SLOTS.round)) + 1n;
@@ -64,11 +70,21 @@ export async function overrideMorphoOracleAt(ctx: ChainContext, oracleAddress: s
  * keep everything in immutables, so nothing of theirs is overwritten but the code). Configure it with
  * applyMorphoPolicy afterwards.
  */
-export async function replaceMorphoOracle(ctx: ChainContext, oracleAddress: string, collateral: TokenSymbol, loan: TokenSymbol): Promise<void> {
+export async function replaceMorphoOracle(
+  ctx: ChainContext,
+  oracleAddress: string,
+  collateral: TokenSymbol,
+  loan: TokenSymbol,
+): Promise<void> {
   await assertLocalDevNode(ctx.provider);
   const none = { baseVault: ZeroAddress, baseVaultConversionSample: 1n, baseFeed: ZeroAddress, quoteFeed: ZeroAddress };
   await scheduleNextBlock(ctx.provider);
-  const fresh = await new FeedMorphoOracle__factory(ctx.admin).deploy(tokenDecimals(ctx, collateral), tokenDecimals(ctx, loan), none, await ctx.admin.getAddress());
+  const fresh = await new FeedMorphoOracle__factory(ctx.admin).deploy(
+    tokenDecimals(ctx, collateral),
+    tokenDecimals(ctx, loan),
+    none,
+    await ctx.admin.getAddress(),
+  );
   await fresh.waitForDeployment();
   const from = await fresh.getAddress();
   await rpc(ctx.provider, "hardhat_setCode", [oracleAddress, await ctx.provider.getCode(from)]);

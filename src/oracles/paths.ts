@@ -24,26 +24,38 @@ export type PathSpec =
 
 function price(value: string, field: string): bigint {
   const p = parseUnitsExact(value, 8, field);
-  if (p <= 0n) throw new InputError(field, `price must be > 0, got ${value}`, "protocols fall back or revert on prices <= 0: use a positive price");
+  if (p <= 0n)
+    throw new InputError(
+      field,
+      `price must be > 0, got ${value}`,
+      "protocols fall back or revert on prices <= 0: use a positive price",
+    );
   return p;
 }
 
 export function stepPath(to: string, afterBlocks = 1): PathPoint[] {
-  if (!Number.isInteger(afterBlocks) || afterBlocks < 0) throw new InputError("path.step.afterBlocks", "must be a whole number >= 0");
+  if (!Number.isInteger(afterBlocks) || afterBlocks < 0)
+    throw new InputError("path.step.afterBlocks", "must be a whole number >= 0");
   return [{ afterBlocks, afterSeconds: afterBlocks * SECONDS_PER_BLOCK, priceE8: price(to, "path.step.to") }];
 }
 
 /** `points` equal steps from `from` (excluded) to `to` (included) spread over `blocks` blocks. */
 export function rampPath(from: string, to: string, blocks: number, points: number): PathPoint[] {
-  if (!Number.isInteger(points) || points < 1) throw new InputError("path.ramp.points", `must be a whole number >= 1, got ${points}`);
-  if (!Number.isInteger(blocks) || blocks < points) throw new InputError("path.ramp.blocks", `must be a whole number >= points (${points}), got ${blocks}`);
+  if (!Number.isInteger(points) || points < 1)
+    throw new InputError("path.ramp.points", `must be a whole number >= 1, got ${points}`);
+  if (!Number.isInteger(blocks) || blocks < points)
+    throw new InputError("path.ramp.blocks", `must be a whole number >= points (${points}), got ${blocks}`);
   const a = price(from, "path.ramp.from");
   const b = price(to, "path.ramp.to");
   const out: PathPoint[] = [];
   let prev = 0;
   for (let i = 1; i <= points; i++) {
     const block = Math.round((blocks * i) / points);
-    out.push({ afterBlocks: block - prev, afterSeconds: (block - prev) * SECONDS_PER_BLOCK, priceE8: a + ((b - a) * BigInt(i)) / BigInt(points) });
+    out.push({
+      afterBlocks: block - prev,
+      afterSeconds: (block - prev) * SECONDS_PER_BLOCK,
+      priceE8: a + ((b - a) * BigInt(i)) / BigInt(points),
+    });
     prev = block;
   }
   return out;
@@ -58,10 +70,18 @@ export function readPriceCsv(file: string): PathPoint[] {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new InputError("path.csv", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "give the path of a readable CSV file");
+    throw new InputError(
+      "path.csv",
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      "give the path of a readable CSV file",
+    );
   }
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  if (lines.length === 0) throw new InputError("path.csv", `${file} is empty`, 'start it with a header "block,price" or "time,price"');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  if (lines.length === 0)
+    throw new InputError("path.csv", `${file} is empty`, 'start it with a header "block,price" or "time,price"');
   const header = lines[0].split(",").map((h) => h.trim().toLowerCase());
   if (header.length !== 2 || !["block", "time"].includes(header[0]) || header[1] !== "price") {
     throw new InputError("path.csv", `${file}: header must be "block,price" or "time,price", got "${lines[0]}"`);
@@ -74,12 +94,18 @@ export function readPriceCsv(file: string): PathPoint[] {
   rows.forEach((line, i) => {
     const field = `path.csv line ${i + 2}`;
     const cells = line.split(",").map((c) => c.trim());
-    if (cells.length !== 2 || !/^\d+$/.test(cells[0])) throw new InputError(field, `expected "<whole ${header[0]}>,<price>", got "${line}"`);
+    if (cells.length !== 2 || !/^\d+$/.test(cells[0]))
+      throw new InputError(field, `expected "<whole ${header[0]}>,<price>", got "${line}"`);
     const offset = Number(cells[0]);
-    if (offset < prev) throw new InputError(field, `${header[0]} ${offset} is before the previous row's ${prev}`, "sort the rows");
+    if (offset < prev)
+      throw new InputError(field, `${header[0]} ${offset} is before the previous row's ${prev}`, "sort the rows");
     const dt = offset - prev;
     const blocks = byTime ? (dt === 0 ? 0 : Math.max(1, Math.ceil(dt / SECONDS_PER_BLOCK))) : dt;
-    out.push({ afterBlocks: blocks, afterSeconds: byTime ? dt : dt * SECONDS_PER_BLOCK, priceE8: price(cells[1], field) });
+    out.push({
+      afterBlocks: blocks,
+      afterSeconds: byTime ? dt : dt * SECONDS_PER_BLOCK,
+      priceE8: price(cells[1], field),
+    });
     prev = offset;
   });
   return out;

@@ -18,13 +18,28 @@ async function deploy(provider: RpcProvider, factory: ContractFactory, args: unk
 }
 
 /** Deploys the policy feeds (owned by `deployer`) given the chain's USD feeds; returns them by name. */
-export async function deployPolicyFeeds(provider: RpcProvider, deployer: Signer, susde: string | undefined, feeds: Record<string, string>): Promise<Record<string, string>> {
+export async function deployPolicyFeeds(
+  provider: RpcProvider,
+  deployer: Signer,
+  susde: string | undefined,
+  feeds: Record<string, string>,
+): Promise<Record<string, string>> {
   const me = await deployer.getAddress();
   const out: Record<string, string> = {};
-  out[ORACLE_FEEDS.fixedUsd] = await deploy(provider, new SettableAggregator__factory(deployer), [8, ORACLE_FEEDS.fixedUsd, 100_000_000n, me]);
+  out[ORACLE_FEEDS.fixedUsd] = await deploy(provider, new SettableAggregator__factory(deployer), [
+    8,
+    ORACLE_FEEDS.fixedUsd,
+    100_000_000n,
+    me,
+  ]);
   if (susde) {
     const rateE8 = (await IERC4626__factory.connect(susde, provider).convertToAssets(WAD)) / 10n ** 10n;
-    out[ORACLE_FEEDS.susdeFixed] = await deploy(provider, new SettableAggregator__factory(deployer), [8, ORACLE_FEEDS.susdeFixed, rateE8, me]);
+    out[ORACLE_FEEDS.susdeFixed] = await deploy(provider, new SettableAggregator__factory(deployer), [
+      8,
+      ORACLE_FEEDS.susdeFixed,
+      rateE8,
+      me,
+    ]);
     for (const [name, underlying] of [
       [ORACLE_FEEDS.susdeViaUsdt, feeds["USDT/USD"]],
       [ORACLE_FEEDS.susdeViaUsde, feeds["USDe/USD"]],

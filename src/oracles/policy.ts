@@ -35,7 +35,12 @@ function need(feeds: Record<string, string>, name: string): string {
 
 /** AaveOracle source per asset under a policy (USDe and sUSDe vary; the others use their own feeds). */
 export function aaveSourcesFor(policy: OraclePolicy, feeds: Record<string, string>): Record<TokenSymbol, string> {
-  const usde = { "pegged-to-USDT": "USDT/USD", market: "USDe/USD", "exchange-rate": ORACLE_FEEDS.fixedUsd, fixed: ORACLE_FEEDS.fixedUsd }[policy];
+  const usde = {
+    "pegged-to-USDT": "USDT/USD",
+    market: "USDe/USD",
+    "exchange-rate": ORACLE_FEEDS.fixedUsd,
+    fixed: ORACLE_FEEDS.fixedUsd,
+  }[policy];
   const susde = {
     "pegged-to-USDT": ORACLE_FEEDS.susdeViaUsdt,
     market: ORACLE_FEEDS.susdeViaUsde,
@@ -79,7 +84,11 @@ export function morphoOracleConfigFor(
       case "exchange-rate":
         return { ...none, ...vault };
       case "fixed":
-        return { ...none, baseFeed: need(feeds, ORACLE_FEEDS.susdeFixed), quoteFeed: need(feeds, ORACLE_FEEDS.fixedUsd) };
+        return {
+          ...none,
+          baseFeed: need(feeds, ORACLE_FEEDS.susdeFixed),
+          quoteFeed: need(feeds, ORACLE_FEEDS.fixedUsd),
+        };
     }
   }
   if (collateral === "USDe") {

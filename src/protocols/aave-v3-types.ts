@@ -5,33 +5,19 @@
  * common ground the adapter reads every release through), the origin ones prefixed `Origin`.
  */
 export { ACLManager__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/protocol/configuration/ACLManager__factory";
-export type { ACLManager } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/configuration/ACLManager";
 export { AToken__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/AToken__factory";
-export type { AToken } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/AToken";
 export { AaveOracle__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/misc/AaveOracle__factory";
-export type { AaveOracle } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/misc/AaveOracle";
 export { AaveProtocolDataProvider__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/misc/AaveProtocolDataProvider__factory";
-export type { AaveProtocolDataProvider } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/misc/AaveProtocolDataProvider";
 export { Pool__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/Pool__factory";
-export type { Pool } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/Pool";
 export { PoolAddressesProvider__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/protocol/configuration/PoolAddressesProvider__factory";
-export type { PoolAddressesProvider } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/configuration/PoolAddressesProvider";
 export { PoolConfigurator__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/PoolConfigurator__factory";
-export type { PoolConfigurator } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/pool/PoolConfigurator";
 export { VariableDebtToken__factory } from "../../typechain-types/factories/node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/VariableDebtToken__factory";
-export type { VariableDebtToken } from "../../typechain-types/node_modules/@aave/core-v3/artifacts/contracts/protocol/tokenization/VariableDebtToken";
 export { Pool__factory as OriginPool__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/pool/Pool__factory";
-export type { Pool as OriginPool } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/pool/Pool";
 export { PoolConfigurator__factory as OriginPoolConfigurator__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/pool/PoolConfigurator__factory";
-export type { PoolConfigurator as OriginPoolConfigurator } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/pool/PoolConfigurator";
 export { AaveProtocolDataProvider__factory as OriginAaveProtocolDataProvider__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/helpers/AaveProtocolDataProvider__factory";
-export type { AaveProtocolDataProvider as OriginAaveProtocolDataProvider } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/helpers/AaveProtocolDataProvider";
 export { PoolAddressesProvider__factory as OriginPoolAddressesProvider__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/configuration/PoolAddressesProvider__factory";
-export type { PoolAddressesProvider as OriginPoolAddressesProvider } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/configuration/PoolAddressesProvider";
 export { ACLManager__factory as OriginACLManager__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/configuration/ACLManager__factory";
-export type { ACLManager as OriginACLManager } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/configuration/ACLManager";
 export { AaveOracle__factory as OriginAaveOracle__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/misc/AaveOracle__factory";
-export type { AaveOracle as OriginAaveOracle } from "../../typechain-types/artifacts/@aave-dao/aave-v3-origin/src/contracts/misc/AaveOracle";
 export { BorrowLogic__factory as OriginBorrowLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/BorrowLogic__factory";
 export { FlashLoanLogic__factory as OriginFlashLoanLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/FlashLoanLogic__factory";
 export { SupplyLogic__factory as OriginSupplyLogic__factory } from "../../typechain-types/factories/artifacts/@aave-dao/aave-v3-origin/src/contracts/protocol/libraries/logic/SupplyLogic__factory";

@@ -30,20 +30,39 @@ import {
   vTokenBalance,
 } from "../math/aave-v3-origin";
 import { percentMul } from "../math/fixed-point";
-import type { FlashLiquidation, FlashLoopCall, LendingMarket, LendingProtocol, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
-import { AToken__factory, AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory, VariableDebtToken__factory } from "./aave-v3-types";
+import type {
+  FlashLiquidation,
+  FlashLoopCall,
+  LendingMarket,
+  LendingProtocol,
+  LiquidationModel,
+  LiquidationRecord,
+  PositionState,
+  ProtocolName,
+  RiskParams,
+} from "./lending-market";
+import {
+  AToken__factory,
+  AaveOracle__factory,
+  AaveProtocolDataProvider__factory,
+  Pool__factory,
+  VariableDebtToken__factory,
+} from "./aave-v3-types";
+import { sameAddress } from "../domain/address";
 
 /** Which liquidation logic a Pool revision runs: v3.0.x (revision 1) or the origin line (v3.3 and later). */
 export type AaveLogic = "v3.0" | "origin";
 /** Revisions whose model was checked here against the contracts themselves (v3.0: @aave/core-v3; 10: origin 3.6). */
-export const VERIFIED_POOL_REVISIONS: Record<string, AaveLogic> = { "1": "v3.0", "10": "origin" };
+const VERIFIED_POOL_REVISIONS: Record<string, AaveLogic> = { "1": "v3.0", "10": "origin" };
 
-export function aaveLogicOf(revision: bigint): AaveLogic {
+function aaveLogicOf(revision: bigint): AaveLogic {
   return revision === 1n ? "v3.0" : "origin";
 }
 
 /** Origin-line events the v3.0 ABI does not have. */
-const ORIGIN_EVENTS = new Interface(["event DeficitCreated(address indexed user, address indexed debtAsset, uint256 amountCreated)"]);
+const ORIGIN_EVENTS = new Interface([
+  "event DeficitCreated(address indexed user, address indexed debtAsset, uint256 amountCreated)",
+]);
 
 export interface AaveMarketSpec {
   collateral: TokenSymbol;
@@ -92,7 +111,8 @@ export class AaveV3Market implements LendingMarket {
 
   private reserve(symbol: TokenSymbol) {
     const r = this.ctx.record.aave.reserves[symbol];
-    if (!r) throw new Error(`${this.key}: ${symbol} is not an Aave reserve in chain profile "${this.ctx.record.profile}"`);
+    if (!r)
+      throw new Error(`${this.key}: ${symbol} is not an Aave reserve in chain profile "${this.ctx.record.profile}"`);
     return r;
   }
 
@@ -104,30 +124,40 @@ export class AaveV3Market implements LendingMarket {
   async prepare(user: Signer): Promise<void> {
     const account = await user.getAddress();
     if (this.eModeCategory !== 0 && (await this.pool().getUserEMode(account)) !== BigInt(this.eModeCategory)) {
-      await sendTx(this.ctx.provider, `${this.key}: setUserEMode(${this.eModeCategory})`, () => this.pool(user).setUserEMode(this.eModeCategory));
+      await sendTx(this.ctx.provider, `${this.key}: setUserEMode(${this.eModeCategory})`, () =>
+        this.pool(user).setUserEMode(this.eModeCategory),
+      );
     }
   }
 
   async supplyCollateral(user: Signer, amountRaw: bigint) {
     await ensureAllowance(this.ctx, user, this.collateral, this.spender, amountRaw);
     const onBehalfOf = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: supply ${this.collateral}`, () => this.pool(user).supply(this.collateralAddress, amountRaw, onBehalfOf, 0));
+    return sendTx(this.ctx.provider, `${this.key}: supply ${this.collateral}`, () =>
+      this.pool(user).supply(this.collateralAddress, amountRaw, onBehalfOf, 0),
+    );
   }
 
   async withdrawCollateral(user: Signer, amountRaw: bigint) {
     const to = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: withdraw ${this.collateral}`, () => this.pool(user).withdraw(this.collateralAddress, amountRaw, to));
+    return sendTx(this.ctx.provider, `${this.key}: withdraw ${this.collateral}`, () =>
+      this.pool(user).withdraw(this.collateralAddress, amountRaw, to),
+    );
   }
 
   async borrow(user: Signer, amountRaw: bigint) {
     const onBehalfOf = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: borrow ${this.debt}`, () => this.pool(user).borrow(this.debtAddress, amountRaw, VARIABLE_RATE, 0, onBehalfOf));
+    return sendTx(this.ctx.provider, `${this.key}: borrow ${this.debt}`, () =>
+      this.pool(user).borrow(this.debtAddress, amountRaw, VARIABLE_RATE, 0, onBehalfOf),
+    );
   }
 
   async repay(user: Signer, amountRaw: bigint) {
     await ensureAllowance(this.ctx, user, this.debt, this.spender, amountRaw);
     const onBehalfOf = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: repay ${this.debt}`, () => this.pool(user).repay(this.debtAddress, amountRaw, VARIABLE_RATE, onBehalfOf));
+    return sendTx(this.ctx.provider, `${this.key}: repay ${this.debt}`, () =>
+      this.pool(user).repay(this.debtAddress, amountRaw, VARIABLE_RATE, onBehalfOf),
+    );
   }
 
   async riskParams(): Promise<RiskParams> {
@@ -175,7 +205,11 @@ export class AaveV3Market implements LendingMarket {
   private async isEModeCollateral(dp: ReturnType<typeof AaveProtocolDataProvider__factory.connect>): Promise<boolean> {
     const legacy = await dp.getReserveEModeCategory(this.collateralAddress).catch(() => undefined);
     if (legacy !== undefined) return legacy === BigInt(this.eModeCategory);
-    const pool = new Contract(this.ctx.record.aave.pool, ["function getEModeCategoryCollateralBitmap(uint8) view returns (uint128)"], this.ctx.provider);
+    const pool = new Contract(
+      this.ctx.record.aave.pool,
+      ["function getEModeCategoryCollateralBitmap(uint8) view returns (uint128)"],
+      this.ctx.provider,
+    );
     const bitmap = (await pool.getEModeCategoryCollateralBitmap(this.eModeCategory)) as bigint;
     const { id } = await this.pool().getReserveData(this.collateralAddress);
     return ((bitmap >> id) & 1n) === 1n;
@@ -191,26 +225,51 @@ export class AaveV3Market implements LendingMarket {
   async collateralPriceWad(): Promise<bigint> {
     const p = await this.pricesBase();
     // debt raw units per 1e18 raw collateral units (collateral is 18 decimals for USDe/sUSDe)
-    return (p.collateral * 10n ** BigInt(tokenDecimals(this.ctx, this.debt)) * WAD) / (p.debt * 10n ** BigInt(tokenDecimals(this.ctx, this.collateral)));
+    return (
+      (p.collateral * 10n ** BigInt(tokenDecimals(this.ctx, this.debt)) * WAD) /
+      (p.debt * 10n ** BigInt(tokenDecimals(this.ctx, this.collateral)))
+    );
   }
 
   async position(account: string): Promise<PositionState> {
-    const [data, p, block] = await Promise.all([this.pool().getUserAccountData(account), this.pricesBase(), this.ctx.provider.getBlockNumber()]);
-    const collateralRaw = await AToken__factory.connect(this.reserve(this.collateral).aToken, this.ctx.provider).balanceOf(account);
-    const debtRaw = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).balanceOf(account);
-    const usd = (raw: bigint, price: bigint, symbol: TokenSymbol) => (raw * price * BASE_TO_WAD) / 10n ** BigInt(tokenDecimals(this.ctx, symbol));
+    const [data, p, block] = await Promise.all([
+      this.pool().getUserAccountData(account),
+      this.pricesBase(),
+      this.ctx.provider.getBlockNumber(),
+    ]);
+    const collateralRaw = await AToken__factory.connect(
+      this.reserve(this.collateral).aToken,
+      this.ctx.provider,
+    ).balanceOf(account);
+    const debtRaw = await VariableDebtToken__factory.connect(
+      this.reserve(this.debt).variableDebtToken,
+      this.ctx.provider,
+    ).balanceOf(account);
+    const usd = (raw: bigint, price: bigint, symbol: TokenSymbol) =>
+      (raw * price * BASE_TO_WAD) / 10n ** BigInt(tokenDecimals(this.ctx, symbol));
     const hasDebt = data.totalDebtBase > 0n;
     return {
       protocol: this.protocol,
       market: this.key,
       account,
       block,
-      collateral: [{ symbol: this.collateral, amountRaw: collateralRaw, valueUsdWad: usd(collateralRaw, p.collateral, this.collateral) }],
+      collateral: [
+        {
+          symbol: this.collateral,
+          amountRaw: collateralRaw,
+          valueUsdWad: usd(collateralRaw, p.collateral, this.collateral),
+        },
+      ],
       debt: [{ symbol: this.debt, amountRaw: debtRaw, valueUsdWad: usd(debtRaw, p.debt, this.debt) }],
       collateralUsdWad: data.totalCollateralBase * BASE_TO_WAD,
       debtUsdWad: data.totalDebtBase * BASE_TO_WAD,
       healthFactorWad: hasDebt ? data.healthFactor : MaxUint256,
-      ltvWad: data.totalCollateralBase === 0n ? (hasDebt ? MaxUint256 : 0n) : (data.totalDebtBase * WAD) / data.totalCollateralBase,
+      ltvWad:
+        data.totalCollateralBase === 0n
+          ? hasDebt
+            ? MaxUint256
+            : 0n
+          : (data.totalDebtBase * WAD) / data.totalCollateralBase,
       // With no collateral left the Pool refuses (error 46): the leftover debt is bad debt, not a liquidation.
       liquidatable: hasDebt && data.healthFactor < WAD && collateralRaw > 0n,
     };
@@ -226,7 +285,9 @@ export class AaveV3Market implements LendingMarket {
     if (accounts.length === 0) return [];
     const lens = await positionLens(this.ctx);
     const data = await lens.aaveAccounts(this.ctx.record.aave.pool, accounts);
-    return accounts.filter((_, i) => data[i].totalDebtBase > 0n && data[i].healthFactor < WAD && data[i].totalCollateralBase > 0n);
+    return accounts.filter(
+      (_, i) => data[i].totalDebtBase > 0n && data[i].healthFactor < WAD && data[i].totalCollateralBase > 0n,
+    );
   }
 
   async borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]> {
@@ -240,7 +301,13 @@ export class AaveV3Market implements LendingMarket {
     const prices = await this.pricesBase();
     const priceWad = await this.collateralPriceWad();
     const liquidatorAddress = await liquidator.getAddress();
-    await ensureAllowance(this.ctx, liquidator, this.debt, this.spender, maxRepayRaw === MaxUint256 ? MaxUint256 : maxRepayRaw);
+    await ensureAllowance(
+      this.ctx,
+      liquidator,
+      this.debt,
+      this.spender,
+      maxRepayRaw === MaxUint256 ? MaxUint256 : maxRepayRaw,
+    );
     const receipt = await sendTx(this.ctx.provider, `${this.key}: liquidationCall(${borrower})`, () =>
       this.pool(liquidator).liquidationCall(this.collateralAddress, this.debtAddress, borrower, maxRepayRaw, false),
     );
@@ -249,7 +316,12 @@ export class AaveV3Market implements LendingMarket {
 
   /** Builds the liquidation record from a receipt containing the Pool's LiquidationCall event (ours or a contract's). */
   async recordFromReceipt(
-    receipt: { logs: readonly { address: string; topics: readonly string[]; data: string }[]; gasUsed: bigint; blockNumber: number; hash: string },
+    receipt: {
+      logs: readonly { address: string; topics: readonly string[]; data: string }[];
+      gasUsed: bigint;
+      blockNumber: number;
+      hash: string;
+    },
     borrower: string,
     healthFactorBeforeWad: bigint,
     prices: { collateral: bigint; debt: bigint },
@@ -259,7 +331,7 @@ export class AaveV3Market implements LendingMarket {
     const pool = this.pool();
     const aTokenAddress = this.reserve(this.collateral).aToken;
     const aToken = AToken__factory.connect(aTokenAddress, this.ctx.provider);
-    const treasury = (await aToken.RESERVE_TREASURY_ADDRESS()).toLowerCase();
+    const treasury = await aToken.RESERVE_TREASURY_ADDRESS();
     let repaid = 0n;
     let seized = 0n;
     let liquidator = fallbackLiquidator;
@@ -267,31 +339,42 @@ export class AaveV3Market implements LendingMarket {
     let found = false;
     let deficit: bigint | undefined;
     for (const log of receipt.logs) {
-      if (log.address.toLowerCase() === this.ctx.record.aave.pool.toLowerCase()) {
+      if (sameAddress(log.address, this.ctx.record.aave.pool)) {
         // v3.3+: debt left on an account with no collateral is burnt and booked as the reserve's deficit.
         const deficitLog = ORIGIN_EVENTS.parseLog(log);
-        if (deficitLog?.name === "DeficitCreated" && String(deficitLog.args.user).toLowerCase() === borrower.toLowerCase() && String(deficitLog.args.debtAsset).toLowerCase() === this.debtAddress.toLowerCase()) {
+        if (
+          deficitLog?.name === "DeficitCreated" &&
+          sameAddress(String(deficitLog.args.user), borrower) &&
+          sameAddress(String(deficitLog.args.debtAsset), this.debtAddress)
+        ) {
           deficit = (deficit ?? 0n) + (deficitLog.args.amountCreated as bigint);
           continue;
         }
         const parsed = pool.interface.parseLog(log);
-        if (parsed?.name === "LiquidationCall" && String(parsed.args.user).toLowerCase() === borrower.toLowerCase()) {
+        if (parsed?.name === "LiquidationCall" && sameAddress(String(parsed.args.user), borrower)) {
           repaid = parsed.args.debtToCover as bigint;
           seized = parsed.args.liquidatedCollateralAmount as bigint;
           liquidator = String(parsed.args.liquidator);
           found = true;
         }
-      } else if (log.address.toLowerCase() === aTokenAddress.toLowerCase()) {
+      } else if (sameAddress(log.address, aTokenAddress)) {
         const parsed = aToken.interface.parseLog(log);
         // The protocol fee moves as aTokens from the borrower to the treasury (AToken.transferOnLiquidation).
-        if (parsed?.name === "Transfer" && String(parsed.args.from).toLowerCase() === borrower.toLowerCase() && String(parsed.args.to).toLowerCase() === treasury) {
+        if (
+          parsed?.name === "Transfer" &&
+          sameAddress(String(parsed.args.from), borrower) &&
+          sameAddress(String(parsed.args.to), treasury)
+        ) {
           fee += parsed.args.value as bigint;
         }
       }
     }
     if (!found) throw new Error(`${this.key}: no LiquidationCall event for ${borrower} in tx ${receipt.hash}`);
     const after = await this.pool().getUserAccountData(borrower);
-    const debtLeft = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).balanceOf(borrower);
+    const debtLeft = await VariableDebtToken__factory.connect(
+      this.reserve(this.debt).variableDebtToken,
+      this.ctx.provider,
+    ).balanceOf(borrower);
     const collDec = 10n ** BigInt(tokenDecimals(this.ctx, this.collateral));
     const debtDec = 10n ** BigInt(tokenDecimals(this.ctx, this.debt));
     const seizedValueInDebt = (seized * prices.collateral * debtDec) / (prices.debt * collDec);
@@ -324,16 +407,21 @@ export class AaveV3Market implements LendingMarket {
   private async collateralPriceFn(feedAddress: string): Promise<(priceE8: bigint) => bigint> {
     const oracle = AaveOracle__factory.connect(this.ctx.record.aave.oracle, this.ctx.provider);
     const source = await oracle.getSourceOfAsset(this.collateralAddress);
-    if (source.toLowerCase() === feedAddress.toLowerCase()) return (p) => p;
+    if (sameAddress(source, feedAddress)) return (p) => p;
     const adapter = VaultRateAggregator__factory.connect(source, this.ctx.provider);
     const underlying = await adapter.underlyingFeed().catch(() => undefined);
-    if (underlying && underlying.toLowerCase() === feedAddress.toLowerCase()) {
+    if (underlying && sameAddress(underlying, feedAddress)) {
       const vault = IERC4626__factory.connect(await adapter.vault(), this.ctx.provider);
       const assets = await vault.convertToAssets(10n ** (await vault.decimals()));
-      const oneAsset = 10n ** (await IERC20Metadata__factory.connect(await vault.asset(), this.ctx.provider).decimals());
+      const oneAsset =
+        10n ** (await IERC20Metadata__factory.connect(await vault.asset(), this.ctx.provider).decimals());
       return (p) => (p * assets) / oneAsset;
     }
-    throw new InputError("feed", `${this.key}: the AaveOracle source of ${this.collateral} (${source}) does not read feed ${feedAddress}`, "apply the \"market\" oracle policy first, or pick the feed the source reads");
+    throw new InputError(
+      "feed",
+      `${this.key}: the AaveOracle source of ${this.collateral} (${source}) does not read feed ${feedAddress}`,
+      'apply the "market" oracle policy first, or pick the feed the source reads',
+    );
   }
 
   async liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel> {
@@ -343,9 +431,18 @@ export class AaveV3Market implements LendingMarket {
     const verified = VERIFIED_POOL_REVISIONS[revision.toString()] === logic;
     const priceOf = await this.collateralPriceFn(feedAddress);
     const pool = this.pool();
-    const [collReserve, debtReserve] = await Promise.all([pool.getReserveData(this.collateralAddress), pool.getReserveData(this.debtAddress)]);
-    const scaledColl = await AToken__factory.connect(this.reserve(this.collateral).aToken, this.ctx.provider).scaledBalanceOf(account);
-    const scaledDebt = await VariableDebtToken__factory.connect(this.reserve(this.debt).variableDebtToken, this.ctx.provider).scaledBalanceOf(account);
+    const [collReserve, debtReserve] = await Promise.all([
+      pool.getReserveData(this.collateralAddress),
+      pool.getReserveData(this.debtAddress),
+    ]);
+    const scaledColl = await AToken__factory.connect(
+      this.reserve(this.collateral).aToken,
+      this.ctx.provider,
+    ).scaledBalanceOf(account);
+    const scaledDebt = await VariableDebtToken__factory.connect(
+      this.reserve(this.debt).variableDebtToken,
+      this.ctx.provider,
+    ).scaledBalanceOf(account);
     const { debt: debtPrice } = await this.pricesBase();
     const lt = BigInt(risk.raw.liquidationThresholdBps);
     const collDecimals = tokenDecimals(this.ctx, this.collateral);
@@ -372,7 +469,13 @@ export class AaveV3Market implements LendingMarket {
     return {
       description:
         `Aave origin-line GenericLogic health factor and LiquidationLogic close factor (v3.3 rules, v3.5 rounding; Pool revision ${revision}` +
-        `${verified ? "" : `, model verified on revision ${Object.keys(VERIFIED_POOL_REVISIONS).filter((k) => VERIFIED_POOL_REVISIONS[k] === "origin").join(", ")} only`}), ${at}`,
+        `${
+          verified
+            ? ""
+            : `, model verified on revision ${Object.keys(VERIFIED_POOL_REVISIONS)
+                .filter((k) => VERIFIED_POOL_REVISIONS[k] === "origin")
+                .join(", ")} only`
+        }), ${at}`,
       healthFactorWad: hf,
       liquidatable: (p) => hf(p) < WAD,
       fullCloseFactor: (p) => fullCloseFactorOrigin(hf(p), collBase(p), debtBase),
@@ -419,7 +522,9 @@ export class AaveV3Market implements LendingMarket {
     // v3.5+ charges the delegation with the debt actually minted, which rounding up can make a unit more than asked.
     const delegation = call.flashAmountRaw + premium + DELEGATION_ROUNDING_MARGIN_RAW;
     if ((await debtToken.borrowAllowance(account, looper)) < delegation) {
-      await sendTx(this.ctx.provider, `${this.key}: approveDelegation to LeverageLooper`, () => debtToken.approveDelegation(looper, delegation));
+      await sendTx(this.ctx.provider, `${this.key}: approveDelegation to LeverageLooper`, () =>
+        debtToken.approveDelegation(looper, delegation),
+      );
     }
     await ensureAllowance(this.ctx, user, call.initialToken, looper, call.initialRaw);
     const vault = this.collateral === "sUSDe" ? this.collateralAddress : ZeroAddress;
@@ -437,7 +542,12 @@ export class AaveV3Market implements LendingMarket {
     );
   }
 
-  async flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation> {
+  async flashLiquidate(
+    liquidator: FlashLiquidator,
+    borrower: string,
+    maxRepayRaw: bigint,
+    swapPath: string,
+  ): Promise<FlashLiquidation> {
     const pos = await this.position(borrower);
     // Flash-borrow what the close factor lets us repay; Aave takes no more.
     const allowed = await this.maxLiquidatableDebtRaw(pos);
@@ -447,12 +557,25 @@ export class AaveV3Market implements LendingMarket {
     const receipt = await sendTx(this.ctx.provider, `${this.key}: FlashLiquidator.liquidateAave(${borrower})`, () =>
       liquidator.liquidateAave(this.collateralAddress, this.debtAddress, borrower, amount, swapPath, 0n),
     );
-    const record = await this.recordFromReceipt(receipt, borrower, pos.healthFactorWad, prices, priceWad, await liquidator.getAddress());
+    const record = await this.recordFromReceipt(
+      receipt,
+      borrower,
+      pos.healthFactorWad,
+      prices,
+      priceWad,
+      await liquidator.getAddress(),
+    );
     for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== (await liquidator.getAddress()).toLowerCase()) continue;
+      if (!sameAddress(log.address, await liquidator.getAddress())) continue;
       const parsed = liquidator.interface.parseLog(log);
       if (parsed?.name === "AaveLiquidation") {
-        return { record, soldRaw: parsed.args.collateralSeized, saleProceedsRaw: parsed.args.saleProceeds, flashPremiumRaw: parsed.args.flashPremium, profitRaw: parsed.args.profit };
+        return {
+          record,
+          soldRaw: parsed.args.collateralSeized,
+          saleProceedsRaw: parsed.args.saleProceeds,
+          flashPremiumRaw: parsed.args.flashPremium,
+          profitRaw: parsed.args.profit,
+        };
       }
     }
     throw new Error(`${this.key}: no AaveLiquidation event in ${receipt.hash}`);
@@ -489,11 +612,17 @@ export const AAVE_V3: LendingProtocol = {
   policyKey: "aave",
   openMarket(ctx, rest, field) {
     const m = /^([A-Za-z]+)\/([A-Za-z]+)(?::emode-(\d+))?$/.exec(rest);
-    if (!m) throw new InputError(field, `"aave-v3:${rest}" is not an Aave market key`, 'write e.g. "aave-v3:USDe/USDC:emode-2"');
+    if (!m)
+      throw new InputError(
+        field,
+        `"aave-v3:${rest}" is not an Aave market key`,
+        'write e.g. "aave-v3:USDe/USDC:emode-2"',
+      );
     const collateral = tokenSymbolFrom(m[1], field);
     const debt = tokenSymbolFrom(m[2], field);
     for (const s of [collateral, debt]) {
-      if (!ctx.record.aave.reserves[s]) throw new InputError(field, `${s} is not an Aave reserve in chain profile "${ctx.record.profile}"`);
+      if (!ctx.record.aave.reserves[s])
+        throw new InputError(field, `${s} is not an Aave reserve in chain profile "${ctx.record.profile}"`);
     }
     return new AaveV3Market(ctx, { collateral, debt, eModeCategory: m[3] ? Number(m[3]) : 0 });
   },

@@ -167,7 +167,12 @@ export interface LendingMarket {
   /** Gives the looper what the protocol needs (E-mode, credit delegation or authorization, approval), then loops. */
   flashLoop(user: Signer, call: FlashLoopCall): Promise<ContractTransactionReceipt>;
   /** Liquidates `borrower` (repaying at most `maxRepayRaw`) through `liquidator`, selling along `swapPath`. */
-  flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation>;
+  flashLiquidate(
+    liquidator: FlashLiquidator,
+    borrower: string,
+    maxRepayRaw: bigint,
+    swapPath: string,
+  ): Promise<FlashLiquidation>;
 }
 
 /**
@@ -183,4 +188,3 @@ export interface LendingProtocol {
   /** Points the oracles of `markets` (all of this protocol) at the feeds `policy` names, with the real admin paths. */
   applyPolicy(ctx: ChainContext, policy: OraclePolicy, markets: readonly LendingMarket[]): Promise<void>;
 }
-

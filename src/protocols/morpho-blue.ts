@@ -4,7 +4,15 @@
  * and liquidations are measured from the Liquidate event.
  */
 import { MaxUint256, Signer, ZeroAddress } from "ethers";
-import { AggregatorV3Interface__factory, EventsLib__factory, FeedMorphoOracle__factory, IERC4626__factory, IIrm__factory, IOracle__factory, Morpho__factory } from "../../typechain-types";
+import {
+  AggregatorV3Interface__factory,
+  EventsLib__factory,
+  FeedMorphoOracle__factory,
+  IERC4626__factory,
+  IIrm__factory,
+  IOracle__factory,
+  Morpho__factory,
+} from "../../typechain-types";
 import { InputError } from "../errors";
 import { ORACLE_PRICE_SCALE, WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
@@ -32,10 +40,20 @@ import { getFeedPrice } from "../oracles/feeds";
 import { ensureAllowance } from "../chain/erc20";
 import type { FlashLiquidator } from "../../typechain-types";
 import { tokenAddress, tokenDecimals, tokenSymbolOf } from "../chain/context";
-import type { FlashLiquidation, FlashLoopCall, LendingMarket, LendingProtocol, LiquidationModel, LiquidationRecord, PositionState, ProtocolName, RiskParams } from "./lending-market";
+import type {
+  FlashLiquidation,
+  FlashLoopCall,
+  LendingMarket,
+  LendingProtocol,
+  LiquidationModel,
+  LiquidationRecord,
+  PositionState,
+  ProtocolName,
+  RiskParams,
+} from "./lending-market";
 
 /** The npm package the embedded chain compiles; Morpho Blue is immutable and has no on-chain version getter. */
-export const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
+const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
 
 export interface MorphoMarketState {
   totalBorrowAssets: bigint;
@@ -67,7 +85,13 @@ export class MorphoBlueMarket implements LendingMarket {
 
   get marketParams(): MarketParamsStruct {
     const r = this.record;
-    return { loanToken: r.loanToken, collateralToken: r.collateralToken, oracle: r.oracle, irm: r.irm, lltv: BigInt(r.lltv) };
+    return {
+      loanToken: r.loanToken,
+      collateralToken: r.collateralToken,
+      oracle: r.oracle,
+      irm: r.irm,
+      lltv: BigInt(r.lltv),
+    };
   }
 
   get id(): string {
@@ -85,17 +109,23 @@ export class MorphoBlueMarket implements LendingMarket {
   async supplyCollateral(user: Signer, amountRaw: bigint) {
     await ensureAllowance(this.ctx, user, this.collateral, this.spender, amountRaw);
     const onBehalf = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: supplyCollateral`, () => this.morpho(user).supplyCollateral(this.marketParams, amountRaw, onBehalf, "0x"));
+    return sendTx(this.ctx.provider, `${this.key}: supplyCollateral`, () =>
+      this.morpho(user).supplyCollateral(this.marketParams, amountRaw, onBehalf, "0x"),
+    );
   }
 
   async withdrawCollateral(user: Signer, amountRaw: bigint) {
     const me = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: withdrawCollateral`, () => this.morpho(user).withdrawCollateral(this.marketParams, amountRaw, me, me));
+    return sendTx(this.ctx.provider, `${this.key}: withdrawCollateral`, () =>
+      this.morpho(user).withdrawCollateral(this.marketParams, amountRaw, me, me),
+    );
   }
 
   async borrow(user: Signer, amountRaw: bigint) {
     const me = await user.getAddress();
-    return sendTx(this.ctx.provider, `${this.key}: borrow`, () => this.morpho(user).borrow(this.marketParams, amountRaw, 0n, me, me));
+    return sendTx(this.ctx.provider, `${this.key}: borrow`, () =>
+      this.morpho(user).borrow(this.marketParams, amountRaw, 0n, me, me),
+    );
   }
 
   async repay(user: Signer, amountRaw: bigint) {
@@ -104,9 +134,13 @@ export class MorphoBlueMarket implements LendingMarket {
     if (amountRaw === MaxUint256) {
       // Repay by shares so no dust of debt is left.
       const { borrowShares } = await this.morpho().position(this.id, me);
-      return sendTx(this.ctx.provider, `${this.key}: repay all`, () => this.morpho(user).repay(this.marketParams, 0n, borrowShares, me, "0x"));
+      return sendTx(this.ctx.provider, `${this.key}: repay all`, () =>
+        this.morpho(user).repay(this.marketParams, 0n, borrowShares, me, "0x"),
+      );
     }
-    return sendTx(this.ctx.provider, `${this.key}: repay`, () => this.morpho(user).repay(this.marketParams, amountRaw, 0n, me, "0x"));
+    return sendTx(this.ctx.provider, `${this.key}: repay`, () =>
+      this.morpho(user).repay(this.marketParams, amountRaw, 0n, me, "0x"),
+    );
   }
 
   async riskParams(): Promise<RiskParams> {
@@ -122,7 +156,13 @@ export class MorphoBlueMarket implements LendingMarket {
       liquidationIncentiveWad: incentive,
       protocolFeeOfBonusWad: 0n,
       version: MORPHO_BLUE_VERSION,
-      raw: { marketId: this.id, lltvWad: mp.lltv.toString(), incentiveWad: incentive.toString(), oracle: mp.oracle, irm: mp.irm },
+      raw: {
+        marketId: this.id,
+        lltvWad: mp.lltv.toString(),
+        incentiveWad: incentive.toString(),
+        oracle: mp.oracle,
+        irm: mp.irm,
+      },
     };
   }
 
@@ -173,7 +213,12 @@ export class MorphoBlueMarket implements LendingMarket {
   async position(account: string): Promise<PositionState> {
     const { timestamp } = await latestBlock(this.ctx.provider);
     const block = await this.ctx.provider.getBlockNumber();
-    const [pos, state, price, loanUsd] = await Promise.all([this.morpho().position(this.id, account), this.marketStateAt(timestamp), this.oraclePrice(), this.loanUsdWad()]);
+    const [pos, state, price, loanUsd] = await Promise.all([
+      this.morpho().position(this.id, account),
+      this.marketStateAt(timestamp),
+      this.oraclePrice(),
+      this.loanUsdWad(),
+    ]);
     const borrowed = toAssetsUp(pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares);
     const collateralInLoan = mulDivDown(pos.collateral, price, ORACLE_PRICE_SCALE);
     const debtDecimals = BigInt(tokenDecimals(this.ctx, this.debt));
@@ -190,7 +235,9 @@ export class MorphoBlueMarket implements LendingMarket {
       debtUsdWad: loanToUsd(borrowed),
       healthFactorWad: healthFactorWad(pos.collateral, borrowed, price, lltv),
       ltvWad: collateralInLoan === 0n ? (borrowed === 0n ? 0n : MaxUint256) : (borrowed * WAD) / collateralInLoan,
-      liquidatable: pos.borrowShares > 0n && !isHealthy(pos.collateral, pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv),
+      liquidatable:
+        pos.borrowShares > 0n &&
+        !isHealthy(pos.collateral, pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv),
     };
   }
 
@@ -203,7 +250,14 @@ export class MorphoBlueMarket implements LendingMarket {
       positionLens(this.ctx).then((lens) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts)),
     ]);
     const lltv = BigInt(this.record.lltv);
-    return positions.map((p) => healthFactorWad(p.collateral, toAssetsUp(p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares), price, lltv));
+    return positions.map((p) =>
+      healthFactorWad(
+        p.collateral,
+        toAssetsUp(p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares),
+        price,
+        lltv,
+      ),
+    );
   }
 
   async liquidatable(accounts: string[]): Promise<string[]> {
@@ -216,7 +270,10 @@ export class MorphoBlueMarket implements LendingMarket {
     const positions = await lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts);
     return accounts.filter((_, i) => {
       const p = positions[i];
-      return p.borrowShares > 0n && !isHealthy(p.collateral, p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv);
+      return (
+        p.borrowShares > 0n &&
+        !isHealthy(p.collateral, p.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, price, lltv)
+      );
     });
   }
 
@@ -231,14 +288,23 @@ export class MorphoBlueMarket implements LendingMarket {
    * How a liquidator would call liquidate() to repay at most `maxRepayRaw` (MaxUint256: everything the collateral
    * covers): by shares when the collateral covers the whole debt plus incentive, else by seizing all collateral.
    */
-  async liquidationArgs(borrower: string, maxRepayRaw: bigint): Promise<{ seizedAssets: bigint; repaidShares: bigint }> {
+  async liquidationArgs(
+    borrower: string,
+    maxRepayRaw: bigint,
+  ): Promise<{ seizedAssets: bigint; repaidShares: bigint }> {
     const pos = await this.morpho().position(this.id, borrower);
     const state = await this.marketStateAt(await this.nextTimestamp());
     const price = await this.oraclePrice();
     const lltv = BigInt(this.record.lltv);
     const incentive = liquidationIncentiveFactor(lltv);
     if (maxRepayRaw === MaxUint256) {
-      const seizedAll = seizedForRepaidShares(pos.borrowShares, price, lltv, state.totalBorrowAssets, state.totalBorrowShares);
+      const seizedAll = seizedForRepaidShares(
+        pos.borrowShares,
+        price,
+        lltv,
+        state.totalBorrowAssets,
+        state.totalBorrowShares,
+      );
       if (seizedAll <= pos.collateral) return { seizedAssets: 0n, repaidShares: pos.borrowShares };
       return { seizedAssets: pos.collateral, repaidShares: 0n };
     }
@@ -260,16 +326,21 @@ export class MorphoBlueMarket implements LendingMarket {
 
   /** Builds the liquidation record from a receipt holding Morpho's Liquidate event (ours or a contract's). */
   async recordFromReceipt(
-    receipt: { logs: readonly { address: string; topics: readonly string[]; data: string }[]; gasUsed: bigint; blockNumber: number; hash: string },
+    receipt: {
+      logs: readonly { address: string; topics: readonly string[]; data: string }[];
+      gasUsed: bigint;
+      blockNumber: number;
+      hash: string;
+    },
     borrower: string,
     healthFactorBeforeWad: bigint,
     collateralPriceWad: bigint,
   ): Promise<LiquidationRecord> {
     const events = EventsLib__factory.createInterface();
     for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== this.ctx.record.morpho.morpho.toLowerCase()) continue;
+      if (!sameAddress(log.address, this.ctx.record.morpho.morpho)) continue;
       const parsed = events.parseLog(log);
-      if (parsed?.name !== "Liquidate" || String(parsed.args.borrower).toLowerCase() !== borrower.toLowerCase()) continue;
+      if (parsed?.name !== "Liquidate" || !sameAddress(String(parsed.args.borrower), borrower)) continue;
       const repaid = parsed.args.repaidAssets as bigint;
       const seized = parsed.args.seizedAssets as bigint;
       const seizedValue = (seized * collateralPriceWad) / WAD;
@@ -303,14 +374,22 @@ export class MorphoBlueMarket implements LendingMarket {
   private async oraclePriceFn(feedAddress: string): Promise<(priceE8: bigint) => bigint> {
     const oracle = FeedMorphoOracle__factory.connect(this.record.oracle, this.ctx.provider);
     const config = await oracle.config().catch(() => undefined);
-    if (!config || config.baseFeed.toLowerCase() !== feedAddress.toLowerCase()) {
-      throw new InputError("feed", `${this.key}: the market oracle ${this.record.oracle} does not read feed ${feedAddress} as its base feed`, 'apply the "market" oracle policy first, or pick the feed the oracle reads');
+    if (!config || !sameAddress(config.baseFeed, feedAddress)) {
+      throw new InputError(
+        "feed",
+        `${this.key}: the market oracle ${this.record.oracle} does not read feed ${feedAddress} as its base feed`,
+        'apply the "market" oracle policy first, or pick the feed the oracle reads',
+      );
     }
     const scale = await oracle.scaleFactor();
     const sample = config.baseVaultConversionSample;
-    const assets = config.baseVault === ZeroAddress ? 1n : await IERC4626__factory.connect(config.baseVault, this.ctx.provider).convertToAssets(sample);
+    const assets =
+      config.baseVault === ZeroAddress
+        ? 1n
+        : await IERC4626__factory.connect(config.baseVault, this.ctx.provider).convertToAssets(sample);
     let quote = 1n;
-    if (config.quoteFeed !== ZeroAddress) [, quote] = await AggregatorV3Interface__factory.connect(config.quoteFeed, this.ctx.provider).latestRoundData();
+    if (config.quoteFeed !== ZeroAddress)
+      [, quote] = await AggregatorV3Interface__factory.connect(config.quoteFeed, this.ctx.provider).latestRoundData();
     return (p) => (scale * assets * p) / (quote * sample);
   }
 
@@ -323,7 +402,16 @@ export class MorphoBlueMarket implements LendingMarket {
     return {
       description: `Morpho Blue 1.0 _isHealthy (LLTV ${lltv}), interest accrued to t=${timestamp}`,
       healthFactorWad: (p) => healthFactorWad(pos.collateral, borrowed, priceOf(p), lltv),
-      liquidatable: (p) => pos.borrowShares > 0n && !isHealthy(pos.collateral, pos.borrowShares, state.totalBorrowAssets, state.totalBorrowShares, priceOf(p), lltv),
+      liquidatable: (p) =>
+        pos.borrowShares > 0n &&
+        !isHealthy(
+          pos.collateral,
+          pos.borrowShares,
+          state.totalBorrowAssets,
+          state.totalBorrowShares,
+          priceOf(p),
+          lltv,
+        ),
       debtRaw: borrowed,
     };
   }
@@ -336,7 +424,9 @@ export class MorphoBlueMarket implements LendingMarket {
     const looper = await call.looper.getAddress();
     const account = await user.getAddress();
     if (!(await this.morpho().isAuthorized(account, looper))) {
-      await sendTx(this.ctx.provider, `${this.key}: setAuthorization(LeverageLooper)`, () => this.morpho(user).setAuthorization(looper, true));
+      await sendTx(this.ctx.provider, `${this.key}: setAuthorization(LeverageLooper)`, () =>
+        this.morpho(user).setAuthorization(looper, true),
+      );
     }
     await ensureAllowance(this.ctx, user, call.initialToken, looper, call.initialRaw);
     const vault = this.collateral === "sUSDe" ? this.record.collateralToken : ZeroAddress;
@@ -353,7 +443,12 @@ export class MorphoBlueMarket implements LendingMarket {
     );
   }
 
-  async flashLiquidate(liquidator: FlashLiquidator, borrower: string, maxRepayRaw: bigint, swapPath: string): Promise<FlashLiquidation> {
+  async flashLiquidate(
+    liquidator: FlashLiquidator,
+    borrower: string,
+    maxRepayRaw: bigint,
+    swapPath: string,
+  ): Promise<FlashLiquidation> {
     const hfBefore = (await this.position(borrower)).healthFactorWad;
     const args = await this.liquidationArgs(borrower, maxRepayRaw);
     const priceWad = await this.collateralPriceWad();
@@ -361,12 +456,18 @@ export class MorphoBlueMarket implements LendingMarket {
       liquidator.liquidateMorpho(this.marketParams, borrower, args.seizedAssets, args.repaidShares, swapPath, 0n),
     );
     const record = await this.recordFromReceipt(receipt, borrower, hfBefore, priceWad);
-    const self = (await liquidator.getAddress()).toLowerCase();
+    const self = await liquidator.getAddress();
     for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== self) continue;
+      if (!sameAddress(log.address, self)) continue;
       const parsed = liquidator.interface.parseLog(log);
       if (parsed?.name === "MorphoLiquidation") {
-        return { record, soldRaw: parsed.args.seizedAssets, saleProceedsRaw: parsed.args.saleProceeds, flashPremiumRaw: 0n, profitRaw: parsed.args.profit };
+        return {
+          record,
+          soldRaw: parsed.args.seizedAssets,
+          saleProceedsRaw: parsed.args.saleProceeds,
+          flashPremiumRaw: 0n,
+          profitRaw: parsed.args.profit,
+        };
       }
     }
     throw new Error(`${this.key}: no MorphoLiquidation event in ${receipt.hash}`);
@@ -376,7 +477,12 @@ export class MorphoBlueMarket implements LendingMarket {
 /** Reconfigures a Morpho market's oracle (its address is fixed in the market's params) to the policy. */
 export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, policy: OraclePolicy): Promise<void> {
   const m = ctx.record.morpho.markets[marketKey];
-  if (!m) throw new InputError("market", `unknown Morpho market "${marketKey}"`, `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`);
+  if (!m)
+    throw new InputError(
+      "market",
+      `unknown Morpho market "${marketKey}"`,
+      `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`,
+    );
   const collateral = tokenSymbolOf(ctx, m.collateralToken);
   const loan = tokenSymbolOf(ctx, m.loanToken);
   const config = morphoOracleConfigFor(policy, collateral, loan, ctx.record.tokens, ctx.record.feeds);
@@ -387,7 +493,9 @@ export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, po
     // A market oracle that is not ours (a fork's real one): our configurable oracle takes over its address.
     await replaceMorphoOracle(ctx, m.oracle, collateral, loan);
   }
-  await sendTx(ctx.provider, `Morpho oracle of ${marketKey}: configure (policy ${policy})`, () => oracle.configure(config));
+  await sendTx(ctx.provider, `Morpho oracle of ${marketKey}: configure (policy ${policy})`, () =>
+    oracle.configure(config),
+  );
 }
 
 /** Morpho Blue: market keys "morpho-blue:<market key of the chain profile>"; one oracle per market. */
@@ -396,7 +504,11 @@ export const MORPHO_BLUE: LendingProtocol = {
   policyKey: "morpho",
   openMarket(ctx, rest, field) {
     if (!ctx.record.morpho.markets[rest]) {
-      throw new InputError(field, `unknown Morpho market "${rest}"`, `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`);
+      throw new InputError(
+        field,
+        `unknown Morpho market "${rest}"`,
+        `use one of ${Object.keys(ctx.record.morpho.markets).join(", ")}`,
+      );
     }
     return new MorphoBlueMarket(ctx, rest);
   },

@@ -13,7 +13,7 @@ import { MORPHO_BLUE } from "./morpho-blue";
 
 const PROTOCOLS: readonly LendingProtocol[] = [AAVE_V3, MORPHO_BLUE];
 
-export const PROTOCOL_NAMES: readonly ProtocolName[] = PROTOCOLS.map((p) => p.name);
+const PROTOCOL_NAMES: readonly ProtocolName[] = PROTOCOLS.map((p) => p.name);
 
 /** The keys of a policy set, one per protocol, in registry order: ["aave", "morpho"]. */
 export const POLICY_KEYS: readonly string[] = PROTOCOLS.map((p) => p.policyKey);
@@ -28,7 +28,11 @@ export function openMarket(ctx: ChainContext, key: string, field = "market"): Le
   const i = key.indexOf(":");
   const protocol = i > 0 ? PROTOCOLS.find((p) => p.name === key.slice(0, i)) : undefined;
   if (!protocol) {
-    throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")} (e.g. "aave-v3:USDe/USDC:emode-2")`);
+    throw new InputError(
+      field,
+      `unknown protocol in "${key}"`,
+      `use one of ${PROTOCOL_NAMES.join(", ")} (e.g. "aave-v3:USDe/USDC:emode-2")`,
+    );
   }
   return protocol.openMarket(ctx, key.slice(i + 1), field);
 }
@@ -37,15 +41,24 @@ export function openMarket(ctx: ChainContext, key: string, field = "market"): Le
 export function policyOf(market: LendingMarket, policies: PolicySet): OraclePolicy {
   const key = protocolNamed(market.protocol).policyKey;
   const policy = policies[key];
-  if (policy === undefined) throw new InputError(`policies.${key}`, "is missing", `give each of ${POLICY_KEYS.join(", ")} a policy`);
+  if (policy === undefined)
+    throw new InputError(`policies.${key}`, "is missing", `give each of ${POLICY_KEYS.join(", ")} a policy`);
   return policy;
 }
 
 /** Applies a policy set to the oracles of `markets`, each protocol through its own admin path, in registry order. */
-export async function applyPolicies(ctx: ChainContext, policies: PolicySet, markets: readonly LendingMarket[]): Promise<void> {
+export async function applyPolicies(
+  ctx: ChainContext,
+  policies: PolicySet,
+  markets: readonly LendingMarket[],
+): Promise<void> {
   for (const protocol of PROTOCOLS) {
     const policy = policies[protocol.policyKey];
     if (policy === undefined) continue;
-    await protocol.applyPolicy(ctx, policy, markets.filter((m) => m.protocol === protocol.name));
+    await protocol.applyPolicy(
+      ctx,
+      policy,
+      markets.filter((m) => m.protocol === protocol.name),
+    );
   }
 }

@@ -34,7 +34,8 @@ export const PositionRowSchema = z.object({
 });
 
 export const RunSchema = z.object({
-  policies: z.object({ aave: z.string(), morpho: z.string() }),
+  /** One policy per protocol, keyed by the registry's policy keys: { aave: "market", morpho: "fixed" }. */
+  policies: z.record(z.string(), z.string()),
   points: z.array(z.object({ block: z.number().int(), feedPriceE8: int, dexUsdeUsdcWad: int, liquidations: z.number().int() })),
   positions: z.array(PositionRowSchema),
   liquidations: z.array(LiquidationRowSchema),

@@ -7,12 +7,9 @@ import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { AAVE_RELEASES } from "../domain/aave-release";
-import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { parseUnitsExact } from "../math/fixed-point";
 import { aaveReleaseFrom } from "../domain/aave-release";
-
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
-const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
+import { PolicySetSchema, decimal, scenarioName } from "./schema-parts";
 
 const distribution = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
@@ -46,7 +43,7 @@ const ramp = z
 
 export const CascadeScenarioSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)"),
+    name: scenarioName,
     description: z.string().optional(),
     /** aaveRelease: which Aave logic the embedded chain runs (v3.0, or origin-v3.6: mainnet's line since v3.3). */
     chain: z.object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default("v3.0") }).strict().default({ profile: "embedded", aaveRelease: "v3.0" }),
@@ -98,7 +95,7 @@ export const CascadeScenarioSchema = z
      * (`dex`), its time-weighted average over `twapSeconds` (`twap`), or the lower of path and pool (`min`).
      */
     oracle: z.object({ source: z.enum(["path", "dex", "twap", "min"]).default("min"), twapSeconds: z.number().int().min(12).default(1800) }).strict().default({ source: "min", twapSeconds: 1800 }),
-    policies: z.array(z.object({ aave: policy, morpho: policy }).strict()).min(1),
+    policies: z.array(PolicySetSchema).min(1),
     stop: z.object({ maxRounds: z.number().int().min(1).default(200), maxRoundsPerPoint: z.number().int().min(1).default(10) }).strict().default({ maxRounds: 200, maxRoundsPerPoint: 10 }),
   })
   .strict();

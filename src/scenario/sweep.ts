@@ -15,8 +15,8 @@ import type { Signer } from "ethers";
 import type { CascadeScenario } from "./cascade-schema";
 import { runCascade } from "./run-cascade";
 import { parseWithSchema, readStructuredFile } from "./files";
+import { decimal } from "./schema-parts";
 
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
 const policyPair = z.string().refine((s) => {
   const [a, m, ...rest] = s.split("/");
   return rest.length === 0 && (ORACLE_POLICIES as readonly string[]).includes(a) && (ORACLE_POLICIES as readonly string[]).includes(m);

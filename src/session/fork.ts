@@ -5,7 +5,7 @@
  * admin impersonated for the manipulations (feeds, oracle sources).
  */
 import type { Signer } from "ethers";
-import type { ChainContext } from "../chain/context";
+import { ChainContext, chainContext } from "../chain/context";
 import type { DeploymentRecord } from "../chain/deployments";
 import { readDeployment } from "../chain/deployments";
 import { impersonate } from "../chain/cheats";
@@ -92,7 +92,7 @@ export async function openFork(
       Object.assign(record.feeds, await deployPolicyFeeds(provider, admin, record.tokens.sUSDe?.address, record.feeds));
     }
     await checkProfileOnChain(provider, record);
-    const ctx = { provider, record, admin };
+    const ctx = chainContext(provider, record, admin);
     for (const [key, pool] of Object.entries(record.curve?.pools ?? {})) await checkCurvePool(ctx, key, pool);
     return { ctx, proxy, block, close: () => proxy.close() };
   } catch (err) {

@@ -14,6 +14,7 @@ import type { Dex } from "../dex/dex";
 import { percentMul } from "../math/fixed-point";
 import type { LendingMarket, PositionState } from "../protocols/lending-market";
 import { idealLoop, LoopParams, validateLoopParams } from "./iterative-loop";
+import { sameAddress } from "../domain/address";
 
 export interface FlashLoopResult {
   market: string;
@@ -41,13 +42,21 @@ export function flashAmountFor(targetDebtRaw: bigint, premiumBps: bigint): bigin
   return x;
 }
 
-export async function runFlashLoop(ctx: ChainContext, market: LendingMarket, dex: Dex, user: Signer, p: LoopParams): Promise<FlashLoopResult> {
+export async function runFlashLoop(
+  ctx: ChainContext,
+  market: LendingMarket,
+  dex: Dex,
+  user: Signer,
+  p: LoopParams,
+): Promise<FlashLoopResult> {
   await validateLoopParams(market, p);
   const account = await user.getAddress();
   // The initial collateral, as the protocol will hold it.
   let initialCollateral = p.initialRaw;
   if (p.initialSymbol === "USDe" && market.collateral === "sUSDe") {
-    initialCollateral = await IERC4626__factory.connect(tokenAddress(ctx, "sUSDe"), ctx.provider).previewDeposit(p.initialRaw);
+    initialCollateral = await IERC4626__factory.connect(tokenAddress(ctx, "sUSDe"), ctx.provider).previewDeposit(
+      p.initialRaw,
+    );
   }
   const priceWad = await market.collateralPriceWad();
   const initialValueRaw = (initialCollateral * priceWad) / WAD;
@@ -65,9 +74,9 @@ export async function runFlashLoop(ctx: ChainContext, market: LendingMarket, dex
     swapPath: dex.saleRoute(market.debt, "USDe"),
     minUsdeOutRaw: (quote * (10_000n - slippageBps)) / 10_000n,
   });
-  const looperAddress = (await looper.getAddress()).toLowerCase();
+  const looperAddress = await looper.getAddress();
   for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== looperAddress) continue;
+    if (!sameAddress(log.address, looperAddress)) continue;
     const parsed = looper.interface.parseLog(log);
     if (parsed?.name !== "Looped") continue;
     return {

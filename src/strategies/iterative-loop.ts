@@ -61,23 +61,39 @@ export async function validateLoopParams(market: LendingMarket, p: LoopParams): 
   const risk = await market.riskParams();
   if (p.targetLtvWad <= 0n) throw new InputError("targetLtv", "must be > 0");
   if (p.targetLtvWad >= risk.liquidationThresholdWad) {
-    throw new InputError("targetLtv", `${fmtWadPct(p.targetLtvWad)} is at or above ${market.key}'s liquidation threshold ${fmtWadPct(risk.liquidationThresholdWad)}`, "choose a lower LTV");
+    throw new InputError(
+      "targetLtv",
+      `${fmtWadPct(p.targetLtvWad)} is at or above ${market.key}'s liquidation threshold ${fmtWadPct(risk.liquidationThresholdWad)}`,
+      "choose a lower LTV",
+    );
   }
   if (p.targetLtvWad > risk.maxLtvWad) {
-    throw new InputError("targetLtv", `${fmtWadPct(p.targetLtvWad)} is above ${market.key}'s max LTV ${fmtWadPct(risk.maxLtvWad)}: the protocol would refuse the borrow`, "choose a lower LTV");
+    throw new InputError(
+      "targetLtv",
+      `${fmtWadPct(p.targetLtvWad)} is above ${market.key}'s max LTV ${fmtWadPct(risk.maxLtvWad)}: the protocol would refuse the borrow`,
+      "choose a lower LTV",
+    );
   }
   const s = p.maxSlippageBps ?? 100;
-  if (!Number.isInteger(s) || s < 0 || s > 10_000) throw new InputError("maxSlippageBps", "must be an integer in [0, 10000]");
+  if (!Number.isInteger(s) || s < 0 || s > 10_000)
+    throw new InputError("maxSlippageBps", "must be an integer in [0, 10000]");
 }
 
-export async function runIterativeLoop(ctx: ChainContext, market: LendingMarket, dex: Dex, user: Signer, p: LoopParams): Promise<LoopResult> {
+export async function runIterativeLoop(
+  ctx: ChainContext,
+  market: LendingMarket,
+  dex: Dex,
+  user: Signer,
+  p: LoopParams,
+): Promise<LoopResult> {
   await validateLoopParams(market, p);
   const account = await user.getAddress();
   await market.prepare(user);
   await ensureAllowance(ctx, user, market.collateral, market.spender, 2n ** 255n);
 
   let supplied = p.initialRaw;
-  if (p.initialSymbol === "USDe" && market.collateral === "sUSDe") supplied = await depositUsdeToSusde(ctx, user, p.initialRaw);
+  if (p.initialSymbol === "USDe" && market.collateral === "sUSDe")
+    supplied = await depositUsdeToSusde(ctx, user, p.initialRaw);
   let gas = (await market.supplyCollateral(user, supplied)).gasUsed;
 
   const rounds: LoopRound[] = [];
@@ -89,9 +105,16 @@ export async function runIterativeLoop(ctx: ChainContext, market: LendingMarket,
     if (borrowRaw === 0n) break;
     let roundGas = (await market.borrow(user, borrowRaw)).gasUsed;
     const quoteOut = await dex.quoteExactIn(market.debt, "USDe", borrowRaw);
-    const swap = await dex.swapExactIn(user, market.debt, "USDe", borrowRaw, (quoteOut * (10_000n - slippageBps)) / 10_000n);
+    const swap = await dex.swapExactIn(
+      user,
+      market.debt,
+      "USDe",
+      borrowRaw,
+      (quoteOut * (10_000n - slippageBps)) / 10_000n,
+    );
     roundGas += swap.receipt.gasUsed;
-    supplied = market.collateral === "sUSDe" ? await depositUsdeToSusde(ctx, user, swap.amountOutRaw) : swap.amountOutRaw;
+    supplied =
+      market.collateral === "sUSDe" ? await depositUsdeToSusde(ctx, user, swap.amountOutRaw) : swap.amountOutRaw;
     roundGas += (await market.supplyCollateral(user, supplied)).gasUsed;
     gas += roundGas;
     rounds.push({
@@ -108,7 +131,11 @@ export async function runIterativeLoop(ctx: ChainContext, market: LendingMarket,
 }
 
 /** The ideal loop with swaps at peg and no fees: collateral = x (1 + l + … + l^N), debt = x (l + … + l^N). */
-export function idealLoop(initialWad: bigint, ltvWad: bigint, rounds: number): { collateralWad: bigint; debtWad: bigint } {
+export function idealLoop(
+  initialWad: bigint,
+  ltvWad: bigint,
+  rounds: number,
+): { collateralWad: bigint; debtWad: bigint } {
   let term = initialWad;
   let collateral = initialWad;
   let debt = 0n;

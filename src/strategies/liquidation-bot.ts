@@ -22,6 +22,7 @@ import { ensureAllowance } from "../chain/erc20";
 import type { Dex } from "../dex/dex";
 import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";
+import { sameAddress } from "../domain/address";
 
 export interface SaleRecord {
   soldRaw: bigint;
@@ -92,13 +93,17 @@ export class LiquidationBot {
   /** Liquidates everything liquidatable among `borrowers` on `market`, repeating while the protocol allows. */
   async sweep(market: LendingMarket, borrowers: string[]): Promise<LiquidationOutcome[]> {
     const outcomes: LiquidationOutcome[] = [];
-    const me = (await this.liquidator.getAddress()).toLowerCase();
+    const me = await this.liquidator.getAddress();
     const maxCalls = this.options.maxCallsPerPosition ?? 8;
     const sells = this.mode === "flash" || (this.options.sell ?? true);
-    for (const borrower of await market.liquidatable(borrowers.filter((b) => b.toLowerCase() !== me))) {
+    for (const borrower of await market.liquidatable(borrowers.filter((b) => !sameAddress(b, me)))) {
       if (sells && !this.dex.hasRoute(market.collateral, market.debt)) {
         // A bot that must sell what it seizes leaves collateral it cannot sell.
-        this.refusals.push({ market: market.key, borrower, reason: `no DEX route to sell ${market.collateral} for ${market.debt}` });
+        this.refusals.push({
+          market: market.key,
+          borrower,
+          reason: `no DEX route to sell ${market.collateral} for ${market.debt}`,
+        });
         continue;
       }
       const key = `${market.key}|${borrower}`;
@@ -108,12 +113,17 @@ export class LiquidationBot {
         const pos = await market.position(borrower);
         if (!pos.liquidatable) break;
         try {
-          outcomes.push(this.mode === "flash" ? await this.viaFlash(market, borrower) : await this.viaInventory(market, borrower, pos.debt[0].amountRaw));
+          outcomes.push(
+            this.mode === "flash"
+              ? await this.viaFlash(market, borrower)
+              : await this.viaInventory(market, borrower, pos.debt[0].amountRaw),
+          );
           this.unprofitableAt.delete(key);
         } catch (err) {
           if (!(err instanceof RevertError)) throw err;
           this.refusals.push({ market: market.key, borrower, reason: err.reason });
-          if (/^(Unprofitable|ProfitBelowMinimum)\(/.test(err.reason)) this.unprofitableAt.set(key, await this.dexOverOracle(market));
+          if (/^(Unprofitable|ProfitBelowMinimum)\(/.test(err.reason))
+            this.unprofitableAt.set(key, await this.dexOverOracle(market));
           break;
         }
       }
@@ -132,10 +142,21 @@ export class LiquidationBot {
   private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
     const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
-    const f = await market.flashLiquidate(contract, borrower, MaxUint256, this.dex.saleRoute(market.collateral, market.debt));
+    const f = await market.flashLiquidate(
+      contract,
+      borrower,
+      MaxUint256,
+      this.dex.saleRoute(market.collateral, market.debt),
+    );
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
-    const sale: SaleRecord = { soldRaw: f.soldRaw, receivedRaw: f.saleProceedsRaw, priceBeforeWad, priceAfterWad: await this.dex.price(market.collateral, market.debt), txHash: f.record.txHash };
+    const sale: SaleRecord = {
+      soldRaw: f.soldRaw,
+      receivedRaw: f.saleProceedsRaw,
+      priceBeforeWad,
+      priceAfterWad: await this.dex.price(market.collateral, market.debt),
+      txHash: f.record.txHash,
+    };
     return this.outcome(market, f.record, sale, f.flashPremiumRaw, f.profitRaw, gasCostWei);
   }
 
@@ -148,20 +169,47 @@ export class LiquidationBot {
     let gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
     let sale: SaleRecord | undefined;
     if ((this.options.sell ?? true) && record.seizedRaw > 0n) {
-      const s = await this.dex.swapExactIn(this.liquidator, record.collateralAsset, record.debtAsset, record.seizedRaw, 0n);
+      const s = await this.dex.swapExactIn(
+        this.liquidator,
+        record.collateralAsset,
+        record.debtAsset,
+        record.seizedRaw,
+        0n,
+      );
       gasCostWei += s.receipt.gasUsed * s.receipt.gasPrice;
-      sale = { soldRaw: s.amountInRaw, receivedRaw: s.amountOutRaw, priceBeforeWad: s.priceBeforeWad, priceAfterWad: s.priceAfterWad, txHash: s.receipt.hash };
+      sale = {
+        soldRaw: s.amountInRaw,
+        receivedRaw: s.amountOutRaw,
+        priceBeforeWad: s.priceBeforeWad,
+        priceAfterWad: s.priceAfterWad,
+        txHash: s.receipt.hash,
+      };
     }
     // Unsold collateral is valued at the protocol's oracle price.
     const proceeds = sale ? sale.receivedRaw : (record.seizedRaw * record.collateralPriceWad) / WAD;
     return this.outcome(market, record, sale, 0n, proceeds - record.repaidRaw, gasCostWei);
   }
 
-  private async outcome(market: LendingMarket, record: LiquidationRecord, sale: SaleRecord | undefined, flashPremiumRaw: bigint, profitRaw: bigint, gasCostWei: bigint): Promise<LiquidationOutcome> {
+  private async outcome(
+    market: LendingMarket,
+    record: LiquidationRecord,
+    sale: SaleRecord | undefined,
+    flashPremiumRaw: bigint,
+    profitRaw: bigint,
+    gasCostWei: bigint,
+  ): Promise<LiquidationOutcome> {
     const debtDecimals = BigInt(tokenDecimals(this.ctx, market.debt));
     const debtUsd = await usdPerUnitWad(this.ctx, OWN_FEED[market.debt]);
     const ethUsd = await usdPerUnitWad(this.ctx, OWN_FEED.WETH);
     const profitUsdWad = (profitRaw * 10n ** (18n - debtDecimals) * debtUsd) / WAD;
-    return { mode: this.mode, record, sale, flashPremiumRaw, profitRaw, gasCostWei, netProfitUsdWad: profitUsdWad - (gasCostWei * ethUsd) / WAD };
+    return {
+      mode: this.mode,
+      record,
+      sale,
+      flashPremiumRaw,
+      profitRaw,
+      gasCostWei,
+      netProfitUsdWad: profitUsdWad - (gasCostWei * ethUsd) / WAD,
+    };
   }
 }

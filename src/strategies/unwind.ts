@@ -33,7 +33,12 @@ export interface UnwindOptions {
   maxSteps?: number;
 }
 
-export async function unwind(market: LendingMarket, dex: UniswapV3Dex, user: Signer, options: UnwindOptions = {}): Promise<UnwindResult> {
+export async function unwind(
+  market: LendingMarket,
+  dex: UniswapV3Dex,
+  user: Signer,
+  options: UnwindOptions = {},
+): Promise<UnwindResult> {
   const account = await user.getAddress();
   const steps: UnwindStep[] = [];
   const risk = await market.riskParams();
@@ -66,8 +71,21 @@ export async function unwind(market: LendingMarket, dex: UniswapV3Dex, user: Sig
     } else {
       surplus += swap.amountOutRaw;
     }
-    steps.push({ withdrawnRaw: withdraw, soldForRaw: swap.amountOutRaw, repaidRaw: repaid, dexPriceAfterWad: swap.priceAfterWad });
+    steps.push({
+      withdrawnRaw: withdraw,
+      soldForRaw: swap.amountOutRaw,
+      repaidRaw: repaid,
+      dexPriceAfterWad: swap.priceAfterWad,
+    });
   }
   const end = await market.position(account);
-  return { market: market.key, account, steps, soldRaw: sold, receivedRaw: received, debtLeftRaw: end.debt[0].amountRaw, surplusRaw: surplus };
+  return {
+    market: market.key,
+    account,
+    steps,
+    soldRaw: sold,
+    receivedRaw: received,
+    debtLeftRaw: end.debt[0].amountRaw,
+    surplusRaw: surplus,
+  };
 }

@@ -8,7 +8,7 @@ import os from "os";
 import path from "path";
 import { chromium, type Browser } from "playwright-core";
 import { loadEmbedded, smallDepegInput } from "../fixtures";
-import { parseDepegScenario } from "../../src/scenario/schema";
+import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
 import { DepegReport, LIQUIDATION_CSV_COLUMNS, csvField, depegCsv, writeDepegReport } from "../../src/report/depeg-report";
 import { HF_NO_DEBT_WAD } from "../../src/domain/format";

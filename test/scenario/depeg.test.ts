@@ -4,7 +4,7 @@ import os from "os";
 import path from "path";
 import { loadEmbedded, loadEmbeddedCurve, smallDepegInput } from "../fixtures";
 import { InputError } from "../../src/errors";
-import { parseDepegScenario } from "../../src/scenario/schema";
+import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
 import { DepegReport, DepegReportSchema, writeDepegReport } from "../../src/report/depeg-report";
 

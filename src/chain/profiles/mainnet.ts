@@ -18,19 +18,19 @@ export const MAINNET_CHAIN_ID = 1;
 export const MAINNET_DEFAULT_FORK_BLOCK = 23_549_000;
 
 /** Ethena (ethena.fi docs, "Key addresses"). */
-export const ETHENA = {
+const ETHENA = {
   USDe: "0x4c9EDD5852cd905f086C759E8383e09bff1E68B3",
   sUSDe: "0x9D39A5DE30e57443BfF2A8307A4256c8797A3497",
 } as const;
 
 /** Morpho Blue core (docs.morpho.org, "Addresses"). */
-export const MORPHO_BLUE = "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb";
+const MORPHO_BLUE = "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb";
 
 /**
  * Morpho Blue USDe / sUSDe markets by id (Morpho's market list, as published in karpatkey/defi-kit's generated
  * Ethereum market table); their params are read from the fork and the id re-derived from them.
  */
-export const MORPHO_MARKET_IDS: Record<string, string> = {
+const MORPHO_MARKET_IDS: Record<string, string> = {
   "sUSDe/USDC-91.5": "0x85c7f4374f3a403b36d54cc284983b2b02bbd8581ee0f3c36494447b87d9fcab",
   "sUSDe/USDT-91.5": "0xdc5333039bcf15f1237133f74d5806675d83d9cf19cfd4cfdd9be674842651bf",
   "sUSDe/DAI-91.5": "0x1247f1c237eceae0602eab1470a5061a6dd8f734ba88c7cdc5d6109fb0026b28",
@@ -43,7 +43,7 @@ export const MORPHO_MARKET_IDS: Record<string, string> = {
 };
 
 /** Chainlink USD feeds (data.chain.link, Ethereum mainnet). */
-export const CHAINLINK_USD_FEEDS: Record<string, string> = {
+const CHAINLINK_USD_FEEDS: Record<string, string> = {
   "USDe/USD": "0xa569d910839Ae8865Da8F8e70FfFb0cBA869F961",
   "USDT/USD": "0x3E7d1eAB13ad0104d2750B8863b489D65364e32D",
   "USDC/USD": "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6",
@@ -52,7 +52,7 @@ export const CHAINLINK_USD_FEEDS: Record<string, string> = {
 };
 
 /** Uniswap V3 deployment (docs.uniswap.org, "Ethereum deployments"). */
-export const UNISWAP_V3 = {
+const UNISWAP_V3 = {
   factory: "0x1F98431c8aD98523631AE4a59f267346ea31F984",
   swapRouter: "0xE592427A0AEce92De3Edee1F18E0157C05861564",
   positionManager: "0xC36442b4a4522E871399CD717aBDD847Ab11FE88",
@@ -63,7 +63,10 @@ export const UNISWAP_V3 = {
  * Curve USDe/USDC Stableswap-NG pool (Curve's registry; the issue's reference), coins in pool order. The order is
  * checked on chain at start-up (checkCurvePool): a wrong guess fails there, naming the coin.
  */
-export const CURVE_USDE_USDC = { address: "0x02950460E2b9529D0E00284A5fA2d7bDF3fA4d72", coins: ["USDe", "USDC"] as TokenSymbol[] };
+const CURVE_USDE_USDC = {
+  address: "0x02950460E2b9529D0E00284A5fA2d7bDF3fA4d72",
+  coins: ["USDe", "USDC"] as TokenSymbol[],
+};
 
 const TOKENS: Record<TokenSymbol, string> = {
   USDe: ETHENA.USDe,
@@ -75,27 +78,54 @@ const TOKENS: Record<TokenSymbol, string> = {
 };
 
 /** Builds the mainnet record on a fork, checking each token's symbol and decimals and each Morpho market's id. */
-export async function buildMainnetProfile(provider: RpcProvider, block: number, admin: string): Promise<DeploymentRecord> {
+export async function buildMainnetProfile(
+  provider: RpcProvider,
+  block: number,
+  admin: string,
+): Promise<DeploymentRecord> {
   const tokens: DeploymentRecord["tokens"] = {};
   for (const [symbol, address] of Object.entries(TOKENS) as [TokenSymbol, string][]) {
     const t = IERC20Metadata__factory.connect(address, provider);
     const [onChainSymbol, decimals] = await Promise.all([t.symbol(), t.decimals()]).catch(() => {
-      throw new InputError(`profile mainnet: tokens.${symbol}`, `no ERC-20 at ${address} on the fork`, "fork Ethereum mainnet (chain id 1)");
+      throw new InputError(
+        `profile mainnet: tokens.${symbol}`,
+        `no ERC-20 at ${address} on the fork`,
+        "fork Ethereum mainnet (chain id 1)",
+      );
     });
-    if (onChainSymbol !== symbol) throw new InputError(`profile mainnet: tokens.${symbol}`, `the token at ${address} says its symbol is ${onChainSymbol}`);
+    if (onChainSymbol !== symbol)
+      throw new InputError(
+        `profile mainnet: tokens.${symbol}`,
+        `the token at ${address} says its symbol is ${onChainSymbol}`,
+      );
     tokens[symbol] = { address, symbol, decimals: Number(decimals) };
   }
   const reserves: DeploymentRecord["aave"]["reserves"] = {};
   for (const symbol of Object.keys(TOKENS) as TokenSymbol[]) {
     const a = AaveV3Ethereum.ASSETS[symbol];
-    reserves[symbol] = { aToken: a.A_TOKEN, variableDebtToken: a.V_TOKEN, stableDebtToken: ZeroAddress, interestRateStrategy: a.INTEREST_RATE_STRATEGY };
+    reserves[symbol] = {
+      aToken: a.A_TOKEN,
+      variableDebtToken: a.V_TOKEN,
+      stableDebtToken: ZeroAddress,
+      interestRateStrategy: a.INTEREST_RATE_STRATEGY,
+    };
   }
   const morpho = Morpho__factory.connect(MORPHO_BLUE, provider);
   const markets: Record<string, MorphoMarketRecord> = {};
   for (const [key, id] of Object.entries(MORPHO_MARKET_IDS)) {
     const p = await morpho.idToMarketParams(id);
-    const params = { loanToken: p.loanToken, collateralToken: p.collateralToken, oracle: p.oracle, irm: p.irm, lltv: p.lltv };
-    if (morphoMarketId(params) !== id) throw new InputError(`profile mainnet: morpho.markets["${key}"]`, `market ${id} does not exist at block ${block}`);
+    const params = {
+      loanToken: p.loanToken,
+      collateralToken: p.collateralToken,
+      oracle: p.oracle,
+      irm: p.irm,
+      lltv: p.lltv,
+    };
+    if (morphoMarketId(params) !== id)
+      throw new InputError(
+        `profile mainnet: morpho.markets["${key}"]`,
+        `market ${id} does not exist at block ${block}`,
+      );
     markets[key] = { id, ...params, lltv: p.lltv.toString() };
   }
   const factory = UniswapV3Factory__factory.connect(UNISWAP_V3.factory, provider);
@@ -104,13 +134,15 @@ export async function buildMainnetProfile(provider: RpcProvider, block: number, 
     for (const fee of [100, 500]) {
       const address = await factory.getPool(TOKENS.USDe, TOKENS[stable], fee);
       if (address === ZeroAddress) continue;
-      const [token0, token1] = BigInt(TOKENS.USDe) < BigInt(TOKENS[stable]) ? [TOKENS.USDe, TOKENS[stable]] : [TOKENS[stable], TOKENS.USDe];
+      const [token0, token1] =
+        BigInt(TOKENS.USDe) < BigInt(TOKENS[stable]) ? [TOKENS.USDe, TOKENS[stable]] : [TOKENS[stable], TOKENS.USDe];
       pools[`USDe/${stable}-${fee === 100 ? "0.01" : "0.05"}%`] = { address, token0, token1, fee };
       break;
     }
   }
   const feeds: Record<string, string> = { ...CHAINLINK_USD_FEEDS };
-  for (const symbol of Object.keys(TOKENS) as TokenSymbol[]) feeds[`Aave source ${symbol}`] = AaveV3Ethereum.ASSETS[symbol].ORACLE;
+  for (const symbol of Object.keys(TOKENS) as TokenSymbol[])
+    feeds[`Aave source ${symbol}`] = AaveV3Ethereum.ASSETS[symbol].ORACLE;
   return {
     profile: "mainnet",
     chainId: MAINNET_CHAIN_ID,
@@ -131,7 +163,13 @@ export async function buildMainnetProfile(provider: RpcProvider, block: number, 
       reserves,
     },
     morpho: { morpho: MORPHO_BLUE, irm: ZeroAddress, markets },
-    uniswap: { factory: UNISWAP_V3.factory, swapRouter: UNISWAP_V3.swapRouter, positionManager: UNISWAP_V3.positionManager, quoter: UNISWAP_V3.quoterV2, pools },
+    uniswap: {
+      factory: UNISWAP_V3.factory,
+      swapRouter: UNISWAP_V3.swapRouter,
+      positionManager: UNISWAP_V3.positionManager,
+      quoter: UNISWAP_V3.quoterV2,
+      pools,
+    },
     curve: { pools: { "USDe/USDC": CURVE_USDE_USDC } },
   };
 }

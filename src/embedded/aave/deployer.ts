@@ -9,7 +9,12 @@ import type { DeploymentRecord, TokenRecord } from "../../chain/deployments";
 import type { RpcProvider } from "../../chain/rpc";
 import { sendTx } from "../../chain/tx";
 import { aaveSourcesFor } from "../../oracles/policy";
-import { ACLManager__factory, PoolAddressesProvider__factory, PoolConfigurator__factory, Pool__factory } from "../../protocols/aave-v3-types";
+import {
+  ACLManager__factory,
+  PoolAddressesProvider__factory,
+  PoolConfigurator__factory,
+  Pool__factory,
+} from "../../protocols/aave-v3-types";
 import type { AaveRelease } from "../../domain/aave-release";
 import type { EmbeddedParams } from "../params";
 import type { TokenSymbol } from "../../domain/tokens";
@@ -47,9 +52,16 @@ export function aaveOracleArgs(input: AaveDeployInput, addressesProvider: string
 }
 
 /** The deployer as ACL admin and every admin role, so the harness can configure the market it just deployed. */
-export async function grantAdminRoles(provider: RpcProvider, deployer: Signer, addressesProvider: string, aclManager: string): Promise<void> {
+export async function grantAdminRoles(
+  provider: RpcProvider,
+  deployer: Signer,
+  addressesProvider: string,
+  aclManager: string,
+): Promise<void> {
   const me = await deployer.getAddress();
-  await sendTx(provider, "setACLManager", () => PoolAddressesProvider__factory.connect(addressesProvider, deployer).setACLManager(aclManager));
+  await sendTx(provider, "setACLManager", () =>
+    PoolAddressesProvider__factory.connect(addressesProvider, deployer).setACLManager(aclManager),
+  );
   const acl = ACLManager__factory.connect(aclManager, deployer);
   await sendTx(provider, "addPoolAdmin", () => acl.addPoolAdmin(me));
   await sendTx(provider, "addRiskAdmin", () => acl.addRiskAdmin(me));
@@ -65,19 +77,32 @@ export async function configureReserves(input: AaveDeployInput, configuratorAddr
     const a = tokens[r.asset]!.address;
     const at = `aave.reserves[${r.asset}]`;
     if (r.liquidationThresholdBps > 0) {
-      await sendTx(provider, `${at}: configureReserveAsCollateral`, () => configurator.configureReserveAsCollateral(a, r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps));
+      await sendTx(provider, `${at}: configureReserveAsCollateral`, () =>
+        configurator.configureReserveAsCollateral(a, r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps),
+      );
     }
-    if (r.borrowingEnabled) await sendTx(provider, `${at}: setReserveBorrowing`, () => configurator.setReserveBorrowing(a, true));
-    await sendTx(provider, `${at}: setReserveFlashLoaning`, () => configurator.setReserveFlashLoaning(a, r.flashLoanEnabled));
+    if (r.borrowingEnabled)
+      await sendTx(provider, `${at}: setReserveBorrowing`, () => configurator.setReserveBorrowing(a, true));
+    await sendTx(provider, `${at}: setReserveFlashLoaning`, () =>
+      configurator.setReserveFlashLoaning(a, r.flashLoanEnabled),
+    );
     await sendTx(provider, `${at}: setReserveFactor`, () => configurator.setReserveFactor(a, r.reserveFactorBps));
-    await sendTx(provider, `${at}: setLiquidationProtocolFee`, () => configurator.setLiquidationProtocolFee(a, r.liquidationProtocolFeeBps));
-    if (r.supplyCap > 0n) await sendTx(provider, `${at}: setSupplyCap`, () => configurator.setSupplyCap(a, r.supplyCap));
-    if (r.borrowCap > 0n) await sendTx(provider, `${at}: setBorrowCap`, () => configurator.setBorrowCap(a, r.borrowCap));
+    await sendTx(provider, `${at}: setLiquidationProtocolFee`, () =>
+      configurator.setLiquidationProtocolFee(a, r.liquidationProtocolFeeBps),
+    );
+    if (r.supplyCap > 0n)
+      await sendTx(provider, `${at}: setSupplyCap`, () => configurator.setSupplyCap(a, r.supplyCap));
+    if (r.borrowCap > 0n)
+      await sendTx(provider, `${at}: setBorrowCap`, () => configurator.setBorrowCap(a, r.borrowCap));
   }
 }
 
 /** Liquidity supplied at deployment so there is something to borrow; then each reserve's token addresses. */
-export async function seedAndRecordReserves(input: AaveDeployInput, poolAddress: string, interestRateStrategy: (asset: TokenSymbol) => string): Promise<DeploymentRecord["aave"]["reserves"]> {
+export async function seedAndRecordReserves(
+  input: AaveDeployInput,
+  poolAddress: string,
+  interestRateStrategy: (asset: TokenSymbol) => string,
+): Promise<DeploymentRecord["aave"]["reserves"]> {
   const { provider, deployer, me, params, tokens } = input;
   const pool = Pool__factory.connect(poolAddress, deployer);
   for (const [sym, amount] of Object.entries(params.aave.seedSupplyRaw) as [TokenSymbol, bigint][]) {

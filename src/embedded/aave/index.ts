@@ -8,5 +8,3 @@ export const AAVE_DEPLOYERS: Record<AaveRelease, AaveDeployer> = {
   "v3.0": deployAaveV30,
   "origin-v3.6": deployAaveOrigin,
 };
-
-export { EMBEDDED_AAVE_TREASURY, EMBEDDED_MARKET_ID, aaveReleaseOf } from "./deployer";

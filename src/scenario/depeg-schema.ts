@@ -6,11 +6,10 @@ import path from "path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
-import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { PathPoint, buildPath } from "../oracles/paths";
+import { PathSchema, PolicySetSchema, decimal, scenarioName } from "./schema-parts";
 
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal number written as a string, e.g. \"0.65\"");
-const policy = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
+export { PathSchema, PolicySetSchema } from "./schema-parts";
 
 export const LoopSpecSchema = z
   .object({
@@ -24,17 +23,9 @@ export const LoopSpecSchema = z
   })
   .strict();
 
-export const PathSchema = z.union([
-  z.object({ feed: z.string().default("USDe/USD"), step: z.object({ to: decimal, afterBlocks: z.number().int().min(0).default(1) }).strict() }).strict(),
-  z.object({ feed: z.string().default("USDe/USD"), ramp: z.object({ from: decimal, to: decimal, blocks: z.number().int().min(1), points: z.number().int().min(1) }).strict() }).strict(),
-  z.object({ feed: z.string().default("USDe/USD"), csv: z.string().min(1) }).strict(),
-]);
-
-export const PolicySetSchema = z.object({ aave: policy, morpho: policy }).strict();
-
 export const DepegScenarioSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)"),
+    name: scenarioName,
     description: z.string().optional(),
     loops: z.array(LoopSpecSchema).default([]),
     /**
@@ -60,15 +51,18 @@ export const DepegScenarioSchema = z
      * venue: where the seized collateral is sold: uniswap-v3, or curve:<pool key> (e.g. curve:USDe/USDC on mainnet).
      */
     liquidator: z
-      .object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true), venue: z.string().min(1).default("uniswap-v3") })
+      .object({
+        mode: z.enum(["flash", "inventory"]).default("flash"),
+        sell: z.boolean().default(true),
+        venue: z.string().min(1).default("uniswap-v3"),
+      })
       .strict()
       .default({ mode: "flash", sell: true, venue: "uniswap-v3" }),
   })
   .strict();
 
 export type LoopSpec = z.infer<typeof LoopSpecSchema>;
-export type PathSpec = z.infer<typeof PathSchema>;
-export type PolicySet = z.infer<typeof PolicySetSchema>;
+export type { PathSpec, PolicySetSpec as PolicySet } from "./schema-parts";
 /** A validated scenario; its price path is already built (CSV read, prices checked) so nothing runs on bad input. */
 export type DepegScenario = z.infer<typeof DepegScenarioSchema> & { baseDir: string; points: PathPoint[] };
 
@@ -80,19 +74,35 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (err) {
-      throw new InputError("existing.accountsFile", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InputError(
+        "existing.accountsFile",
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
-    const listed = text.split(/\r?\n/).map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "");
+    const listed = text
+      .split(/\r?\n/)
+      .map((l) => l.replace(/#.*$/, "").trim())
+      .filter((l) => l !== "");
     listed.forEach((a, i) => {
-      if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new InputError(`existing.accountsFile line ${i + 1}`, `"${a}" is not an address`);
+      if (!/^0x[0-9a-fA-F]{40}$/.test(a))
+        throw new InputError(`existing.accountsFile line ${i + 1}`, `"${a}" is not an address`);
     });
     r.data.existing.accounts = [...(r.data.existing.accounts ?? []), ...listed];
   }
-  if (r.data.loops.length === 0 && !r.data.existing) throw new InputError(`${source}: loops`, "needs at least one loop, or existing positions", "add loops or an existing: { markets: [...] } section");
+  if (r.data.loops.length === 0 && !r.data.existing)
+    throw new InputError(
+      `${source}: loops`,
+      "needs at least one loop, or existing positions",
+      "add loops or an existing: { markets: [...] } section",
+    );
   const points = buildPath(r.data.path, (f) => path.resolve(baseDir, f));
   return { ...r.data, baseDir, points };
 }
 
 export function readDepegScenario(file: string): DepegScenario {
-  return parseDepegScenario(readStructuredFile(file, "scenario"), path.dirname(path.resolve(file)), path.basename(file));
+  return parseDepegScenario(
+    readStructuredFile(file, "scenario"),
+    path.dirname(path.resolve(file)),
+    path.basename(file),
+  );
 }

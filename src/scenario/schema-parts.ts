@@ -1,0 +1,48 @@
+/**
+ * The pieces both scenario schemas share (depeg-schema.ts, cascade-schema.ts): decimals written as strings, scenario
+ * names, oracle-policy sets and feed price paths. A policy set has one key per protocol of the registry, so adding a
+ * protocol needs no schema edit.
+ */
+import { z } from "zod";
+import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
+import { POLICY_KEYS } from "../protocols/registry";
+
+export const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
+
+/** It names the report folder. */
+export const scenarioName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)");
+
+const OraclePolicySchema = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
+
+/** `{ aave: "market", morpho: "fixed" }`: one policy per protocol, by the registry's policy keys, in their order. */
+export const PolicySetSchema = z
+  .object(
+    Object.fromEntries(POLICY_KEYS.map((k) => [k, OraclePolicySchema])) as Record<string, typeof OraclePolicySchema>,
+  )
+  .strict();
+
+const DEFAULT_FEED = "USDe/USD";
+
+/** A price path on one feed: a step, a linear ramp, or a CSV file (src/oracles/paths.ts). */
+export const PathSchema = z.union([
+  z
+    .object({
+      feed: z.string().default(DEFAULT_FEED),
+      step: z.object({ to: decimal, afterBlocks: z.number().int().min(0).default(1) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      feed: z.string().default(DEFAULT_FEED),
+      ramp: z
+        .object({ from: decimal, to: decimal, blocks: z.number().int().min(1), points: z.number().int().min(1) })
+        .strict(),
+    })
+    .strict(),
+  z.object({ feed: z.string().default(DEFAULT_FEED), csv: z.string().min(1) }).strict(),
+]);
+
+export type PolicySetSpec = z.infer<typeof PolicySetSchema>;
+export type PathSpec = z.infer<typeof PathSchema>;
