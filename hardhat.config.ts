@@ -63,7 +63,10 @@ function aaveOriginOverrides(): Record<string, typeof AAVE_ORIGIN_COMPILER> {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".sol")) out[`${AAVE_ORIGIN_PACKAGE}/${path.relative(path.join(root, "src/contracts"), full).split(path.sep).join("/")}`] = AAVE_ORIGIN_COMPILER;
+      else if (entry.name.endsWith(".sol"))
+        out[
+          `${AAVE_ORIGIN_PACKAGE}/${path.relative(path.join(root, "src/contracts"), full).split(path.sep).join("/")}`
+        ] = AAVE_ORIGIN_COMPILER;
     }
   };
   walk(path.join(root, "src/contracts"));

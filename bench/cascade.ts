@@ -18,17 +18,36 @@ async function main(): Promise<void> {
   const base = await snapshot(ctx.provider);
 
   const count = Number(process.env.BENCH_POSITIONS ?? 200);
-  const plan = planPopulation({ seed: 1, groups: [{ market: "aave-v3:USDe/USDC:emode-2", count, size: { dist: "lognormal", median: "50000", sigma: 0.8, min: "1000", max: "500000" }, ltv: { dist: "uniform", min: "0.70", max: "0.88" }, rounds: { dist: "choice", values: ["3", "5", "8"] }, method: "flash" }] }, "bench");
+  const plan = planPopulation(
+    {
+      seed: 1,
+      groups: [
+        {
+          market: "aave-v3:USDe/USDC:emode-2",
+          count,
+          size: { dist: "lognormal", median: "50000", sigma: 0.8, min: "1000", max: "500000" },
+          ltv: { dist: "uniform", min: "0.70", max: "0.88" },
+          rounds: { dist: "choice", values: ["3", "5", "8"] },
+          method: "flash",
+        },
+      ],
+    },
+    "bench",
+  );
   const arb = new PegArbitrageur(ctx, dex, "bench");
   let t = performance.now();
   await buildPopulation(ctx, dex, plan, undefined, () => arb.restore());
   const ms = performance.now() - t;
-  console.log(`population: ${count} flash-loan positions (with peg arbitrage) in ${(ms / 1000).toFixed(1)} s — ${((count * 1000) / ms).toFixed(1)} positions/s`);
+  console.log(
+    `population: ${count} flash-loan positions (with peg arbitrage) in ${(ms / 1000).toFixed(1)} s — ${((count * 1000) / ms).toFixed(1)} positions/s`,
+  );
   await revertTo(ctx.provider, base);
 
   t = performance.now();
   const report = await runCascade(ctx, dex, scenario, { liquidator });
-  console.log(`scenarios/oct-10-2025.yaml (${report.population.positions} positions, ${report.runs.length} policy runs, ${report.runs.reduce((s, r) => s + r.rounds.length, 0)} rounds): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `scenarios/oct-10-2025.yaml (${report.population.positions} positions, ${report.runs.length} policy runs, ${report.runs.reduce((s, r) => s + r.rounds.length, 0)} rounds): ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   console.log(`  process RSS ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB`);
 }
 

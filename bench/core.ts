@@ -29,13 +29,20 @@ async function main(): Promise<void> {
   const ctx = await timed("deploy embedded chain", deploy);
   const dex = new UniswapV3Dex(ctx);
   const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
-  const params = { initialSymbol: "USDe" as const, initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n };
+  const params = {
+    initialSymbol: "USDe" as const,
+    initialRaw: 100_000n * WAD,
+    rounds: 5,
+    targetLtvWad: (80n * WAD) / 100n,
+  };
   let base = await snapshot(provider);
   await deal(ctx, "USDe", user, params.initialRaw);
   const loop = await timed("iterative loop, 5 rounds (16 txs)", () => runIterativeLoop(ctx, market, dex, user, params));
   console.log(`  gas ${loop.totalGasUsed}`);
   await applyAavePolicy(ctx, "market");
-  await timed("thresholds (2 bisections, ~50 liquidation probes)", () => verifyThresholds(ctx, market, user.address, "USDe/USD", liquidator));
+  await timed("thresholds (2 bisections, ~50 liquidation probes)", () =>
+    verifyThresholds(ctx, market, user.address, "USDe/USD", liquidator),
+  );
   await setFeedPrice(ctx, "USDe/USD", 75_000_000n);
   const bot = new LiquidationBot(ctx, dex, liquidator);
   const outcomes = await timed("flash liquidation sweep of one position", () => bot.sweep(market, [user.address]));
@@ -47,11 +54,17 @@ async function main(): Promise<void> {
   console.log(`  gas ${flash.gasUsed}`);
   await revertTo(provider, base);
   const scenario = readDepegScenario("scenarios/usde-depeg.yaml");
-  const report = await timed("scenarios/usde-depeg.yaml (7 loops, 35 points, 2 policy sets)", () => runDepeg(ctx, scenario, { users, liquidator }));
-  console.log(`  ${report.runs.map((r) => `${r.policies.aave}/${r.policies.morpho}: ${r.totals.liquidations} liquidations`).join("; ")}`);
+  const report = await timed("scenarios/usde-depeg.yaml (7 loops, 35 points, 2 policy sets)", () =>
+    runDepeg(ctx, scenario, { users, liquidator }),
+  );
+  console.log(
+    `  ${report.runs.map((r) => `${r.policies.aave}/${r.policies.morpho}: ${r.totals.liquidations} liquidations`).join("; ")}`,
+  );
   const t = performance.now();
   for (let i = 0; i < 20; i++) await revertTo(provider, await snapshot(provider));
-  console.log(`${"snapshot + revert (mean of 20)".padEnd(48)} ${((performance.now() - t) / 20).toFixed(1).padStart(7)} ms`);
+  console.log(
+    `${"snapshot + revert (mean of 20)".padEnd(48)} ${((performance.now() - t) / 20).toFixed(1).padStart(7)} ms`,
+  );
 }
 
 main().catch((e: unknown) => {

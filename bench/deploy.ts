@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     const before = await hre.ethers.provider.getBlockNumber();
     const t = performance.now();
     await deployEmbedded(deployer, hre.ethers.provider, { params });
-    console.log(`embedded deployment with Aave ${release}: ${(performance.now() - t).toFixed(0)} ms, ${(await hre.ethers.provider.getBlockNumber()) - before} blocks`);
+    console.log(
+      `embedded deployment with Aave ${release}: ${(performance.now() - t).toFixed(0)} ms, ${(await hre.ethers.provider.getBlockNumber()) - before} blocks`,
+    );
   }
 }
 

@@ -7,10 +7,17 @@ import { task } from "hardhat/config";
 import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { runCli, withFlagNames } from "./cli";
 
-task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, Uniswap V3 + our stand-ins) to the selected network and records its addresses")
+task(
+  "embedded:deploy",
+  "Deploys the embedded chain (real Aave V3, Morpho Blue, Uniswap V3 + our stand-ins) to the selected network and records its addresses",
+)
   .addOptionalParam("out", "Where to write the deployment record", "deployments/embedded.json")
   .addFlag("quiet", "Do not print the summary")
-  .addOptionalParam("aaveRelease", "Aave logic: v3.0 (@aave/core-v3) or origin-v3.6 (@aave-dao/aave-v3-origin, mainnet's line since v3.3)", "v3.0")
+  .addOptionalParam(
+    "aaveRelease",
+    "Aave logic: v3.0 (@aave/core-v3) or origin-v3.6 (@aave-dao/aave-v3-origin, mainnet's line since v3.3)",
+    "v3.0",
+  )
   .addFlag("curve", "Also deploy a Curve stable-swap pool (Curve's own Vyper bytecode; USDe/USDC/USDT/DAI)")
   .setAction(async (args: { out: string; quiet: boolean; aaveRelease: string; curve: boolean }, hre) =>
     runCli(async () => {
@@ -28,14 +35,20 @@ task("embedded:deploy", "Deploys the embedded chain (real Aave V3, Morpho Blue, 
     }),
   );
 
-task("depeg", "Runs a depeg scenario: opens the loops, walks the price path under each oracle-policy set, liquidates, and writes reports/<name>/report.json, summary.md, report.html and liquidations.csv")
+task(
+  "depeg",
+  "Runs a depeg scenario: opens the loops, walks the price path under each oracle-policy set, liquidates, and writes reports/<name>/report.json, summary.md, report.html and liquidations.csv",
+)
   .addOptionalPositionalParam("scenario", "Scenario file (YAML or JSON)", "scenarios/usde-depeg.yaml")
   .addFlag("brief", "Print the summary and positions only (summary.md still has every liquidation)")
   .addOptionalParam("forkUrl", "Fork mode: an archive JSON-RPC URL (or set MAINNET_RPC_URL); never printed")
   .addOptionalParam("forkBlock", "Fork mode: the pinned block (default: the profile's recorded block)")
   .addOptionalParam("profile", "Fork mode: the chain profile's deployments file")
   .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
-  .addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)")
+  .addOptionalParam(
+    "aaveRelease",
+    "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)",
+  )
   .addFlag("curve", "Embedded chain: also deploy the Curve pool, for liquidator.venue curve:USDe/USDC/USDT/DAI")
   .setAction(async (args: ChainFlags & { scenario: string; brief: boolean }, hre) =>
     runCli(async () => {
@@ -81,12 +94,23 @@ const LOOP_FLAGS = {
 
 /** Which chain a single-position task acts on: the embedded chain of an Aave release, or a recorded deployment. */
 function withChainParams<T extends ConfigurableTaskDefinition>(t: T): T {
-  t.addOptionalParam("aaveRelease", "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)");
-  t.addOptionalParam("profile", "A deployments file recording the chain on the selected network (e.g. with --network localhost)");
+  t.addOptionalParam(
+    "aaveRelease",
+    "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)",
+  );
+  t.addOptionalParam(
+    "profile",
+    "A deployments file recording the chain on the selected network (e.g. with --network localhost)",
+  );
   return t;
 }
 
-withChainParams(task("loop", "Opens one leveraged USDe/sUSDe loop (iterative: every round a real transaction; --flash: one transaction through a flash loan) and prints the position"))
+withChainParams(
+  task(
+    "loop",
+    "Opens one leveraged USDe/sUSDe loop (iterative: every round a real transaction; --flash: one transaction through a flash loan) and prints the position",
+  ),
+)
   .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
   .addOptionalParam("amount", "Initial amount (whole tokens, decimal string)", "100000")
   .addOptionalParam("token", "Initial token: USDe or sUSDe", "USDe")
@@ -116,11 +140,23 @@ interface ThresholdArgs {
   profile?: string;
 }
 
-withChainParams(task("thresholds", "For auditors: the feed price at which a position becomes liquidatable (and, on Aave, where the close factor becomes 100%), predicted from on-chain state and found on chain by bisection"))
+withChainParams(
+  task(
+    "thresholds",
+    "For auditors: the feed price at which a position becomes liquidatable (and, on Aave, where the close factor becomes 100%), predicted from on-chain state and found on chain by bisection",
+  ),
+)
   .addParam("market", 'Market key, e.g. "aave-v3:USDe/USDC:emode-2" or "morpho-blue:sUSDe/USDC-91.5"')
-  .addOptionalParam("account", "An existing borrower (e.g. on --network localhost); by default a loop is opened first with --amount/--rounds/--ltv")
+  .addOptionalParam(
+    "account",
+    "An existing borrower (e.g. on --network localhost); by default a loop is opened first with --amount/--rounds/--ltv",
+  )
   .addOptionalParam("feed", "The feed whose price is searched", "USDe/USD")
-  .addOptionalParam("policy", "Oracle policy applied to the market first so its oracle reads the feed (market, pegged-to-USDT, exchange-rate, fixed; 'keep' to leave it)", "market")
+  .addOptionalParam(
+    "policy",
+    "Oracle policy applied to the market first so its oracle reads the feed (market, pegged-to-USDT, exchange-rate, fixed; 'keep' to leave it)",
+    "market",
+  )
   .addOptionalParam("amount", "Initial amount of the loop opened when no --account is given", "100000")
   .addOptionalParam("token", "Initial token of that loop", "USDe")
   .addOptionalParam("rounds", "Rounds of that loop", "5")
@@ -142,11 +178,18 @@ withChainParams(task("thresholds", "For auditors: the feed price at which a posi
     ),
   );
 
-task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve stable-swap pool): quote, output, price before/after and price impact, all read from the pool")
+task(
+  "swap",
+  "One sale on a DEX of the chain profile (Uniswap V3, or a Curve stable-swap pool): quote, output, price before/after and price impact, all read from the pool",
+)
   .addParam("sell", "Token sold, e.g. USDe")
   .addParam("buy", "Token bought, e.g. USDC")
   .addParam("amount", "Amount sold (whole tokens, decimal string)")
-  .addOptionalParam("venue", "uniswap-v3, or curve:<pool key> (curve:USDe/USDC on mainnet; curve:USDe/USDC/USDT/DAI on the embedded chain with --curve)", "uniswap-v3")
+  .addOptionalParam(
+    "venue",
+    "uniswap-v3, or curve:<pool key> (curve:USDe/USDC on mainnet; curve:USDe/USDC/USDT/DAI on the embedded chain with --curve)",
+    "uniswap-v3",
+  )
   .addFlag("curve", "Embedded chain: also deploy the Curve pool (Curve's own Vyper bytecode)")
   .addOptionalParam("forkUrl", "Fork mode: an archive JSON-RPC URL (or set MAINNET_RPC_URL); never printed")
   .addOptionalParam("forkBlock", "Fork mode: the pinned block (default: the profile's recorded block)")
@@ -168,10 +211,16 @@ task("swap", "One sale on a DEX of the chain profile (Uniswap V3, or a Curve sta
     }),
   );
 
-task("scenario", "Runs a cascade scenario file: a population of loops, actors (whale, market maker, liquidity withdrawal, bots), an exogenous path, rounds until nothing is liquidatable; writes reports/<name>/")
+task(
+  "scenario",
+  "Runs a cascade scenario file: a population of loops, actors (whale, market maker, liquidity withdrawal, bots), an exogenous path, rounds until nothing is liquidatable; writes reports/<name>/",
+)
   .addPositionalParam("file", "Scenario file (YAML or JSON), e.g. scenarios/oct-10-2025.yaml")
   .addFlag("brief", "Print the summary only (the report folder has everything)")
-  .addOptionalParam("aaveRelease", "Overrides the file's chain.aaveRelease: v3.0 or origin-v3.6 (mainnet's line since v3.3)")
+  .addOptionalParam(
+    "aaveRelease",
+    "Overrides the file's chain.aaveRelease: v3.0 or origin-v3.6 (mainnet's line since v3.3)",
+  )
   .setAction(async (args: { file: string; brief: boolean; aaveRelease?: string }, hre) =>
     runCli(async () => {
       const { readCascadeScenario, withAaveRelease } = await import("../src/scenario/cascade-schema");
@@ -200,9 +249,12 @@ task("scenario", "Runs a cascade scenario file: a population of loops, actors (w
     }),
   );
 
-task("sweep", "Runs a cascade scenario over a grid (USDe floor x loop rounds x oracle policy) from one deployment by snapshots, one CSV row per point; --shard i/n runs a slice")
+task(
+  "sweep",
+  "Runs a cascade scenario over a grid (USDe floor x loop rounds x oracle policy) from one deployment by snapshots, one CSV row per point; --shard i/n runs a slice",
+)
   .addPositionalParam("file", "Scenario file (YAML or JSON)")
-  .addParam("grid", "Grid file (YAML): { floor: [\"0.65\", ...], rounds: [3, ...], policy: [\"market/market\", ...] }")
+  .addParam("grid", 'Grid file (YAML): { floor: ["0.65", ...], rounds: [3, ...], policy: ["market/market", ...] }')
   .addOptionalParam("shard", "Run only the points whose index is i mod n, e.g. 0/4", "0/1")
   .addOptionalParam("out", "CSV to write (default reports/<name>/sweep[-shard-i-of-n].csv)")
   .setAction(async (args: { file: string; grid: string; shard: string; out?: string }, hre) =>
@@ -238,7 +290,10 @@ task("sweep", "Runs a cascade scenario over a grid (USDe floor x loop rounds x o
     }),
   );
 
-task("sweep:merge", "Merges the CSVs of a sharded sweep into one (rows in grid order; fails if a point is missing or duplicated)")
+task(
+  "sweep:merge",
+  "Merges the CSVs of a sharded sweep into one (rows in grid order; fails if a point is missing or duplicated)",
+)
   .addVariadicPositionalParam("shards", "Shard CSV files")
   .addParam("out", "Merged CSV to write")
   .setAction(async (args: { shards: string[]; out: string }) =>

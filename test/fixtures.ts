@@ -75,7 +75,12 @@ export function smallDepegInput(name: string, patch: Record<string, unknown> = {
  * A borrower on Aave E-mode USDe/USDC with the USDe oracle on the market feed (policy "market"): `collateralWad`
  * USDe supplied, `debtRaw` USDC borrowed.
  */
-export async function aaveUsdeBorrower(ctx: ChainContext, user: Signer, collateralWad: bigint, debtRaw: bigint): Promise<AaveV3Market> {
+export async function aaveUsdeBorrower(
+  ctx: ChainContext,
+  user: Signer,
+  collateralWad: bigint,
+  debtRaw: bigint,
+): Promise<AaveV3Market> {
   await applyAavePolicy(ctx, "market");
   const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
   await deal(ctx, "USDe", user, collateralWad);

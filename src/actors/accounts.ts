@@ -13,6 +13,7 @@ type SignerProvider = { getSigner(address: string): Promise<Signer> };
 /** A signer for `address` (impersonated, with gas money). */
 export async function actorSigner(ctx: ChainContext, address: string): Promise<Signer> {
   const p = ctx.provider as ChainContext["provider"] & Partial<SignerProvider>;
-  if (typeof p.getSigner !== "function") throw new Error("actors: the provider cannot give signers for impersonated accounts");
+  if (typeof p.getSigner !== "function")
+    throw new Error("actors: the provider cannot give signers for impersonated accounts");
   return impersonate(p as ChainContext["provider"] & SignerProvider, address, WAD);
 }

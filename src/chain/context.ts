@@ -33,6 +33,7 @@ export function tokenDecimals(ctx: ChainContext, symbol: TokenSymbol): number {
 
 /** Reverse lookup: the symbol of a token address in this profile. */
 export function tokenSymbolOf(ctx: ChainContext, address: string): TokenSymbol {
-  for (const [s, t] of Object.entries(ctx.record.tokens)) if (t && t.address.toLowerCase() === address.toLowerCase()) return s as TokenSymbol;
+  for (const [s, t] of Object.entries(ctx.record.tokens))
+    if (t && t.address.toLowerCase() === address.toLowerCase()) return s as TokenSymbol;
   throw new Error(`address ${address} is not a token of chain profile "${ctx.record.profile}"`);
 }

@@ -54,14 +54,31 @@ export type LiquidationTotals = z.infer<typeof LiquidationTotalsSchema>;
 export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): LiquidationRow {
   const r = o.record;
   return {
-    mode: o.mode, protocol: r.protocol, market: r.market, borrower: r.borrower, liquidator: r.liquidator,
-    debtAsset: r.debtAsset, repaidRaw: r.repaidRaw.toString(), collateralAsset: r.collateralAsset,
-    seizedRaw: r.seizedRaw.toString(), protocolFeeRaw: r.protocolFeeRaw.toString(), bonusRaw: r.bonusRaw.toString(),
-    badDebtRaw: r.badDebtRaw.toString(), collateralPriceWad: r.collateralPriceWad.toString(), feedPriceE8: feedE8.toString(),
-    healthFactorBeforeWad: r.healthFactorBeforeWad.toString(), healthFactorAfterWad: r.healthFactorAfterWad.toString(),
-    saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(), dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
-    flashPremiumRaw: o.flashPremiumRaw.toString(), profitRaw: o.profitRaw.toString(), gasUsed: r.gasUsed.toString(), gasCostWei: o.gasCostWei.toString(),
-    netProfitUsdWad: o.netProfitUsdWad.toString(), block: r.block, txHash: r.txHash,
+    mode: o.mode,
+    protocol: r.protocol,
+    market: r.market,
+    borrower: r.borrower,
+    liquidator: r.liquidator,
+    debtAsset: r.debtAsset,
+    repaidRaw: r.repaidRaw.toString(),
+    collateralAsset: r.collateralAsset,
+    seizedRaw: r.seizedRaw.toString(),
+    protocolFeeRaw: r.protocolFeeRaw.toString(),
+    bonusRaw: r.bonusRaw.toString(),
+    badDebtRaw: r.badDebtRaw.toString(),
+    collateralPriceWad: r.collateralPriceWad.toString(),
+    feedPriceE8: feedE8.toString(),
+    healthFactorBeforeWad: r.healthFactorBeforeWad.toString(),
+    healthFactorAfterWad: r.healthFactorAfterWad.toString(),
+    saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(),
+    dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
+    flashPremiumRaw: o.flashPremiumRaw.toString(),
+    profitRaw: o.profitRaw.toString(),
+    gasUsed: r.gasUsed.toString(),
+    gasCostWei: o.gasCostWei.toString(),
+    netProfitUsdWad: o.netProfitUsdWad.toString(),
+    block: r.block,
+    txHash: r.txHash,
   };
 }
 
@@ -71,11 +88,18 @@ export function debtUsdWad(raw: bigint, debtDecimals: number): bigint {
 }
 
 export function liquidationTotals(rows: LiquidationRow[], decimalsOf: (symbol: string) => number): LiquidationTotals {
-  let repaid = 0n, seized = 0n, bad = 0n, profit = 0n, gas = 0n;
+  let repaid = 0n,
+    seized = 0n,
+    bad = 0n,
+    profit = 0n,
+    gas = 0n;
   for (const l of rows) {
     const dd = decimalsOf(l.debtAsset);
     repaid += debtUsdWad(BigInt(l.repaidRaw), dd);
-    seized += debtUsdWad((BigInt(l.seizedRaw) * BigInt(l.collateralPriceWad)) / 10n ** BigInt(decimalsOf(l.collateralAsset)), dd);
+    seized += debtUsdWad(
+      (BigInt(l.seizedRaw) * BigInt(l.collateralPriceWad)) / 10n ** BigInt(decimalsOf(l.collateralAsset)),
+      dd,
+    );
     bad += debtUsdWad(BigInt(l.badDebtRaw), dd);
     profit += BigInt(l.netProfitUsdWad);
     gas += BigInt(l.gasUsed);

@@ -47,7 +47,11 @@ export interface ThresholdReport {
 }
 
 /** Largest p in [lo, hi] with pred(p) true, given pred(lo) true and pred(hi) false (monotone). */
-async function bisect(lo: bigint, hi: bigint, pred: (p: bigint) => Promise<boolean> | boolean): Promise<{ lo: bigint; hi: bigint; probes: number }> {
+async function bisect(
+  lo: bigint,
+  hi: bigint,
+  pred: (p: bigint) => Promise<boolean> | boolean,
+): Promise<{ lo: bigint; hi: bigint; probes: number }> {
   let probes = 0;
   while (hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
@@ -78,7 +82,8 @@ export async function verifyThresholds(
     throw new InputError("liquidator", "must differ from the borrower (no self-liquidation)");
   }
   const pos = await market.position(account);
-  if (pos.debt.every((d) => d.amountRaw === 0n)) throw new InputError("account", `${account} has no debt on ${market.key}`, "open a position first");
+  if (pos.debt.every((d) => d.amountRaw === 0n))
+    throw new InputError("account", `${account} has no debt on ${market.key}`, "open a position first");
   const risk = await market.riskParams();
   const priceNow = await getFeedPrice(ctx, feed);
 
@@ -90,14 +95,25 @@ export async function verifyThresholds(
   let base = await snapshot(ctx.provider);
   const { timestamp } = await latestBlock(ctx.provider);
   // Probe = set the feed (+1 block), liquidate (+1 block).
-  const model: LiquidationModel = await market.liquidationModel(account, feedAddr, timestamp + 2n * BigInt(SECONDS_PER_BLOCK));
+  const model: LiquidationModel = await market.liquidationModel(
+    account,
+    feedAddr,
+    timestamp + 2n * BigInt(SECONDS_PER_BLOCK),
+  );
   if (model.liquidatable(priceNow)) {
     await revertTo(ctx.provider, base);
-    throw new InputError("account", `${account} is already liquidatable at the current ${feed} price ${priceNow}`, "verify a healthy position");
+    throw new InputError(
+      "account",
+      `${account} is already liquidatable at the current ${feed} price ${priceNow}`,
+      "verify a healthy position",
+    );
   }
   if (!model.liquidatable(1n)) {
     await revertTo(ctx.provider, base);
-    throw new InputError("feed", `${market.key} stays healthy even at a ${feed} price of 1e-8: the feed does not drive this position`);
+    throw new InputError(
+      "feed",
+      `${market.key} stays healthy even at a ${feed} price of 1e-8: the feed does not drive this position`,
+    );
   }
   const analytic = await bisect(1n, priceNow, (p) => model.liquidatable(p));
 
@@ -131,21 +147,34 @@ export async function verifyThresholds(
       feedPriceNowE8: priceNow.toString(),
       liquidation: {
         analytic: { largestTrueE8: analytic.lo.toString(), smallestFalseE8: analytic.hi.toString() },
-        onChain: { largestTrueE8: onChain.lo.toString(), smallestFalseE8: onChain.hi.toString(), probes: onChain.probes + 1, refusal: lastRefusal },
+        onChain: {
+          largestTrueE8: onChain.lo.toString(),
+          smallestFalseE8: onChain.hi.toString(),
+          probes: onChain.probes + 1,
+          refusal: lastRefusal,
+        },
         differenceE8: abs(analytic.lo - onChain.lo).toString(),
       },
     };
     const full = model.fullCloseFactor;
     if (full) {
       // Between a price where HF is well below 0.95 (collateral still covering 75% of the debt) and the liquidation price.
-      const lowHf = await bisect(1n, analytic.lo, (p) => model.healthFactorWad(p) <= (90n * 10n ** 16n));
+      const lowHf = await bisect(1n, analytic.lo, (p) => model.healthFactorWad(p) <= 90n * 10n ** 16n);
       const cfAnalytic = await bisect(lowHf.lo, analytic.lo, (p) => full(p));
       // Asking for 75% of the debt gets 75% under the 100% close factor and 50% under the default one.
       const ask = (model.debtRaw * 3n) / 4n;
-      const cfOnChain = await bisect(lowHf.lo, onChain.lo, async (p) => ((await probe(p, ask)) ?? 0n) > model.debtRaw / 2n + 1n);
+      const cfOnChain = await bisect(
+        lowHf.lo,
+        onChain.lo,
+        async (p) => ((await probe(p, ask)) ?? 0n) > model.debtRaw / 2n + 1n,
+      );
       report.closeFactor = {
         analytic: { largestTrueE8: cfAnalytic.lo.toString(), smallestFalseE8: cfAnalytic.hi.toString() },
-        onChain: { largestTrueE8: cfOnChain.lo.toString(), smallestFalseE8: cfOnChain.hi.toString(), probes: cfOnChain.probes },
+        onChain: {
+          largestTrueE8: cfOnChain.lo.toString(),
+          smallestFalseE8: cfOnChain.hi.toString(),
+          probes: cfOnChain.probes,
+        },
         differenceE8: abs(cfAnalytic.lo - cfOnChain.lo).toString(),
       };
     }

@@ -88,35 +88,103 @@ const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
 
 export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [depegMarkdown(r, options), "", "## The cascade, side by side"];
-  out.push(`Population of ${r.population.positions} positions (seed ${r.population.seed}); under \`market\` policies the USDe oracle follows ${{ path: "the exogenous path", dex: "the USDe/USDC pool's spot price", twap: "the pool's TWAP", min: "the lower of the exogenous path and the pool" }[r.oracleSource] ?? r.oracleSource}.`, "");
-  out.push(table(
-    ["Aave / Morpho policy", "rounds", "converged", "min USDe/USDC on the DEX", "min USDe/USD feed", "liquidations", "collateral sold", "bad debt", "still liquidatable"],
-    r.runs.map((run) => [
-      `${run.policies.aave} / ${run.policies.morpho}`,
-      run.rounds.length,
-      run.converged ? "yes" : run.roundLimitReached ? "no (round limit)" : "no",
-      run.rounds.length ? px(run.rounds.reduce((m, x) => (BigInt(x.dexUsdeUsdcWad) < BigInt(m) ? x.dexUsdeUsdcWad : m), run.rounds[0].dexUsdeUsdcWad)) : "—",
-      run.rounds.length ? toNumber(run.rounds.reduce((m, x) => (BigInt(x.feedPriceE8) < m ? BigInt(x.feedPriceE8) : m), BigInt(run.rounds[0].feedPriceE8)), 8).toFixed(4) : "—",
-      run.totals.liquidations,
-      usd(run.rounds.reduce((s, x) => s + BigInt(x.volumeSoldUsdWad), 0n).toString()),
-      usd(run.totals.badDebtUsdWad),
-      run.liquidatableLeft,
-    ]),
-  ));
+  out.push(
+    `Population of ${r.population.positions} positions (seed ${r.population.seed}); under \`market\` policies the USDe oracle follows ${{ path: "the exogenous path", dex: "the USDe/USDC pool's spot price", twap: "the pool's TWAP", min: "the lower of the exogenous path and the pool" }[r.oracleSource] ?? r.oracleSource}.`,
+    "",
+  );
+  out.push(
+    table(
+      [
+        "Aave / Morpho policy",
+        "rounds",
+        "converged",
+        "min USDe/USDC on the DEX",
+        "min USDe/USD feed",
+        "liquidations",
+        "collateral sold",
+        "bad debt",
+        "still liquidatable",
+      ],
+      r.runs.map((run) => [
+        `${run.policies.aave} / ${run.policies.morpho}`,
+        run.rounds.length,
+        run.converged ? "yes" : run.roundLimitReached ? "no (round limit)" : "no",
+        run.rounds.length
+          ? px(
+              run.rounds.reduce(
+                (m, x) => (BigInt(x.dexUsdeUsdcWad) < BigInt(m) ? x.dexUsdeUsdcWad : m),
+                run.rounds[0].dexUsdeUsdcWad,
+              ),
+            )
+          : "—",
+        run.rounds.length
+          ? toNumber(
+              run.rounds.reduce(
+                (m, x) => (BigInt(x.feedPriceE8) < m ? BigInt(x.feedPriceE8) : m),
+                BigInt(run.rounds[0].feedPriceE8),
+              ),
+              8,
+            ).toFixed(4)
+          : "—",
+        run.totals.liquidations,
+        usd(run.rounds.reduce((s, x) => s + BigInt(x.volumeSoldUsdWad), 0n).toString()),
+        usd(run.totals.badDebtUsdWad),
+        run.liquidatableLeft,
+      ]),
+    ),
+  );
   for (const run of r.runs) {
     out.push("", `### Rounds — Aave ${run.policies.aave} / Morpho ${run.policies.morpho}`);
-    out.push(table(
-      ["round", "point", "path USDe", "oracle", "DEX before → after", "liquidations", "sold", "USDC left in pool", "bad debt (cum.)"],
-      run.rounds.filter((x) => x.liquidations > 0 || x.round === 1 || x.round === run.rounds.length).map((x) => [
-        x.round, x.pathPoint, toNumber(BigInt(x.exogenousUsdeE8), 8).toFixed(4), toNumber(BigInt(x.feedPriceE8), 8).toFixed(4),
-        `${px(x.dexUsdeUsdcBeforeWad)} → ${px(x.dexUsdeUsdcWad)}`, x.liquidations, usd(x.volumeSoldUsdWad),
-        toNumber(BigInt(x.poolUsdcLeftRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 }), usd(x.cumulativeBadDebtUsdWad),
-      ]),
-    ));
+    out.push(
+      table(
+        [
+          "round",
+          "point",
+          "path USDe",
+          "oracle",
+          "DEX before → after",
+          "liquidations",
+          "sold",
+          "USDC left in pool",
+          "bad debt (cum.)",
+        ],
+        run.rounds
+          .filter((x) => x.liquidations > 0 || x.round === 1 || x.round === run.rounds.length)
+          .map((x) => [
+            x.round,
+            x.pathPoint,
+            toNumber(BigInt(x.exogenousUsdeE8), 8).toFixed(4),
+            toNumber(BigInt(x.feedPriceE8), 8).toFixed(4),
+            `${px(x.dexUsdeUsdcBeforeWad)} → ${px(x.dexUsdeUsdcWad)}`,
+            x.liquidations,
+            usd(x.volumeSoldUsdWad),
+            toNumber(BigInt(x.poolUsdcLeftRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 }),
+            usd(x.cumulativeBadDebtUsdWad),
+          ]),
+      ),
+    );
     for (const e of run.actorEvents) {
-      if (e.actor === "whale") out.push("", `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`);
-      if (e.actor === "liquidity-withdrawal") out.push("", `- Round ${e.round}: market makers pulled ${e.share} of their liquidity from ${e.pools.join(", ")}; price impact of selling ${e.saleUsde} USDe: ${e.impactBeforeBps} → ${e.impactAfterBps} bps.`);
-      if (e.actor === "market-maker") out.push("", `- The cross-margined market maker lost ${Object.entries(e.collateralSeizedRaw).map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`).join(", ") || "nothing"}; left: ${Object.entries(e.collateralLeftRaw).map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`).join(", ")}.`);
+      if (e.actor === "whale")
+        out.push(
+          "",
+          `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
+        );
+      if (e.actor === "liquidity-withdrawal")
+        out.push(
+          "",
+          `- Round ${e.round}: market makers pulled ${e.share} of their liquidity from ${e.pools.join(", ")}; price impact of selling ${e.saleUsde} USDe: ${e.impactBeforeBps} → ${e.impactAfterBps} bps.`,
+        );
+      if (e.actor === "market-maker")
+        out.push(
+          "",
+          `- The cross-margined market maker lost ${
+            Object.entries(e.collateralSeizedRaw)
+              .map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`)
+              .join(", ") || "nothing"
+          }; left: ${Object.entries(e.collateralLeftRaw)
+            .map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`)
+            .join(", ")}.`,
+        );
     }
     if (run.refusals.length > 0) {
       const byReason = new Map<string, number>();
@@ -124,15 +192,27 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
         const reason = f.reason.replace(/\(.*$/, "");
         byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
       }
-      out.push("", `- Liquidation attempts refused: ${[...byReason.entries()].map(([k, v]) => `${v} × ${k}`).join(", ")} — positions left liquidatable at the end: ${run.liquidatableLeft}.`);
+      out.push(
+        "",
+        `- Liquidation attempts refused: ${[...byReason.entries()].map(([k, v]) => `${v} × ${k}`).join(", ")} — positions left liquidatable at the end: ${run.liquidatableLeft}.`,
+      );
     }
-    if (!run.converged) out.push("", run.roundLimitReached ? "**The cascade did not converge: it hit the round limit (`stop.maxRounds`).**" : `**${run.liquidatableLeft} position(s) were still liquidatable at the end.**`);
+    if (!run.converged)
+      out.push(
+        "",
+        run.roundLimitReached
+          ? "**The cascade did not converge: it hit the round limit (`stop.maxRounds`).**"
+          : `**${run.liquidatableLeft} position(s) were still liquidatable at the end.**`,
+      );
   }
   return out.join("\n");
 }
 
 /** Validates, renders everything, then writes report.json, summary.md, report.html and liquidations.csv atomically. */
-export async function writeCascadeReport(report: CascadeReport, rootDir = path.join(process.cwd(), "reports")): Promise<string> {
+export async function writeCascadeReport(
+  report: CascadeReport,
+  rootDir = path.join(process.cwd(), "reports"),
+): Promise<string> {
   const checked = CascadeReportSchema.parse(report);
   return writeReportFolder(checked, cascadeMarkdown(checked), rootDir);
 }

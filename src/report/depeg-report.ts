@@ -12,7 +12,6 @@ import { HF_NO_DEBT_WAD, table } from "../domain/format";
 import { int } from "../domain/json-schema";
 import { LiquidationRow, LiquidationRowSchema, LiquidationTotalsSchema } from "../metrics/liquidations";
 
-
 export const PositionRowSchema = z.object({
   account: z.string(),
   market: z.string(),
@@ -36,7 +35,9 @@ export const PositionRowSchema = z.object({
 export const RunSchema = z.object({
   /** One policy per protocol, keyed by the registry's policy keys: { aave: "market", morpho: "fixed" }. */
   policies: z.record(z.string(), z.string()),
-  points: z.array(z.object({ block: z.number().int(), feedPriceE8: int, dexUsdeUsdcWad: int, liquidations: z.number().int() })),
+  points: z.array(
+    z.object({ block: z.number().int(), feedPriceE8: int, dexUsdeUsdcWad: int, liquidations: z.number().int() }),
+  ),
   positions: z.array(PositionRowSchema),
   liquidations: z.array(LiquidationRowSchema),
   /** Liquidations a protocol refused, with the decoded revert. */
@@ -69,16 +70,36 @@ export const tokenDecimals = (symbol: string): number => (symbol === "USDC" || s
 /** How a run is named in the CSV and the HTML page: "<aave policy>/<morpho policy>". */
 export const runName = (run: RunReport): string => `${run.policies.aave}/${run.policies.morpho}`;
 
-const usd = (wad: string): string => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+const usd = (wad: string): string =>
+  `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
 const e8 = (v: string | null): string => (v === null ? "—" : toNumber(BigInt(v), 8).toFixed(4));
 const hf = (wad: string): string => (BigInt(wad) > HF_NO_DEBT_WAD ? "∞" : toNumber(BigInt(wad), 18).toFixed(4));
 
 /** The "Summary by oracle policy" table, shared by summary.md and report.html. */
 export function depegSummaryTable(r: DepegReport): { headers: string[]; rows: string[][] } {
   return {
-    headers: ["Aave policy", "Morpho policy", "liquidations", "positions liquidated", "debt repaid", "collateral seized", "bad debt", "liquidator net profit", "gas"],
-    rows: r.runs.map((run) => [run.policies.aave, run.policies.morpho, String(run.totals.liquidations), `${run.totals.positionsLiquidated}/${run.positions.length}`,
-      usd(run.totals.repaidUsdWad), usd(run.totals.seizedUsdWad), usd(run.totals.badDebtUsdWad), usd(run.totals.liquidatorNetProfitUsdWad), run.totals.gasUsed]),
+    headers: [
+      "Aave policy",
+      "Morpho policy",
+      "liquidations",
+      "positions liquidated",
+      "debt repaid",
+      "collateral seized",
+      "bad debt",
+      "liquidator net profit",
+      "gas",
+    ],
+    rows: r.runs.map((run) => [
+      run.policies.aave,
+      run.policies.morpho,
+      String(run.totals.liquidations),
+      `${run.totals.positionsLiquidated}/${run.positions.length}`,
+      usd(run.totals.repaidUsdWad),
+      usd(run.totals.seizedUsdWad),
+      usd(run.totals.badDebtUsdWad),
+      usd(run.totals.liquidatorNetProfitUsdWad),
+      run.totals.gasUsed,
+    ]),
   };
 }
 
@@ -86,31 +107,92 @@ export function depegSummaryTable(r: DepegReport): { headers: string[]; rows: st
 export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [`# loopstress report: ${r.scenario}`, ""];
   if (r.description) out.push(r.description, "");
-  out.push(`Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points; liquidators sell on ${r.liquidatorVenue}.`, "");
+  out.push(
+    `Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points; liquidators sell on ${r.liquidatorVenue}.`,
+    "",
+  );
   const summary = depegSummaryTable(r);
   out.push("## Summary by oracle policy", table(summary.headers, summary.rows), "");
   for (const run of r.runs) {
     out.push(`## Aave ${run.policies.aave} / Morpho ${run.policies.morpho}`, "");
     if (run.totals.liquidations === 0) {
-      out.push(`**No position was liquidated**: under these policies the oracles never saw the ${r.path.feed} path.`, "");
+      out.push(
+        `**No position was liquidated**: under these policies the oracles never saw the ${r.path.feed} path.`,
+        "",
+      );
     }
-    out.push("### Positions: predicted vs observed liquidation", table(
-      ["market", "account", "HF start", "predicted liq. at", "first liquidated at", "min HF", "liquidations", "final debt"],
-      run.positions.map((p) => [p.market, `${p.account.slice(0, 8)}…`, hf(p.healthFactorStartWad), e8(p.predictedLiquidationFeedE8), e8(p.observedFirstLiquidationFeedE8), hf(p.minHealthFactorWad), p.liquidations, p.finalDebtRaw]),
-    ), "");
+    out.push(
+      "### Positions: predicted vs observed liquidation",
+      table(
+        [
+          "market",
+          "account",
+          "HF start",
+          "predicted liq. at",
+          "first liquidated at",
+          "min HF",
+          "liquidations",
+          "final debt",
+        ],
+        run.positions.map((p) => [
+          p.market,
+          `${p.account.slice(0, 8)}…`,
+          hf(p.healthFactorStartWad),
+          e8(p.predictedLiquidationFeedE8),
+          e8(p.observedFirstLiquidationFeedE8),
+          hf(p.minHealthFactorWad),
+          p.liquidations,
+          p.finalDebtRaw,
+        ]),
+      ),
+      "",
+    );
     if (run.liquidations.length > 0 && options.liquidations !== false) {
-      out.push("### Liquidations", table(
-        ["block", "market", "borrower", "feed", "repaid", "seized", "protocol fee", "bad debt", "HF before → after", "sold for", "profit (debt units)"],
-        run.liquidations.map((l) => [l.block, l.market, `${l.borrower.slice(0, 8)}…`, e8(l.feedPriceE8), `${l.repaidRaw} ${l.debtAsset}`, `${l.seizedRaw} ${l.collateralAsset}`, l.protocolFeeRaw, l.badDebtRaw, `${hf(l.healthFactorBeforeWad)} → ${hf(l.healthFactorAfterWad)}`, l.saleReceivedRaw, l.profitRaw]),
-      ), "");
+      out.push(
+        "### Liquidations",
+        table(
+          [
+            "block",
+            "market",
+            "borrower",
+            "feed",
+            "repaid",
+            "seized",
+            "protocol fee",
+            "bad debt",
+            "HF before → after",
+            "sold for",
+            "profit (debt units)",
+          ],
+          run.liquidations.map((l) => [
+            l.block,
+            l.market,
+            `${l.borrower.slice(0, 8)}…`,
+            e8(l.feedPriceE8),
+            `${l.repaidRaw} ${l.debtAsset}`,
+            `${l.seizedRaw} ${l.collateralAsset}`,
+            l.protocolFeeRaw,
+            l.badDebtRaw,
+            `${hf(l.healthFactorBeforeWad)} → ${hf(l.healthFactorAfterWad)}`,
+            l.saleReceivedRaw,
+            l.profitRaw,
+          ]),
+        ),
+        "",
+      );
     }
   }
-  out.push("Amounts in the liquidation table are raw token units (USDC/USDT 6 decimals, others 18); every number comes from contract events or state.");
+  out.push(
+    "Amounts in the liquidation table are raw token units (USDC/USDT 6 decimals, others 18); every number comes from contract events or state.",
+  );
   return out.join("\n");
 }
 
 /** The CSV columns: the run, then every field of a liquidation row in schema order. */
-export const LIQUIDATION_CSV_COLUMNS = ["run", ...(Object.keys(LiquidationRowSchema.shape) as (keyof LiquidationRow)[])] as const;
+export const LIQUIDATION_CSV_COLUMNS = [
+  "run",
+  ...(Object.keys(LiquidationRowSchema.shape) as (keyof LiquidationRow)[]),
+] as const;
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
 export function csvField(value: string | number): string {
@@ -135,7 +217,10 @@ export function depegCsv(r: DepegReport): string {
  * Validates against the schema, renders everything, then writes report.json, summary.md, report.html and
  * liquidations.csv, each atomically (nothing is written if rendering fails). Returns the folder.
  */
-export async function writeDepegReport(report: DepegReport, rootDir = path.join(process.cwd(), "reports")): Promise<string> {
+export async function writeDepegReport(
+  report: DepegReport,
+  rootDir = path.join(process.cwd(), "reports"),
+): Promise<string> {
   const checked = DepegReportSchema.parse(report);
   return writeReportFolder(checked, depegMarkdown(checked), rootDir);
 }

@@ -72,7 +72,10 @@ const fmtUsd = (v: number): string => `$${v.toLocaleString("en-US", { maximumFra
 const debtUsd = (raw: string, asset: string): number => toNumber(BigInt(raw), tokenDecimals(asset));
 
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
 }
 
 /** 1-based index of the path point a liquidation belongs to: the first point read at or after its block. */
@@ -88,7 +91,13 @@ interface Chart {
 }
 
 function pointAxis(n: number) {
-  return { field: "point", type: "quantitative" as const, title: "path point", scale: { domain: [0.5, n + 0.5], nice: false }, axis: { tickMinStep: 1, format: "d" } };
+  return {
+    field: "point",
+    type: "quantitative" as const,
+    title: "path point",
+    scale: { domain: [0.5, n + 0.5], nice: false },
+    axis: { tickMinStep: 1, format: "d" },
+  };
 }
 
 function priceChart(r: DepegReport, run: RunReport): Chart {
@@ -104,13 +113,27 @@ function priceChart(r: DepegReport, run: RunReport): Chart {
     id: "price",
     caption: `Oracle feed ${r.path.feed} and the DEX price of USDe in USDC at each of the ${n} path points${blocks}.`,
     spec: {
-      width: WIDTH, autosize: FIT, height: HEIGHT, config: CONFIG,
+      width: WIDTH,
+      autosize: FIT,
+      height: HEIGHT,
+      config: CONFIG,
       data: { values },
       mark: { type: "line", point: { size: 18 }, strokeWidth: 2 },
       encoding: {
         x: pointAxis(n),
-        y: { field: "price", type: "quantitative", title: "price (USD)", scale: { zero: false }, axis: { format: ".3f" } },
-        color: { field: "series", type: "nominal", title: null, scale: { domain: [feedName, dexName], range: [COLORS.feed, COLORS.dex] } },
+        y: {
+          field: "price",
+          type: "quantitative",
+          title: "price (USD)",
+          scale: { zero: false },
+          axis: { format: ".3f" },
+        },
+        color: {
+          field: "series",
+          type: "nominal",
+          title: null,
+          scale: { domain: [feedName, dexName], range: [COLORS.feed, COLORS.dex] },
+        },
       },
     },
   };
@@ -125,37 +148,55 @@ function liquidationsChart(run: RunReport): Chart {
     at.count += 1;
     at.badDebt += debtUsd(l.badDebtRaw, l.debtAsset);
   }
-  let count = 0, bad = 0;
+  let count = 0,
+    bad = 0;
   const values = perPoint.map((p, i) => {
     count += p.count;
     bad += p.badDebt;
     return { point: i + 1, liquidations: count, badDebtUsd: bad };
   });
-  const countName = "liquidations", badName = "bad debt (USD)";
+  const countName = "liquidations",
+    badName = "bad debt (USD)";
   // Both layers share one colour scale, hence one legend.
   const seriesColors = { domain: [countName, badName], range: [COLORS.liquidations, COLORS.badDebt] };
-  const caption = run.liquidations.length === 0
-    ? "Cumulative liquidations and bad debt: no liquidations under these policies."
-    : `Cumulative liquidations (left axis) and cumulative bad debt in USD (right axis) over the path: ${count} liquidations, ${fmtUsd(bad)} bad debt.`;
+  const caption =
+    run.liquidations.length === 0
+      ? "Cumulative liquidations and bad debt: no liquidations under these policies."
+      : `Cumulative liquidations (left axis) and cumulative bad debt in USD (right axis) over the path: ${count} liquidations, ${fmtUsd(bad)} bad debt.`;
   return {
     id: "liquidations",
     caption,
     spec: {
-      width: WIDTH, autosize: FIT, height: HEIGHT, config: CONFIG,
+      width: WIDTH,
+      autosize: FIT,
+      height: HEIGHT,
+      config: CONFIG,
       data: { values },
       encoding: { x: pointAxis(n) },
       layer: [
         {
           mark: { type: "line", interpolate: "step-after", strokeWidth: 2, point: { size: 18 } },
           encoding: {
-            y: { field: "liquidations", type: "quantitative", title: "cumulative liquidations", scale: { domain: [0, Math.max(1, count)] }, axis: { tickMinStep: 1, format: "d", titleColor: COLORS.liquidations } },
+            y: {
+              field: "liquidations",
+              type: "quantitative",
+              title: "cumulative liquidations",
+              scale: { domain: [0, Math.max(1, count)] },
+              axis: { tickMinStep: 1, format: "d", titleColor: COLORS.liquidations },
+            },
             color: { datum: countName, type: "nominal", title: null, scale: seriesColors },
           },
         },
         {
           mark: { type: "line", interpolate: "step-after", strokeWidth: 2, strokeDash: [6, 3] },
           encoding: {
-            y: { field: "badDebtUsd", type: "quantitative", title: "cumulative bad debt (USD)", scale: { domain: [0, bad > 0 ? bad : 1] }, axis: { orient: "right", format: usdAxisFormat(bad), titleColor: COLORS.badDebt } },
+            y: {
+              field: "badDebtUsd",
+              type: "quantitative",
+              title: "cumulative bad debt (USD)",
+              scale: { domain: [0, bad > 0 ? bad : 1] },
+              axis: { orient: "right", format: usdAxisFormat(bad), titleColor: COLORS.badDebt },
+            },
             color: { datum: badName, type: "nominal", title: null, scale: seriesColors },
           },
         },
@@ -198,23 +239,40 @@ function healthFactorChart(run: RunReport): Chart {
   const lo = Math.min(0.9, ...hfs.map((h) => Math.floor(h * 10) / 10));
   const hi = Math.min(HF_DISPLAY_MAX, Math.max(1.3, ...hfs.map((h) => Math.ceil(h * 10) / 10)));
   const notes = [
-    ...noDebt.map((d) => `${d.phase === "end" ? `After point ${n}` : "At the start"}: ${d.count} position(s) with no debt (infinite HF, e.g. fully liquidated), counted in the chart's title, not drawn.`),
+    ...noDebt.map(
+      (d) =>
+        `${d.phase === "end" ? `After point ${n}` : "At the start"}: ${d.count} position(s) with no debt (infinite HF, e.g. fully liquidated), counted in the chart's title, not drawn.`,
+    ),
     clamped > 0 ? `Health factors above ${HF_DISPLAY_MAX} are drawn at ${HF_DISPLAY_MAX}.` : "",
   ].filter((s) => s !== "");
   return {
     id: "health-factors",
     caption: `Health factor of each of the ${run.positions.length} positions at the start and after the last path point; dashed red line: HF = 1 (liquidatable below).${notes.length ? ` ${notes.join(" ")}` : ""}`,
     spec: {
-      width: WIDTH, autosize: FIT, height: 130, config: CONFIG,
+      width: WIDTH,
+      autosize: FIT,
+      height: 130,
+      config: CONFIG,
       // Row labels stay short: headless Vega estimates text widths generously (0.8 em a character), and long labels
       // would squeeze the plot and push the legend's second column out of the picture.
       ...(noDebt.length > 0 && {
         title: {
           text: `positions with no debt (infinite HF, not drawn): ${noDebt.map((d) => `${d.phase} ${d.count}`).join(", ")}`,
-          anchor: "end", fontSize: 11, fontWeight: "normal", color: "#555555",
+          anchor: "end",
+          fontSize: 11,
+          fontWeight: "normal",
+          color: "#555555",
         },
       }),
-      encoding: { x: { field: "hf", type: "quantitative", title: `health factor (end: after path point ${n})`, scale: { domain: [lo, hi], nice: false, zero: false, padding: 8 }, axis: { format: ".2f", tickCount: 8 } } },
+      encoding: {
+        x: {
+          field: "hf",
+          type: "quantitative",
+          title: `health factor (end: after path point ${n})`,
+          scale: { domain: [lo, hi], nice: false, zero: false, padding: 8 },
+          axis: { format: ".2f", tickCount: 8 },
+        },
+      },
       layer: [
         {
           data: { values: [{ hf: 1 }] },
@@ -243,7 +301,8 @@ function waterfallChart(run: RunReport): Chart {
     const at = repaid[pointOfBlock(run, l.block) - 1];
     if (at) at.set(l.protocol, (at.get(l.protocol) ?? 0) + debtUsd(l.repaidRaw, l.debtAsset));
   }
-  const bars: { point: number; x0: number; x1: number; protocol: string; from: number; to: number; text: string }[] = [];
+  const bars: { point: number; x0: number; x1: number; protocol: string; from: number; to: number; text: string }[] =
+    [];
   const totals: { point: number; total: number }[] = [];
   const byProtocol = new Map<string, number>();
   let total = 0;
@@ -251,27 +310,45 @@ function waterfallChart(run: RunReport): Chart {
     for (const protocol of protocols) {
       const v = at.get(protocol) ?? 0;
       if (v === 0) continue;
-      bars.push({ point: i + 1, x0: i + 1 - 0.38, x1: i + 1 + 0.38, protocol, from: total, to: total + v, text: `point ${i + 1}: ${protocol} repaid ${fmtUsd(v)}` });
+      bars.push({
+        point: i + 1,
+        x0: i + 1 - 0.38,
+        x1: i + 1 + 0.38,
+        protocol,
+        from: total,
+        to: total + v,
+        text: `point ${i + 1}: ${protocol} repaid ${fmtUsd(v)}`,
+      });
       total += v;
       byProtocol.set(protocol, (byProtocol.get(protocol) ?? 0) + v);
     }
     totals.push({ point: i + 1, total });
   });
-  const caption = run.liquidations.length === 0
-    ? "Liquidation waterfall (debt repaid in USD, by protocol): no liquidations under these policies."
-    : `Liquidation waterfall: debt repaid in USD (debt tokens at $1) at each path point, stacked by protocol on the running total (grey): ${protocols.map((p) => `${p} ${fmtUsd(byProtocol.get(p) ?? 0)}`).join(", ")}; total ${fmtUsd(total)}.`;
+  const caption =
+    run.liquidations.length === 0
+      ? "Liquidation waterfall (debt repaid in USD, by protocol): no liquidations under these policies."
+      : `Liquidation waterfall: debt repaid in USD (debt tokens at $1) at each path point, stacked by protocol on the running total (grey): ${protocols.map((p) => `${p} ${fmtUsd(byProtocol.get(p) ?? 0)}`).join(", ")}; total ${fmtUsd(total)}.`;
   return {
     id: "waterfall",
     caption,
     spec: {
-      width: WIDTH, autosize: FIT, height: HEIGHT, config: CONFIG,
+      width: WIDTH,
+      autosize: FIT,
+      height: HEIGHT,
+      config: CONFIG,
       layer: [
         {
           data: { values: totals },
           mark: { type: "line", interpolate: "step-after", color: COLORS.total, strokeWidth: 1 },
           encoding: {
             x: pointAxis(n),
-            y: { field: "total", type: "quantitative", title: "cumulative debt repaid (USD)", scale: { domain: [0, total > 0 ? total : 1] }, axis: { format: usdAxisFormat(total) } },
+            y: {
+              field: "total",
+              type: "quantitative",
+              title: "cumulative debt repaid (USD)",
+              scale: { domain: [0, total > 0 ? total : 1] },
+              axis: { format: usdAxisFormat(total) },
+            },
           },
         },
         {
@@ -283,9 +360,10 @@ function waterfallChart(run: RunReport): Chart {
             y: { field: "from", type: "quantitative" },
             y2: { field: "to" },
             description: { field: "text", type: "nominal" },
-            color: protocols.length > 0
-              ? { field: "protocol", type: "nominal", title: "repaid by protocol", scale: { domain: protocols } }
-              : { value: COLORS.total },
+            color:
+              protocols.length > 0
+                ? { field: "protocol", type: "nominal", title: "repaid by protocol", scale: { domain: protocols } }
+                : { value: COLORS.total },
           },
         },
       ],
@@ -325,7 +403,9 @@ export async function depegHtml(report: DepegReport): Promise<string> {
     `<h1>loopstress report: ${esc(r.scenario)}</h1>`,
   ];
   if (r.description) out.push(`<p>${esc(r.description)}</p>`);
-  out.push(`<p class="meta">Chain profile <code>${esc(r.chain.profile)}</code> (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${esc(r.path.feed)} path of ${r.path.points} points.</p>`);
+  out.push(
+    `<p class="meta">Chain profile <code>${esc(r.chain.profile)}</code> (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${esc(r.path.feed)} path of ${r.path.points} points.</p>`,
+  );
   out.push("<h2>Summary by oracle policy</h2>", '<table class="summary"><thead><tr>');
   out.push(...summary.headers.map((h) => `<th>${esc(h)}</th>`), "</tr></thead><tbody>");
   for (const row of summary.rows) {
@@ -334,19 +414,28 @@ export async function depegHtml(report: DepegReport): Promise<string> {
   out.push("</tbody></table>");
   for (const [i, run] of r.runs.entries()) {
     const name = runName(run);
-    out.push(`<section class="run" data-run="${esc(name)}">`, `<h2>Aave ${esc(run.policies.aave)} / Morpho ${esc(run.policies.morpho)}</h2>`);
+    out.push(
+      `<section class="run" data-run="${esc(name)}">`,
+      `<h2>Aave ${esc(run.policies.aave)} / Morpho ${esc(run.policies.morpho)}</h2>`,
+    );
     if (run.totals.liquidations === 0) {
-      out.push(`<p class="notice"><strong>No position was liquidated</strong>: under these policies the oracles never saw the ${esc(r.path.feed)} path.</p>`);
+      out.push(
+        `<p class="notice"><strong>No position was liquidated</strong>: under these policies the oracles never saw the ${esc(r.path.feed)} path.</p>`,
+      );
     }
     out.push('<div class="charts">');
     for (const chart of [priceChart(r, run), liquidationsChart(run), healthFactorChart(run), waterfallChart(run)]) {
       const id = `run${i}-${chart.id}`;
       const svg = await renderSvg(chart.spec, id);
-      out.push(`<figure class="chart" data-chart="${id}" data-run="${esc(name)}">${svg}<figcaption>${esc(chart.caption)}</figcaption></figure>`);
+      out.push(
+        `<figure class="chart" data-chart="${id}" data-run="${esc(name)}">${svg}<figcaption>${esc(chart.caption)}</figcaption></figure>`,
+      );
     }
     out.push("</div></section>");
   }
-  out.push("<footer>Every number comes from contract events or state (report.json, exact integers); the charts convert them to floating point for display only. Debt is valued at $1 per token unit. Each liquidation is in liquidations.csv.</footer>");
+  out.push(
+    "<footer>Every number comes from contract events or state (report.json, exact integers); the charts convert them to floating point for display only. Debt is valued at $1 per token unit. Each liquidation is in liquidations.csv.</footer>",
+  );
   out.push("</body></html>");
   return `${out.join("\n")}\n`;
 }

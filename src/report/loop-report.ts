@@ -11,7 +11,8 @@ import { fmtUnits, table } from "../domain/format";
 function bigintsToStrings(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return value.map(bigintsToStrings);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bigintsToStrings(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bigintsToStrings(v)]));
   return value;
 }
 
@@ -30,11 +31,31 @@ function posCells(ctx: ChainContext, p: PositionState): string[] {
 export function loopMarkdown(r: LoopResult, ctx: ChainContext): string {
   const debtDec = (s: string) => ctx.record.tokens[s as keyof typeof ctx.record.tokens]?.decimals ?? 18;
   const debtSym = r.final.debt[0]?.symbol ?? "";
-  const rows = r.rounds.map((x) => [String(x.round), `${fmtUnits(x.borrowedRaw, debtDec(debtSym))}`, fmtUnits(x.swapOutUsdeRaw, 18), fmtUnits(x.suppliedRaw, 18), ...posCells(ctx, x.position), x.gasUsed.toString()]);
+  const rows = r.rounds.map((x) => [
+    String(x.round),
+    `${fmtUnits(x.borrowedRaw, debtDec(debtSym))}`,
+    fmtUnits(x.swapOutUsdeRaw, 18),
+    fmtUnits(x.suppliedRaw, 18),
+    ...posCells(ctx, x.position),
+    x.gasUsed.toString(),
+  ]);
   return [
     `# Loop on ${r.market} (account ${r.account})`,
     "",
-    table(["round", `borrowed ${debtSym}`, "USDe from swap", "supplied", "collateral", "debt", "LTV", "health factor", "gas"], rows),
+    table(
+      [
+        "round",
+        `borrowed ${debtSym}`,
+        "USDe from swap",
+        "supplied",
+        "collateral",
+        "debt",
+        "LTV",
+        "health factor",
+        "gas",
+      ],
+      rows,
+    ),
     "",
     `Final: ${posCells(ctx, r.final).join(" · ")} · total gas ${r.totalGasUsed}`,
   ].join("\n");
@@ -48,23 +69,36 @@ export function flashLoopMarkdown(r: FlashLoopResult, ctx: ChainContext): string
     "",
     `One transaction (${r.txHash}, block ${r.block}, gas ${r.gasUsed}) aiming at the ${r.params.rounds}-round loop at LTV ${fmtUnits(r.params.targetLtvWad * 100n, 18, 2)}%.`,
     "",
-    table(["", "amount"], [
-      ["target debt (ideal loop)", `${fmtUnits(r.targetDebtRaw, dec(debt))} ${debt}`],
-      ["flash loan + premium", `${fmtUnits(r.flashAmountRaw, dec(debt))} + ${fmtUnits(r.flashPremiumRaw, dec(debt))} ${debt}`],
-      ["USDe from the swap", fmtUnits(r.usdeFromSwapRaw, 18)],
-      ["collateral supplied", `${fmtUnits(r.collateralSuppliedRaw, 18)} ${r.final.collateral[0]?.symbol ?? ""}`],
-      ["debt borrowed", `${fmtUnits(r.debtBorrowedRaw, dec(debt))} ${debt}`],
-    ]),
+    table(
+      ["", "amount"],
+      [
+        ["target debt (ideal loop)", `${fmtUnits(r.targetDebtRaw, dec(debt))} ${debt}`],
+        [
+          "flash loan + premium",
+          `${fmtUnits(r.flashAmountRaw, dec(debt))} + ${fmtUnits(r.flashPremiumRaw, dec(debt))} ${debt}`,
+        ],
+        ["USDe from the swap", fmtUnits(r.usdeFromSwapRaw, 18)],
+        ["collateral supplied", `${fmtUnits(r.collateralSuppliedRaw, 18)} ${r.final.collateral[0]?.symbol ?? ""}`],
+        ["debt borrowed", `${fmtUnits(r.debtBorrowedRaw, dec(debt))} ${debt}`],
+      ],
+    ),
     "",
     `Final (from the protocol): ${posCells(ctx, r.final).join(" · ")}`,
   ].join("\n");
 }
 
-export function writeLoopReport(r: LoopResult | FlashLoopResult, ctx: ChainContext, rootDir = path.join(process.cwd(), "reports")): string {
+export function writeLoopReport(
+  r: LoopResult | FlashLoopResult,
+  ctx: ChainContext,
+  rootDir = path.join(process.cwd(), "reports"),
+): string {
   const flash = "txHash" in r;
   const dir = path.join(rootDir, `${flash ? "flash-loop" : "loop"}-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
   fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(bigintsToStrings(r), null, 2)}\n`);
-  writeFileAtomic(path.join(dir, "summary.md"), `${flash ? flashLoopMarkdown(r, ctx) : loopMarkdown(r as LoopResult, ctx)}\n`);
+  writeFileAtomic(
+    path.join(dir, "summary.md"),
+    `${flash ? flashLoopMarkdown(r, ctx) : loopMarkdown(r as LoopResult, ctx)}\n`,
+  );
   return dir;
 }

@@ -31,10 +31,22 @@ const e8 = (v: string) => toNumber(BigInt(v), 8).toFixed(8);
 
 export function thresholdMarkdown(r: ThresholdReport): string {
   const rows: string[][] = [
-    ["liquidatable (HF < 1)", e8(r.liquidation.analytic.largestTrueE8), e8(r.liquidation.onChain.largestTrueE8), e8(r.liquidation.onChain.smallestFalseE8), r.liquidation.differenceE8],
+    [
+      "liquidatable (HF < 1)",
+      e8(r.liquidation.analytic.largestTrueE8),
+      e8(r.liquidation.onChain.largestTrueE8),
+      e8(r.liquidation.onChain.smallestFalseE8),
+      r.liquidation.differenceE8,
+    ],
   ];
   if (r.closeFactor) {
-    rows.push(["close factor 100% (HF <= 0.95)", e8(r.closeFactor.analytic.largestTrueE8), e8(r.closeFactor.onChain.largestTrueE8), e8(r.closeFactor.onChain.smallestFalseE8), r.closeFactor.differenceE8]);
+    rows.push([
+      "close factor 100% (HF <= 0.95)",
+      e8(r.closeFactor.analytic.largestTrueE8),
+      e8(r.closeFactor.onChain.largestTrueE8),
+      e8(r.closeFactor.onChain.smallestFalseE8),
+      r.closeFactor.differenceE8,
+    ]);
   }
   return [
     `# Thresholds of ${r.market} for ${r.account}`,
@@ -42,7 +54,16 @@ export function thresholdMarkdown(r: ThresholdReport): string {
     `Feed \`${r.feed}\` (now ${e8(r.feedPriceNowE8)}); protocol ${r.protocolVersion}.`,
     `Model: ${r.model}.`,
     "",
-    table(["boundary", "predicted: largest price where it holds", "on chain: largest price where it held", "on chain: smallest price where it did not", "difference (1e-8 units)"], rows),
+    table(
+      [
+        "boundary",
+        "predicted: largest price where it holds",
+        "on chain: largest price where it held",
+        "on chain: smallest price where it did not",
+        "difference (1e-8 units)",
+      ],
+      rows,
+    ),
     "",
     `On-chain probes: ${r.liquidation.onChain.probes} liquidation attempts from one snapshot; above the boundary the protocol refused with ${r.liquidation.onChain.refusal}.`,
   ].join("\n");

@@ -8,7 +8,12 @@ export function embeddedParamsFor(s: CascadeScenario): EmbeddedParams {
   params.aave.release = s.chain.aaveRelease;
   for (const [key, depth] of Object.entries(s.dex.depthPerSide)) {
     const pool = params.uniswap.pools.find((p) => p.key === key);
-    if (!pool) throw new InputError(`dex.depthPerSide["${key}"]`, "unknown pool", `use one of ${params.uniswap.pools.map((p) => p.key).join(", ")}`);
+    if (!pool)
+      throw new InputError(
+        `dex.depthPerSide["${key}"]`,
+        "unknown pool",
+        `use one of ${params.uniswap.pools.map((p) => p.key).join(", ")}`,
+      );
     pool.depthPerSide = BigInt(depth);
   }
   return params;

@@ -14,8 +14,22 @@ import { PolicySetSchema, decimal, scenarioName } from "./schema-parts";
 const distribution = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
   z.object({ dist: z.literal("uniform"), min: decimal, max: decimal }).strict(),
-  z.object({ dist: z.literal("lognormal"), median: decimal, sigma: z.number().min(0), min: decimal.optional(), max: decimal.optional() }).strict(),
-  z.object({ dist: z.literal("choice"), values: z.array(decimal).min(1), weights: z.array(z.number().min(0)).optional() }).strict(),
+  z
+    .object({
+      dist: z.literal("lognormal"),
+      median: decimal,
+      sigma: z.number().min(0),
+      min: decimal.optional(),
+      max: decimal.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      dist: z.literal("choice"),
+      values: z.array(decimal).min(1),
+      weights: z.array(z.number().min(0)).optional(),
+    })
+    .strict(),
 ]);
 
 const group = z
@@ -30,7 +44,9 @@ const group = z
   .strict();
 
 /** One exogenous point: chain time passes, then the external USDe price (and ETH) are what they are. */
-const point = z.object({ blocks: z.number().int().min(0).default(1), usde: decimal.optional(), eth: decimal.optional() }).strict();
+const point = z
+  .object({ blocks: z.number().int().min(0).default(1), usde: decimal.optional(), eth: decimal.optional() })
+  .strict();
 
 const ramp = z
   .object({
@@ -46,9 +62,15 @@ export const CascadeScenarioSchema = z
     name: scenarioName,
     description: z.string().optional(),
     /** aaveRelease: which Aave logic the embedded chain runs (v3.0, or origin-v3.6: mainnet's line since v3.3). */
-    chain: z.object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default("v3.0") }).strict().default({ profile: "embedded", aaveRelease: "v3.0" }),
+    chain: z
+      .object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default("v3.0") })
+      .strict()
+      .default({ profile: "embedded", aaveRelease: "v3.0" }),
     /** Pool depth overrides (USDe per side, whole tokens) by pool key, e.g. "USDe/USDC-0.01%". */
-    dex: z.object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) }).strict().default({ depthPerSide: {} }),
+    dex: z
+      .object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) })
+      .strict()
+      .default({ depthPerSide: {} }),
     population: z.object({ seed: z.number().int().min(0), groups: z.array(group).min(1) }).strict(),
     actors: z
       .object({
@@ -85,18 +107,36 @@ export const CascadeScenarioSchema = z
           })
           .strict()
           .optional(),
-        liquidators: z.object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true) }).strict().default({ mode: "flash", sell: true }),
+        liquidators: z
+          .object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true) })
+          .strict()
+          .default({ mode: "flash", sell: true }),
       })
       .strict()
       .default({}),
-    path: z.union([z.object({ points: z.array(point).min(1, "needs at least one point") }).strict(), z.object({ ramp }).strict()]),
+    path: z.union([
+      z.object({ points: z.array(point).min(1, "needs at least one point") }).strict(),
+      z.object({ ramp }).strict(),
+    ]),
     /**
      * What a `market`-policy oracle reports for USDe: the exogenous price (`path`), the USDe/USDC pool's spot price
      * (`dex`), its time-weighted average over `twapSeconds` (`twap`), or the lower of path and pool (`min`).
      */
-    oracle: z.object({ source: z.enum(["path", "dex", "twap", "min"]).default("min"), twapSeconds: z.number().int().min(12).default(1800) }).strict().default({ source: "min", twapSeconds: 1800 }),
+    oracle: z
+      .object({
+        source: z.enum(["path", "dex", "twap", "min"]).default("min"),
+        twapSeconds: z.number().int().min(12).default(1800),
+      })
+      .strict()
+      .default({ source: "min", twapSeconds: 1800 }),
     policies: z.array(PolicySetSchema).min(1),
-    stop: z.object({ maxRounds: z.number().int().min(1).default(200), maxRoundsPerPoint: z.number().int().min(1).default(10) }).strict().default({ maxRounds: 200, maxRoundsPerPoint: 10 }),
+    stop: z
+      .object({
+        maxRounds: z.number().int().min(1).default(200),
+        maxRoundsPerPoint: z.number().int().min(1).default(10),
+      })
+      .strict()
+      .default({ maxRounds: 200, maxRoundsPerPoint: 10 }),
   })
   .strict();
 
@@ -114,15 +154,30 @@ const e8 = (v: string) => parseUnitsExact(v, 8, "price");
 export function exogenousPoints(s: CascadeScenario): ExogenousPoint[] {
   const out: ExogenousPoint[] = [];
   if ("points" in s.path) {
-    for (const p of s.path.points) out.push({ blocks: p.blocks, usdeE8: p.usde === undefined ? undefined : e8(p.usde), ethE8: p.eth === undefined ? undefined : e8(p.eth) });
+    for (const p of s.path.points)
+      out.push({
+        blocks: p.blocks,
+        usdeE8: p.usde === undefined ? undefined : e8(p.usde),
+        ethE8: p.eth === undefined ? undefined : e8(p.eth),
+      });
   } else {
     const r = s.path.ramp;
-    const lerp = (x: { from: string; to: string } | undefined, i: number) => (x === undefined ? undefined : e8(x.from) + ((e8(x.to) - e8(x.from)) * BigInt(i)) / BigInt(r.points));
-    for (let i = 1; i <= r.points; i++) out.push({ blocks: r.blocksPerPoint, usdeE8: lerp(r.usde, i), ethE8: lerp(r.eth, i) });
+    const lerp = (x: { from: string; to: string } | undefined, i: number) =>
+      x === undefined ? undefined : e8(x.from) + ((e8(x.to) - e8(x.from)) * BigInt(i)) / BigInt(r.points);
+    for (let i = 1; i <= r.points; i++)
+      out.push({ blocks: r.blocksPerPoint, usdeE8: lerp(r.usde, i), ethE8: lerp(r.eth, i) });
   }
   out.forEach((p, i) => {
-    for (const [k, v] of [["usde", p.usdeE8], ["eth", p.ethE8]] as const) {
-      if (v !== undefined && v <= 0n) throw new InputError(`path point ${i + 1}.${k}`, "price must be > 0", "protocols fall back or revert on prices <= 0");
+    for (const [k, v] of [
+      ["usde", p.usdeE8],
+      ["eth", p.ethE8],
+    ] as const) {
+      if (v !== undefined && v <= 0n)
+        throw new InputError(
+          `path point ${i + 1}.${k}`,
+          "price must be > 0",
+          "protocols fall back or revert on prices <= 0",
+        );
     }
   });
   return out;

@@ -10,18 +10,27 @@ export function readStructuredFile(file: string, field: string): unknown {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new InputError(field, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      field,
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   try {
     return file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
-    throw new InputError(file, `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
+    throw new InputError(
+      file,
+      `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`,
+    );
   }
 }
 
 /** "loops[0].rounds" from a zod issue path. */
 export function issuePath(p: (string | number)[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "") || "(root)";
+  return (
+    p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "") ||
+    "(root)"
+  );
 }
 
 /** Validates `raw`, or throws an InputError naming `source` and the path of the first bad field. */

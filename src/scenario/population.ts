@@ -86,8 +86,14 @@ export async function validatePopulation(ctx: ChainContext, plan: PlannedPositio
     const field = `population.groups[${p.group}]`;
     const market = markets.get(p.market) ?? openMarket(ctx, p.market, `${field}.market`);
     markets.set(p.market, market);
-    await validateLoopParams(market, { initialSymbol: "USDe", initialRaw: p.initialRaw, rounds: p.rounds, targetLtvWad: p.targetLtvWad }).catch((err: unknown) => {
-      if (err instanceof InputError) throw new InputError(`${field} (position ${p.index}).${err.field}`, err.message.slice(err.field.length + 2));
+    await validateLoopParams(market, {
+      initialSymbol: "USDe",
+      initialRaw: p.initialRaw,
+      rounds: p.rounds,
+      targetLtvWad: p.targetLtvWad,
+    }).catch((err: unknown) => {
+      if (err instanceof InputError)
+        throw new InputError(`${field} (position ${p.index}).${err.field}`, err.message.slice(err.field.length + 2));
       throw err;
     });
   }
@@ -107,14 +113,18 @@ export function checkPopulationFits(plan: PlannedPosition[], params: EmbeddedPar
     let have: bigint;
     if (p.market.startsWith("aave-v3:")) {
       debt = p.market.slice("aave-v3:".length).split(":")[0].split("/")[1] as TokenSymbol;
-      have = (params.aave.seedSupplyRaw[debt] ?? 0n) / 10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
+      have =
+        (params.aave.seedSupplyRaw[debt] ?? 0n) /
+        10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
     } else {
       const m = params.morpho.markets.find((x) => x.key === p.market.slice("morpho-blue:".length));
       if (!m) throw new InputError(`${field}.market`, `unknown market "${p.market}"`);
       debt = m.loan;
       have = m.supplyRaw / 10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
     }
-    const pool = params.uniswap.pools.find((x) => (x.tokenA === "USDe" && x.tokenB === debt) || (x.tokenB === "USDe" && x.tokenA === debt));
+    const pool = params.uniswap.pools.find(
+      (x) => (x.tokenA === "USDe" && x.tokenB === debt) || (x.tokenB === "USDe" && x.tokenA === debt),
+    );
     if (!pool) throw new InputError(`${field}.market`, `no USDe/${debt} pool to buy USDe with the borrowed ${debt}`);
     if (debtWhole * 2n > pool.depthPerSide) {
       throw new InputError(
@@ -129,7 +139,11 @@ export function checkPopulationFits(plan: PlannedPosition[], params: EmbeddedPar
   }
   for (const [market, e] of borrowed) {
     if (e.need > e.have) {
-      throw new InputError(e.field, `the population borrows ~${e.need} on ${market}, which has ${e.have} to lend`, "fewer or smaller positions");
+      throw new InputError(
+        e.field,
+        `the population borrows ~${e.need} on ${market}, which has ${e.have} to lend`,
+        "fewer or smaller positions",
+      );
     }
   }
 }
@@ -150,8 +164,16 @@ export async function buildPopulation(
     const market = openMarket(ctx, p.market);
     const user = await actorSigner(ctx, p.account);
     await deal(ctx, "USDe", user, p.initialRaw);
-    const params = { initialSymbol: "USDe" as const, initialRaw: p.initialRaw, rounds: p.rounds, targetLtvWad: p.targetLtvWad };
-    const start = p.method === "flash" ? (await runFlashLoop(ctx, market, dex, user, params)).final : (await runIterativeLoop(ctx, market, dex, user, params)).final;
+    const params = {
+      initialSymbol: "USDe" as const,
+      initialRaw: p.initialRaw,
+      rounds: p.rounds,
+      targetLtvWad: p.targetLtvWad,
+    };
+    const start =
+      p.method === "flash"
+        ? (await runFlashLoop(ctx, market, dex, user, params)).final
+        : (await runIterativeLoop(ctx, market, dex, user, params)).final;
     out.push({ ...p, start });
     await afterEach();
     progress(out.length, plan.length);
@@ -165,6 +187,8 @@ export function terminalProgress(label: string): (done: number, total: number) =
     if (!process.stderr.isTTY) return;
     const width = 30;
     const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`);
+    process.stderr.write(
+      `\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`,
+    );
   };
 }

@@ -36,12 +36,14 @@ export function checkDistribution(d: Distribution, field: string): void {
       num(d.value, `${field}.value`);
       return;
     case "uniform":
-      if (num(d.min, `${field}.min`) > num(d.max, `${field}.max`)) throw new InputError(`${field}.min`, "must be <= max");
+      if (num(d.min, `${field}.min`) > num(d.max, `${field}.max`))
+        throw new InputError(`${field}.min`, "must be <= max");
       return;
     case "lognormal":
       num(d.median, `${field}.median`);
       if (!(d.sigma >= 0)) throw new InputError(`${field}.sigma`, "must be >= 0");
-      if (d.min !== undefined && d.max !== undefined && num(d.min, `${field}.min`) > num(d.max, `${field}.max`)) throw new InputError(`${field}.min`, "must be <= max");
+      if (d.min !== undefined && d.max !== undefined && num(d.min, `${field}.min`) > num(d.max, `${field}.max`))
+        throw new InputError(`${field}.min`, "must be <= max");
       return;
     case "choice":
       if (d.values.length === 0) throw new InputError(`${field}.values`, "needs at least one value");

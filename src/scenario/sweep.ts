@@ -17,10 +17,17 @@ import { runCascade } from "./run-cascade";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { decimal } from "./schema-parts";
 
-const policyPair = z.string().refine((s) => {
-  const [a, m, ...rest] = s.split("/");
-  return rest.length === 0 && (ORACLE_POLICIES as readonly string[]).includes(a) && (ORACLE_POLICIES as readonly string[]).includes(m);
-}, `must be "<aave policy>/<morpho policy>", each one of ${ORACLE_POLICIES.join(", ")}`);
+const policyPair = z.string().refine(
+  (s) => {
+    const [a, m, ...rest] = s.split("/");
+    return (
+      rest.length === 0 &&
+      (ORACLE_POLICIES as readonly string[]).includes(a) &&
+      (ORACLE_POLICIES as readonly string[]).includes(m)
+    );
+  },
+  `must be "<aave policy>/<morpho policy>", each one of ${ORACLE_POLICIES.join(", ")}`,
+);
 
 export const GridSchema = z
   .object({
@@ -42,7 +49,21 @@ export interface GridPoint {
   policy: string;
 }
 
-export const SWEEP_COLUMNS = ["index", "floor", "rounds", "policy", "liquidations", "positionsLiquidated", "repaidUsdWad", "badDebtUsdWad", "minDexUsdeUsdcWad", "minFeedE8", "rounds_run", "converged", "liquidatableLeft"] as const;
+export const SWEEP_COLUMNS = [
+  "index",
+  "floor",
+  "rounds",
+  "policy",
+  "liquidations",
+  "positionsLiquidated",
+  "repaidUsdWad",
+  "badDebtUsdWad",
+  "minDexUsdeUsdcWad",
+  "minFeedE8",
+  "rounds_run",
+  "converged",
+  "liquidatableLeft",
+] as const;
 export type SweepRow = Record<(typeof SWEEP_COLUMNS)[number], string>;
 
 export function readGrid(file: string): Grid {
@@ -63,7 +84,8 @@ export function gridPoints(grid: Grid, scenario: CascadeScenario): GridPoint[] {
 
 export function parseShard(s: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(s);
-  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InputError("--shard", `"${s}" is not i/n with 0 <= i < n`, "e.g. --shard 0/4");
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
+    throw new InputError("--shard", `"${s}" is not i/n with 0 <= i < n`, "e.g. --shard 0/4");
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
@@ -80,10 +102,17 @@ export function scenarioAt(s: CascadeScenario, p: GridPoint): CascadeScenario {
       const floor = parseUnitsExact(p.floor, 8, "grid.floor");
       const one = 10n ** 8n;
       const scale = (x: bigint) => (min === one ? x : one - ((one - x) * (one - floor)) / (one - min));
-      path = { points: path.points.map((x, i) => ({ ...x, usde: prices[i] === undefined ? undefined : (Number(scale(prices[i]!)) / 1e8).toFixed(8) })) };
+      path = {
+        points: path.points.map((x, i) => ({
+          ...x,
+          usde: prices[i] === undefined ? undefined : (Number(scale(prices[i]!)) / 1e8).toFixed(8),
+        })),
+      };
     }
   }
-  const groups = s.population.groups.map((g) => (p.rounds === undefined ? g : { ...g, rounds: { dist: "fixed" as const, value: String(p.rounds) } }));
+  const groups = s.population.groups.map((g) =>
+    p.rounds === undefined ? g : { ...g, rounds: { dist: "fixed" as const, value: String(p.rounds) } },
+  );
   return { ...s, path, population: { ...s.population, groups }, policies: [{ aave, morpho }] };
 }
 
@@ -124,12 +153,15 @@ export async function runSweep(
 }
 
 export function sweepCsv(rows: SweepRow[]): string {
-  return [SWEEP_COLUMNS.join(","), ...rows.map((r) => SWEEP_COLUMNS.map((c) => csvField(r[c])).join(","))].join("\n") + "\n";
+  return (
+    [SWEEP_COLUMNS.join(","), ...rows.map((r) => SWEEP_COLUMNS.map((c) => csvField(r[c])).join(","))].join("\n") + "\n"
+  );
 }
 
 export function parseSweepCsv(text: string, source: string): SweepRow[] {
   const [header, ...lines] = text.trim().split("\n");
-  if (header !== SWEEP_COLUMNS.join(",")) throw new InputError(source, "is not a loopstress sweep CSV (unexpected header)");
+  if (header !== SWEEP_COLUMNS.join(","))
+    throw new InputError(source, "is not a loopstress sweep CSV (unexpected header)");
   // Sweep cells never contain commas or quotes (numbers, decimals, policy names).
   return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [SWEEP_COLUMNS[i], v])) as SweepRow);
 }
@@ -138,7 +170,12 @@ export function parseSweepCsv(text: string, source: string): SweepRow[] {
 export function mergeSweeps(shards: SweepRow[][]): SweepRow[] {
   const rows = shards.flat().sort((a, b) => Number(a.index) - Number(b.index));
   rows.forEach((r, i) => {
-    if (Number(r.index) !== i) throw new InputError("shards", `grid point ${i} is ${Number(r.index) > i ? "missing" : "duplicated"}`, "merge every shard of the same grid exactly once");
+    if (Number(r.index) !== i)
+      throw new InputError(
+        "shards",
+        `grid point ${i} is ${Number(r.index) > i ? "missing" : "duplicated"}`,
+        "merge every shard of the same grid exactly once",
+      );
   });
   return rows;
 }

@@ -15,7 +15,12 @@ import { assertLocalDevNode } from "../chain/safety";
 import { UpstreamProxy, startUpstreamProxy } from "../chain/upstream";
 import { InputError } from "../errors";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
-import { MAINNET_ADMIN, MAINNET_CHAIN_ID, MAINNET_DEFAULT_FORK_BLOCK, buildMainnetProfile } from "../chain/profiles/mainnet";
+import {
+  MAINNET_ADMIN,
+  MAINNET_CHAIN_ID,
+  MAINNET_DEFAULT_FORK_BLOCK,
+  buildMainnetProfile,
+} from "../chain/profiles/mainnet";
 import { checkCurvePool } from "../dex/curve-stableswap";
 
 export interface ForkOptions {
@@ -50,7 +55,11 @@ export async function checkProfileOnChain(provider: RpcProvider, record: Deploym
   ];
   for (const [field, address] of named) {
     if ((await provider.getCode(address)) === "0x") {
-      throw new InputError(`profile ${record.profile}: ${field}`, `no contract at ${address} on the fork`, "check --fork-block and that the RPC serves this network");
+      throw new InputError(
+        `profile ${record.profile}: ${field}`,
+        `no contract at ${address} on the fork`,
+        "check --fork-block and that the RPC serves this network",
+      );
     }
   }
 }
@@ -72,7 +81,13 @@ export async function openFork(
   const fileRecord = mainnet ? undefined : readDeployment("fork", o.profile);
   const block = o.forkBlock ?? fileRecord?.block ?? MAINNET_DEFAULT_FORK_BLOCK;
   const chainId = fileRecord?.chainId ?? MAINNET_CHAIN_ID;
-  const proxy = await startUpstreamProxy({ upstreamUrl: o.forkUrl, forkBlock: block, chainId, cacheDir: o.cacheDir, log: o.log });
+  const proxy = await startUpstreamProxy({
+    upstreamUrl: o.forkUrl,
+    forkBlock: block,
+    chainId,
+    cacheDir: o.cacheDir,
+    log: o.log,
+  });
   try {
     o.log?.(`forking ${proxy.upstream} at block ${block} (through a local proxy; the URL is not shown)`);
     await resetForking(proxy.url, block);

@@ -20,7 +20,11 @@ describe("chain cheats", function () {
     expect(slots).to.deep.equal({ USDC: 0n, sUSDe: 0n });
     // The probe's marker writes were undone.
     for (const s of ["USDC", "sUSDe"] as const) {
-      expect(await IERC20Metadata__factory.connect(ctx.record.tokens[s]!.address, ctx.provider).balanceOf("0x000000000000000000000000000000000000bEEF")).to.equal(0n);
+      expect(
+        await IERC20Metadata__factory.connect(ctx.record.tokens[s]!.address, ctx.provider).balanceOf(
+          "0x000000000000000000000000000000000000bEEF",
+        ),
+      ).to.equal(0n);
     }
   });
 

@@ -21,18 +21,34 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
     upstream = await startHardhatNode();
     // The upstream runs Aave's origin line, as mainnet does (v3.3+ logic), so the fork path meets its ABI and rules;
     // and a Curve pool, whose coins the fork checks at start-up as it does mainnet's.
-    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", path.join(dir, "profile.json"), "--quiet", "--aave-release", "origin-v3.6", "--curve"], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    const deploy = await runHardhat(
+      [
+        "embedded:deploy",
+        "--network",
+        "localhost",
+        "--out",
+        path.join(dir, "profile.json"),
+        "--quiet",
+        "--aave-release",
+        "origin-v3.6",
+        "--curve",
+      ],
+      { LOOPSTRESS_LOCALHOST_URL: upstream.url },
+    );
     expect(deploy.status, deploy.output).to.equal(0);
-    fs.writeFileSync(path.join(dir, "fork-test.yaml"), [
-      "name: fork-test-depeg",
-      "loops:",
-      '  - { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" }',
-      '  - { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" }',
-      'path: { feed: USDe/USD, ramp: { from: "1.00", to: "0.65", blocks: 8, points: 8 } }',
-      "policies:",
-      "  - { aave: market, morpho: market }",
-      "  - { aave: pegged-to-USDT, morpho: exchange-rate }",
-    ].join("\n"));
+    fs.writeFileSync(
+      path.join(dir, "fork-test.yaml"),
+      [
+        "name: fork-test-depeg",
+        "loops:",
+        '  - { market: "aave-v3:USDe/USDC:emode-2", initialAmount: "100000", rounds: 5, targetLtv: "0.80" }',
+        '  - { market: "morpho-blue:USDe/DAI-91.5", initialAmount: "50000", rounds: 4, targetLtv: "0.88" }',
+        'path: { feed: USDe/USD, ramp: { from: "1.00", to: "0.65", blocks: 8, points: 8 } }',
+        "policies:",
+        "  - { aave: market, morpho: market }",
+        "  - { aave: pegged-to-USDT, morpho: exchange-rate }",
+      ].join("\n"),
+    );
   });
 
   after(async function () {
@@ -41,27 +57,61 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
   });
 
   it("runs the scenario on the fork, never shows the URL, and a second run is served from the fork cache", async function () {
-    const args = ["depeg", path.join(dir, "fork-test.yaml"), "--brief", "--fork-url", `${upstream.url}/v2/${SECRET}?apikey=${SECRET}`, "--profile", path.join(dir, "profile.json"), "--fork-cache", path.join(dir, "cache")];
+    const args = [
+      "depeg",
+      path.join(dir, "fork-test.yaml"),
+      "--brief",
+      "--fork-url",
+      `${upstream.url}/v2/${SECRET}?apikey=${SECRET}`,
+      "--profile",
+      path.join(dir, "profile.json"),
+      "--fork-cache",
+      path.join(dir, "cache"),
+    ];
     const first = await runHardhat(args, {});
     expect(first.status, first.output).to.equal(0);
     expect(first.output).to.not.contain(SECRET);
     expect(first.output).to.match(/forking http:\/\/127\.0\.0\.1:\d+\/… at block \d+/);
     const upstreamRequests = Number(/fork: (\d+) upstream request\(s\)/.exec(first.output)?.[1]);
     expect(upstreamRequests).to.be.greaterThan(0);
-    const report = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8")) as DepegReport;
+    const report = JSON.parse(
+      fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8"),
+    ) as DepegReport;
     expect(report.runs[0].totals.liquidations).to.be.greaterThan(0);
     expect(report.runs[1].totals.liquidations).to.equal(0);
-    for (const f of fs.readdirSync(path.join("reports", "fork-test-depeg"))) expect(fs.readFileSync(path.join("reports", "fork-test-depeg", f), "utf8")).to.not.contain(SECRET);
+    for (const f of fs.readdirSync(path.join("reports", "fork-test-depeg")))
+      expect(fs.readFileSync(path.join("reports", "fork-test-depeg", f), "utf8")).to.not.contain(SECRET);
 
     const second = await runHardhat(args, {});
     expect(second.status, second.output).to.equal(0);
     expect(second.output).to.match(/fork: 0 upstream request\(s\)/);
-    const again = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8")) as DepegReport;
+    const again = JSON.parse(
+      fs.readFileSync(path.join("reports", "fork-test-depeg", "report.json"), "utf8"),
+    ) as DepegReport;
     expect(again).to.deep.equal(report);
   });
 
   it("sells on the upstream's Curve pool through the fork, its coins checked at start-up", async function () {
-    const r = await runHardhat(["swap", "--venue", "curve:USDe/USDC/USDT/DAI", "--sell", "USDe", "--buy", "USDC", "--amount", "250000", "--fork-url", upstream.url, "--profile", path.join(dir, "profile.json"), "--fork-cache", path.join(dir, "cache-swap")], {});
+    const r = await runHardhat(
+      [
+        "swap",
+        "--venue",
+        "curve:USDe/USDC/USDT/DAI",
+        "--sell",
+        "USDe",
+        "--buy",
+        "USDC",
+        "--amount",
+        "250000",
+        "--fork-url",
+        upstream.url,
+        "--profile",
+        path.join(dir, "profile.json"),
+        "--fork-cache",
+        path.join(dir, "cache-swap"),
+      ],
+      {},
+    );
     expect(r.status, r.output).to.equal(0);
     expect(r.output).to.match(/Sale of 250,000\.00 USDe for USDC on curve:USDe\/USDC\/USDT\/DAI/);
     expect(r.output).to.match(/\| 1\.000000 +\| 0\.99\d+ +\|/); // pool price before and after
@@ -69,22 +119,59 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
 
   it("finds the upstream's own borrowers from events on the fork and measures what the path does to them", async function () {
     // Someone borrows on the upstream chain (as real users did on mainnet) before the fork block.
-    const open = await runHardhat(["loop", "--network", "localhost", "--market", "aave-v3:USDe/USDC:emode-2", "--amount", "50000", "--rounds", "4", "--ltv", "0.85", "--profile", path.join(dir, "profile.json")], { LOOPSTRESS_LOCALHOST_URL: upstream.url });
+    const open = await runHardhat(
+      [
+        "loop",
+        "--network",
+        "localhost",
+        "--market",
+        "aave-v3:USDe/USDC:emode-2",
+        "--amount",
+        "50000",
+        "--rounds",
+        "4",
+        "--ltv",
+        "0.85",
+        "--profile",
+        path.join(dir, "profile.json"),
+      ],
+      { LOOPSTRESS_LOCALHOST_URL: upstream.url },
+    );
     expect(open.status, open.output).to.equal(0);
     const { JsonRpcProvider } = await import("ethers");
     const up = new JsonRpcProvider(upstream.url, undefined, { staticNetwork: true });
     const block = await up.getBlockNumber();
     up.destroy();
-    fs.writeFileSync(path.join(dir, "existing.yaml"), [
-      "name: fork-test-existing",
-      'existing: { markets: ["aave-v3:USDe/USDC:emode-2"] }',
-      'path: { feed: USDe/USD, ramp: { from: "1.00", to: "0.70", blocks: 6, points: 6 } }',
-      "policies: [{ aave: market, morpho: market }]",
-    ].join("\n"));
-    const r = await runHardhat(["depeg", path.join(dir, "existing.yaml"), "--brief", "--fork-url", upstream.url, "--fork-block", String(block), "--profile", path.join(dir, "profile.json"), "--fork-cache", path.join(dir, "cache3")], {});
+    fs.writeFileSync(
+      path.join(dir, "existing.yaml"),
+      [
+        "name: fork-test-existing",
+        'existing: { markets: ["aave-v3:USDe/USDC:emode-2"] }',
+        'path: { feed: USDe/USD, ramp: { from: "1.00", to: "0.70", blocks: 6, points: 6 } }',
+        "policies: [{ aave: market, morpho: market }]",
+      ].join("\n"),
+    );
+    const r = await runHardhat(
+      [
+        "depeg",
+        path.join(dir, "existing.yaml"),
+        "--brief",
+        "--fork-url",
+        upstream.url,
+        "--fork-block",
+        String(block),
+        "--profile",
+        path.join(dir, "profile.json"),
+        "--fork-cache",
+        path.join(dir, "cache3"),
+      ],
+      {},
+    );
     expect(r.status, r.output).to.equal(0);
     expect(r.output).to.match(/existing positions on aave-v3:USDe\/USDC:emode-2: 1 with debt/);
-    const report = JSON.parse(fs.readFileSync(path.join("reports", "fork-test-existing", "report.json"), "utf8")) as DepegReport;
+    const report = JSON.parse(
+      fs.readFileSync(path.join("reports", "fork-test-existing", "report.json"), "utf8"),
+    ) as DepegReport;
     fs.rmSync(path.join("reports", "fork-test-existing"), { recursive: true, force: true });
     expect(report.runs[0].positions).to.have.length(1);
     expect(report.runs[0].positions[0].loop).to.equal(null);
@@ -95,8 +182,22 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
     const bad = JSON.parse(fs.readFileSync(path.join(dir, "profile.json"), "utf8")) as { aave: { pool: string } };
     bad.aave.pool = "0x000000000000000000000000000000000000dEaD";
     fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify(bad));
-    const r = await runHardhat(["depeg", path.join(dir, "fork-test.yaml"), "--fork-url", upstream.url, "--profile", path.join(dir, "bad.json"), "--fork-cache", path.join(dir, "cache2")], {});
+    const r = await runHardhat(
+      [
+        "depeg",
+        path.join(dir, "fork-test.yaml"),
+        "--fork-url",
+        upstream.url,
+        "--profile",
+        path.join(dir, "bad.json"),
+        "--fork-cache",
+        path.join(dir, "cache2"),
+      ],
+      {},
+    );
     expect(r.status).to.equal(1);
-    expect(r.output).to.match(/loopstress: profile embedded: aave\.pool: no contract at 0x000000000000000000000000000000000000dEaD on the fork/);
+    expect(r.output).to.match(
+      /loopstress: profile embedded: aave\.pool: no contract at 0x000000000000000000000000000000000000dEaD on the fork/,
+    );
   });
 });

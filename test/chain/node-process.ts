@@ -59,11 +59,15 @@ export async function startHardhatNode(extraArgs: string[] = [], startTimeoutMs 
 }
 
 function startOn(port: number, extraArgs: string[], startTimeoutMs: number): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), ...extraArgs], {
-    cwd: ROOT,
-    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port), ...extraArgs],
+    {
+      cwd: ROOT,
+      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString("utf8")));
   child.stderr!.on("data", (c: Buffer) => (out += c.toString("utf8")));
@@ -99,7 +103,10 @@ function startOn(port: number, extraArgs: string[], startTimeoutMs: number): Pro
 }
 
 /** Runs a hardhat task of this project as a child process; resolves with its exit status and all it printed. */
-export function runHardhat(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
+export function runHardhat(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
       cwd: ROOT,

@@ -4,7 +4,9 @@ import { redactError, redactSecrets, redactUrl, redactorFor, urlSecrets } from "
 describe("redaction of RPC secrets", function () {
   it("redactUrl keeps scheme and host only", function () {
     expect(redactUrl("https://rpc.example.invalid/v2/SECRETKEY123")).to.equal("https://rpc.example.invalid/…");
-    expect(redactUrl("https://node.example.invalid/v3/0123456789abcdef?x=1#frag")).to.equal("https://node.example.invalid/…");
+    expect(redactUrl("https://node.example.invalid/v3/0123456789abcdef?x=1#frag")).to.equal(
+      "https://node.example.invalid/…",
+    );
     expect(redactUrl("http://127.0.0.1:8545/v2/SECRETKEY123?key=abc")).to.equal("http://127.0.0.1:8545/…");
     expect(redactUrl("https://user:pass@rpc.example.com")).to.equal("https://rpc.example.com/…");
     expect(redactUrl("https://rpc.example.com?apikey=SECRET")).to.equal("https://rpc.example.com/…");
@@ -14,7 +16,16 @@ describe("redaction of RPC secrets", function () {
 
   it("urlSecrets lists the path, its segments, query values and userinfo, not the host", function () {
     const s = urlSecrets("https://user:pa%20ss@rpc.example.com/eth/SECRETKEY123?key=abc&flag");
-    expect(s).to.include.members(["/eth/SECRETKEY123?key=abc&flag", "SECRETKEY123", "eth", "abc", "flag", "user", "pa%20ss", "pa ss"]);
+    expect(s).to.include.members([
+      "/eth/SECRETKEY123?key=abc&flag",
+      "SECRETKEY123",
+      "eth",
+      "abc",
+      "flag",
+      "user",
+      "pa%20ss",
+      "pa ss",
+    ]);
     expect(s).to.not.include("rpc.example.com");
   });
 
@@ -40,7 +51,9 @@ describe("redaction of RPC secrets", function () {
   it("redactorFor shows the URL redacted and removes every secret part from any text", function () {
     const url = "http://127.0.0.1:9999/v2/SECRETKEY123?key=abc";
     const redact = redactorFor(url);
-    const out = redact(`fetch ${url} failed; body: {"error":"invalid key SECRETKEY123 (key=abc)"}; path /v2/SECRETKEY123?key=abc`);
+    const out = redact(
+      `fetch ${url} failed; body: {"error":"invalid key SECRETKEY123 (key=abc)"}; path /v2/SECRETKEY123?key=abc`,
+    );
     expect(out).to.contain("http://127.0.0.1:9999/…");
     expect(out).to.not.contain("SECRETKEY123");
     expect(out).to.not.contain("abc");

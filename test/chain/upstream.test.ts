@@ -9,7 +9,14 @@ import { JsonRpcProvider, JsonRpcSigner } from "ethers";
 import type { DeploymentRecord } from "../../src/chain/deployments";
 import { StandInERC20__factory } from "../../typechain-types";
 import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "./node-process";
-import { ProxyStats, UPSTREAM_FAILURE_CODE, UpstreamProxy, UpstreamProxyOptions, cacheableRequest, startUpstreamProxy } from "../../src/chain/upstream";
+import {
+  ProxyStats,
+  UPSTREAM_FAILURE_CODE,
+  UpstreamProxy,
+  UpstreamProxyOptions,
+  cacheableRequest,
+  startUpstreamProxy,
+} from "../../src/chain/upstream";
 
 const SECRET_PATH = "/v2/SECRETKEY123?key=abc";
 
@@ -77,13 +84,30 @@ function answer(call: RpcCall): { jsonrpc: "2.0"; id: RpcCall["id"]; result?: un
     case "net_version":
       return { jsonrpc: "2.0", id: call.id, result: "31337" };
     case "eth_getTransactionReceipt":
-      return { jsonrpc: "2.0", id: call.id, result: p[0] === `0x${"11".repeat(32)}` ? { blockNumber: "0x4", status: "0x1" } : null };
+      return {
+        jsonrpc: "2.0",
+        id: call.id,
+        result: p[0] === `0x${"11".repeat(32)}` ? { blockNumber: "0x4", status: "0x1" } : null,
+      };
     case "eth_call":
-      if ((p[0] as { data?: string }).data === "0xdead") return { jsonrpc: "2.0", id: call.id, error: { code: 3, message: "execution reverted", data: "0x" } };
-      if ((p[0] as { data?: string }).data === "0xbeef") return { jsonrpc: "2.0", id: call.id, error: { code: 3, message: "execution reverted: rate limit exceeded", data: "0x" } };
+      if ((p[0] as { data?: string }).data === "0xdead")
+        return { jsonrpc: "2.0", id: call.id, error: { code: 3, message: "execution reverted", data: "0x" } };
+      if ((p[0] as { data?: string }).data === "0xbeef")
+        return {
+          jsonrpc: "2.0",
+          id: call.id,
+          error: { code: 3, message: "execution reverted: rate limit exceeded", data: "0x" },
+        };
       return { jsonrpc: "2.0", id: call.id, result: `0x${Buffer.from(JSON.stringify(p)).toString("hex")}` };
     default:
-      return { jsonrpc: "2.0", id: call.id, result: `0x${crypto.createHash("sha256").update(`${call.method}:${JSON.stringify(p)}`).digest("hex")}` };
+      return {
+        jsonrpc: "2.0",
+        id: call.id,
+        result: `0x${crypto
+          .createHash("sha256")
+          .update(`${call.method}:${JSON.stringify(p)}`)
+          .digest("hex")}`,
+      };
   }
 }
 
@@ -91,12 +115,20 @@ const answerAll: Handler = (calls, _req, res, batch) => json(res, batch ? calls.
 
 /** A JSON-RPC client of the proxy. */
 async function rpc(url: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return res.json();
 }
 
 async function call(url: string, method: string, params: unknown[] = [], id: number | string = 1) {
-  return (await rpc(url, { jsonrpc: "2.0", id, method, params })) as { id: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
+  return (await rpc(url, { jsonrpc: "2.0", id, method, params })) as {
+    id: unknown;
+    result?: unknown;
+    error?: { code: number; message: string; data?: unknown };
+  };
 }
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-fork-cache-"));
@@ -124,7 +156,13 @@ describe("fork upstream proxy", function () {
   }
 
   async function proxy(options: UpstreamProxyOptions, logs?: string[]): Promise<UpstreamProxy> {
-    const p = await startUpstreamProxy({ baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 2_000, log: (l) => logs?.push(l), ...options });
+    const p = await startUpstreamProxy({
+      baseDelayMs: 1,
+      maxDelayMs: 50,
+      timeoutMs: 2_000,
+      log: (l) => logs?.push(l),
+      ...options,
+    });
     cleanup.push(() => p.close());
     return p;
   }
@@ -132,27 +170,36 @@ describe("fork upstream proxy", function () {
   describe("retries", function () {
     it("HTTP 429 twice, then an answer: the client gets the answer after 3 attempts / 2 retries", async function () {
       let n = 0;
-      const u = await upstream((calls, req, res, batch) => (++n <= 2 ? json(res, { error: "too many requests" }, 429) : answerAll(calls, req, res, batch)));
+      const u = await upstream((calls, req, res, batch) =>
+        ++n <= 2 ? json(res, { error: "too many requests" }, 429) : answerAll(calls, req, res, batch),
+      );
       const logs: string[] = [];
       const p = await proxy({ upstreamUrl: u.secretUrl }, logs);
       const r = await call(p.url, "eth_getBalance", ["0x0000000000000000000000000000000000000001", "latest"], 7);
       expect(r.error).to.equal(undefined);
       expect(r.id).to.equal(7);
-      expect(r.result).to.equal(answer({ id: 7, method: "eth_getBalance", params: ["0x0000000000000000000000000000000000000001", "latest"] }).result);
+      expect(r.result).to.equal(
+        answer({ id: 7, method: "eth_getBalance", params: ["0x0000000000000000000000000000000000000001", "latest"] })
+          .result,
+      );
       const s = p.stats();
       expect(s.upstreamRequests).to.equal(3);
       expect(s.retries).to.equal(2);
       expect(s.upstreamCallsByMethod).to.deep.equal({ eth_getBalance: 3 });
       expect(s.failures).to.equal(0);
       expect(logs).to.have.length(2);
-      expect(logs[0]).to.match(/eth_getBalance: upstream http:\/\/127\.0\.0\.1:\d+\/… rate-limited \(HTTP 429\) \(attempt 1 of 6\); retrying in \d+ ms/);
+      expect(logs[0]).to.match(
+        /eth_getBalance: upstream http:\/\/127\.0\.0\.1:\d+\/… rate-limited \(HTTP 429\) \(attempt 1 of 6\); retrying in \d+ ms/,
+      );
       expect(u.requests.every((q) => q.url === SECRET_PATH)).to.equal(true);
       expectNoSecret(...logs, JSON.stringify(s));
     });
 
     it("honours Retry-After", async function () {
       let n = 0;
-      const u = await upstream((calls, req, res, batch) => (++n === 1 ? json(res, {}, 429, { "retry-after": "1" }) : answerAll(calls, req, res, batch)));
+      const u = await upstream((calls, req, res, batch) =>
+        ++n === 1 ? json(res, {}, 429, { "retry-after": "1" }) : answerAll(calls, req, res, batch),
+      );
       const logs: string[] = [];
       const p = await proxy({ upstreamUrl: u.secretUrl, maxDelayMs: 5_000 }, logs);
       const t0 = Date.now();
@@ -168,16 +215,41 @@ describe("fork upstream proxy", function () {
     it("retries a rate-limit error sent inside HTTP 200, but passes any other JSON-RPC error through untouched", async function () {
       let n = 0;
       const u = await upstream((calls, req, res, batch) =>
-        ++n === 1 ? json(res, { jsonrpc: "2.0", id: calls[0].id, error: { code: -32005, message: "Your app has exceeded its compute units per second capacity (rate limit)" } }) : answerAll(calls, req, res, batch),
+        ++n === 1
+          ? json(res, {
+              jsonrpc: "2.0",
+              id: calls[0].id,
+              error: {
+                code: -32005,
+                message: "Your app has exceeded its compute units per second capacity (rate limit)",
+              },
+            })
+          : answerAll(calls, req, res, batch),
       );
       const p = await proxy({ upstreamUrl: u.secretUrl });
       expect((await call(p.url, "eth_gasPrice")).result).to.be.a("string");
       expect(p.stats().retries).to.equal(1);
 
-      const reverted = await call(p.url, "eth_call", [{ to: "0x0000000000000000000000000000000000000002", data: "0xdead" }, "latest"], "x");
-      const bridgeLimit = await call(p.url, "eth_call", [{ to: "0x0000000000000000000000000000000000000002", data: "0xbeef" }, "latest"]);
-      expect(bridgeLimit.error).to.deep.equal({ code: 3, message: "execution reverted: rate limit exceeded", data: "0x" });
-      expect(reverted).to.deep.equal({ jsonrpc: "2.0", id: "x", error: { code: 3, message: "execution reverted", data: "0x" } });
+      const reverted = await call(
+        p.url,
+        "eth_call",
+        [{ to: "0x0000000000000000000000000000000000000002", data: "0xdead" }, "latest"],
+        "x",
+      );
+      const bridgeLimit = await call(p.url, "eth_call", [
+        { to: "0x0000000000000000000000000000000000000002", data: "0xbeef" },
+        "latest",
+      ]);
+      expect(bridgeLimit.error).to.deep.equal({
+        code: 3,
+        message: "execution reverted: rate limit exceeded",
+        data: "0x",
+      });
+      expect(reverted).to.deep.equal({
+        jsonrpc: "2.0",
+        id: "x",
+        error: { code: 3, message: "execution reverted", data: "0x" },
+      });
       const s = p.stats();
       expect(s.upstreamRequests).to.equal(4); // 2 for eth_gasPrice, 1 for each revert: not retried
       expect(s.retries).to.equal(1);
@@ -198,7 +270,9 @@ describe("fork upstream proxy", function () {
       const p = await proxy({ upstreamUrl: u.secretUrl, retries: 3 }, logs);
       const r = await call(p.url, "eth_getCode", ["0x0000000000000000000000000000000000000003", "0x5"]);
       expect(r.error!.code).to.equal(UPSTREAM_FAILURE_CODE);
-      expect(r.error!.message).to.match(/^upstream http:\/\/127\.0\.0\.1:\d+\/… failed \(HTTP 500 Internal Server Error\) after 4 attempts \(eth_getCode\)$/);
+      expect(r.error!.message).to.match(
+        /^upstream http:\/\/127\.0\.0\.1:\d+\/… failed \(HTTP 500 Internal Server Error\) after 4 attempts \(eth_getCode\)$/,
+      );
       expect(r.error!.data).to.deep.include({ kind: "http-error", attempts: 4 });
       const s = p.stats();
       expect(s.upstreamRequests).to.equal(4);
@@ -217,7 +291,9 @@ describe("fork upstream proxy", function () {
       const logs: string[] = [];
       const p = await proxy({ upstreamUrl: u.secretUrl, retries: 2 }, logs);
       const r = await call(p.url, "eth_chainId");
-      expect(r.error!.message).to.match(/answered with a non-JSON body \(HTTP 200 OK, text\/html: "<html>Cloudflare says no to <redacted><\/html>"\) after 3 attempts/);
+      expect(r.error!.message).to.match(
+        /answered with a non-JSON body \(HTTP 200 OK, text\/html: "<html>Cloudflare says no to <redacted><\/html>"\) after 3 attempts/,
+      );
       SECRET_FREE("non-JSON", p.stats(), logs, r.error!.message);
     });
 
@@ -229,7 +305,9 @@ describe("fork upstream proxy", function () {
       const logs: string[] = [];
       const p = await proxy({ upstreamUrl: u.secretUrl }, logs);
       const r = await call(p.url, "eth_chainId");
-      expect(r.error!.message).to.match(/refused the request \(HTTP 401 Unauthorized: "invalid API key <redacted> in <redacted>"\) after 1 attempt \(eth_chainId\)/);
+      expect(r.error!.message).to.match(
+        /refused the request \(HTTP 401 Unauthorized: "invalid API key <redacted> in <redacted>"\) after 1 attempt \(eth_chainId\)/,
+      );
       expect(p.stats().upstreamRequests).to.equal(1);
       SECRET_FREE("401", p.stats(), logs, r.error!.message);
     });
@@ -239,7 +317,9 @@ describe("fork upstream proxy", function () {
       const logs: string[] = [];
       const p = await proxy({ upstreamUrl: u.secretUrl, retries: 2 }, logs);
       const r = await call(p.url, "eth_getStorageAt", ["0x0000000000000000000000000000000000000003", "0x0", "0x5"]);
-      expect(r.error!.message).to.match(/^upstream http:\/\/127\.0\.0\.1:\d+\/… dropped the connection \(ECONNRESET: socket hang up\) after 3 attempts \(eth_getStorageAt\)$/);
+      expect(r.error!.message).to.match(
+        /^upstream http:\/\/127\.0\.0\.1:\d+\/… dropped the connection \(ECONNRESET: socket hang up\) after 3 attempts \(eth_getStorageAt\)$/,
+      );
       expect(p.stats().upstreamRequests).to.equal(3);
       expect(p.stats().failuresByKind).to.deep.equal({ connection: 1 });
       SECRET_FREE("drop", p.stats(), logs, r.error!.message);
@@ -252,7 +332,9 @@ describe("fork upstream proxy", function () {
       const t0 = Date.now();
       const r = await call(p.url, "eth_getBalance", ["0x0000000000000000000000000000000000000003", "0x5"]);
       expect(Date.now() - t0).to.be.lt(2_000);
-      expect(r.error!.message).to.match(/^upstream http:\/\/127\.0\.0\.1:\d+\/… did not answer within 150 ms after 2 attempts \(eth_getBalance\)$/);
+      expect(r.error!.message).to.match(
+        /^upstream http:\/\/127\.0\.0\.1:\d+\/… did not answer within 150 ms after 2 attempts \(eth_getBalance\)$/,
+      );
       expect(p.stats().failuresByKind).to.deep.equal({ timeout: 1 });
       SECRET_FREE("timeout", p.stats(), logs, r.error!.message);
     });
@@ -265,12 +347,18 @@ describe("fork upstream proxy", function () {
       const logs: string[] = [];
       const p = await proxy({ upstreamUrl: url, retries: 1 }, logs);
       const r = await call(p.url, "eth_chainId");
-      expect(r.error!.message).to.match(/^upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 2 attempts/);
+      expect(r.error!.message).to.match(
+        /^upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 2 attempts/,
+      );
       SECRET_FREE("refused", p.stats(), logs, r.error!.message);
 
       let startError = "";
-      await startUpstreamProxy({ upstreamUrl: url, forkBlock: 5, cacheDir: tmpDir(), retries: 0 }).catch((e: Error) => (startError = e.message));
-      expect(startError).to.match(/^fork upstream: cannot start: upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection .* after 1 attempt \(eth_chainId, learning the chain id that names the fork cache\)$/);
+      await startUpstreamProxy({ upstreamUrl: url, forkBlock: 5, cacheDir: tmpDir(), retries: 0 }).catch(
+        (e: Error) => (startError = e.message),
+      );
+      expect(startError).to.match(
+        /^fork upstream: cannot start: upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection .* after 1 attempt \(eth_chainId, learning the chain id that names the fork cache\)$/,
+      );
       expectNoSecret(startError);
     });
   });
@@ -307,7 +395,12 @@ describe("fork upstream proxy", function () {
     it("upstream batches are split at maxBatchSize", async function () {
       const u = await upstream(answerAll);
       const p = await proxy({ upstreamUrl: u.secretUrl, maxBatchSize: 2 });
-      const batch = [1, 2, 3, 4, 5].map((i) => ({ jsonrpc: "2.0", id: i, method: "eth_getBalance", params: [`0x${String(i).padStart(40, "0")}`, "latest"] }));
+      const batch = [1, 2, 3, 4, 5].map((i) => ({
+        jsonrpc: "2.0",
+        id: i,
+        method: "eth_getBalance",
+        params: [`0x${String(i).padStart(40, "0")}`, "latest"],
+      }));
       const r = (await rpc(p.url, batch)) as { id: number; result: string }[];
       expect(r.map((x) => x.id)).to.deep.equal([1, 2, 3, 4, 5]);
       expect(u.requests.map((q) => q.calls.length).sort()).to.deep.equal([1, 2, 2]);
@@ -382,9 +475,18 @@ describe("fork upstream proxy", function () {
       const dir = tmpDir();
       const p10 = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
       await ask(p10, [["eth_getCode", [a, "0x5"]]]);
-      const p11 = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 11, chainId: 31337, cacheDir: dir, headAtForkBlock: false });
+      const p11 = await proxy({
+        upstreamUrl: u.secretUrl,
+        forkBlock: 11,
+        chainId: 31337,
+        cacheDir: dir,
+        headAtForkBlock: false,
+      });
       u.requests.length = 0;
-      await ask(p11, [["eth_getCode", [a, "0x5"]], ["eth_blockNumber", []]]);
+      await ask(p11, [
+        ["eth_getCode", [a, "0x5"]],
+        ["eth_blockNumber", []],
+      ]);
       expect(u.methods()).to.deep.equal(["eth_chainId", "eth_getCode", "eth_blockNumber"]);
     });
 
@@ -406,13 +508,17 @@ describe("fork upstream proxy", function () {
       expect(await ask(second, [["eth_getCode", [a, "0x5"]]])).to.deep.equal([code]);
       expect(u.methods()).to.deep.equal(["eth_chainId", "eth_getCode"]);
       expect(second.stats().cacheCorrupt).to.equal(1);
-      expect(logs.join("\n")).to.match(/fork cache: ignoring eth_getCode-[0-9a-f]+\.json: not valid JSON \(truncated\?\); refetching/);
+      expect(logs.join("\n")).to.match(
+        /fork cache: ignoring eth_getCode-[0-9a-f]+\.json: not valid JSON \(truncated\?\); refetching/,
+      );
       expect(fs.readFileSync(full, "utf8")).to.equal(text); // rewritten whole
 
       // An entry holding another request's answer (copied over it) is not trusted either.
       const [other] = await ask(second, [["eth_getCode", [a, "0x6"]]]);
       expect(other).to.not.equal(code);
-      const otherFile = fs.readdirSync(first.cachePath!).find((f) => f.startsWith("eth_getCode-") && f.endsWith(".json") && path.join(first.cachePath!, f) !== full)!;
+      const otherFile = fs
+        .readdirSync(first.cachePath!)
+        .find((f) => f.startsWith("eth_getCode-") && f.endsWith(".json") && path.join(first.cachePath!, f) !== full)!;
       fs.copyFileSync(path.join(first.cachePath!, otherFile), full);
       const third = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
       expect(await ask(third, [["eth_getCode", [a, "0x5"]]])).to.deep.equal([code]);
@@ -428,7 +534,9 @@ describe("fork upstream proxy", function () {
 
       const wrong = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 1, cacheDir: dir });
       const r = await call(wrong.url, "eth_getCode", [a, "0x5"]);
-      expect(r.error!.message).to.match(/^upstream http:\/\/127\.0\.0\.1:\d+\/… is chain 31337, not chain 1 as configured/);
+      expect(r.error!.message).to.match(
+        /^upstream http:\/\/127\.0\.0\.1:\d+\/… is chain 31337, not chain 1 as configured/,
+      );
       expect(fs.existsSync(path.join(dir, "1-10"))).to.equal(false);
     });
 
@@ -436,7 +544,9 @@ describe("fork upstream proxy", function () {
       expect(cacheableRequest("eth_getLogs", [{ fromBlock: "0x1", toBlock: "0xa" }], 10n)).to.equal(true);
       expect(cacheableRequest("eth_getLogs", [{ fromBlock: "0x1", toBlock: "latest" }], 10n)).to.equal(false);
       expect(cacheableRequest("eth_getLogs", [{ blockHash: `0x${"44".repeat(32)}` }], 10n)).to.equal(true);
-      expect(cacheableRequest("eth_getStorageAt", [a, "0x0", { blockHash: `0x${"44".repeat(32)}` }], 10n)).to.equal(true);
+      expect(cacheableRequest("eth_getStorageAt", [a, "0x0", { blockHash: `0x${"44".repeat(32)}` }], 10n)).to.equal(
+        true,
+      );
       expect(cacheableRequest("eth_getStorageAt", [a, "0x0", "earliest"], 10n)).to.equal(false);
       expect(cacheableRequest("eth_getBlockByNumber", ["0xb", false], 10n)).to.equal(false);
       expect(cacheableRequest("eth_sendRawTransaction", ["0x00"], 10n)).to.equal(false);
@@ -457,7 +567,9 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
   before(async function () {
     upstreamNode = await startHardhatNode();
     const out = path.join(tmpDir(), "embedded.json");
-    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", out, "--quiet"], { LOOPSTRESS_LOCALHOST_URL: upstreamNode.url });
+    const deploy = await runHardhat(["embedded:deploy", "--network", "localhost", "--out", out, "--quiet"], {
+      LOOPSTRESS_LOCALHOST_URL: upstreamNode.url,
+    });
     expect(deploy.status, deploy.output).to.equal(0);
     record = JSON.parse(fs.readFileSync(out, "utf8")) as DeploymentRecord;
     // The user's URL, with an API key in its path and query: the node ignores both.
@@ -470,7 +582,10 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     await stopAllNodes();
     // EDR keeps its own RPC cache per fork URL (cache/hardhat-network-fork/rpc_cache/<host>_<port>): drop ours.
     for (const p of proxies) {
-      fs.rmSync(path.join(ROOT, "cache", "hardhat-network-fork", "rpc_cache", `127.0.0.1_${new URL(p.url).port}`), { recursive: true, force: true });
+      fs.rmSync(path.join(ROOT, "cache", "hardhat-network-fork", "rpc_cache", `127.0.0.1_${new URL(p.url).port}`), {
+        recursive: true,
+        force: true,
+      });
     }
   });
 
@@ -483,7 +598,13 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
   /** One run: proxy + fork at the deployment's block, then the same reads and writes every run. */
   async function forkRun(cacheDir: string, logs: string[]) {
     const t0 = Date.now();
-    const proxy = await startUpstreamProxy({ upstreamUrl, forkBlock: record.block, chainId: 31337, cacheDir, log: (l) => logs.push(l) });
+    const proxy = await startUpstreamProxy({
+      upstreamUrl,
+      forkBlock: record.block,
+      chainId: 31337,
+      cacheDir,
+      log: (l) => logs.push(l),
+    });
     proxies.push(proxy);
     const fork = await startHardhatNode(["--fork", proxy.url, "--fork-block-number", String(record.block)]);
     const f = provider(fork.url);
@@ -501,7 +622,9 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     const usdeOnFork = StandInERC20__factory.connect(record.tokens.USDe!.address, f);
     const held = await usdeOnFork.balanceOf(vault);
     expect(held).to.be.greaterThan(0n);
-    expect(held).to.equal(await StandInERC20__factory.connect(record.tokens.USDe!.address, up).balanceOf(vault, { blockTag: at }));
+    expect(held).to.equal(
+      await StandInERC20__factory.connect(record.tokens.USDe!.address, up).balanceOf(vault, { blockTag: at }),
+    );
 
     // State changes on the fork: give the sUSDe vault gas money, impersonate it, move USDe out of it.
     const receiver = "0x000000000000000000000000000000000000bEEF";
@@ -529,9 +652,15 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     expect(first.stats.cacheWrites).to.be.greaterThan(0);
     expect(first.stats.failures).to.equal(0);
     expect(first.stats.clientBatches).to.equal(0); // EDR sent single calls, no batch (as of Hardhat 2.29.1)
-    expect(Object.keys(first.stats.upstreamCallsByMethod).sort()).to.deep.equal(
-      ["eth_chainId", "eth_getBalance", "eth_getBlockByNumber", "eth_getCode", "eth_getStorageAt", "eth_getTransactionCount", "net_version"],
-    );
+    expect(Object.keys(first.stats.upstreamCallsByMethod).sort()).to.deep.equal([
+      "eth_chainId",
+      "eth_getBalance",
+      "eth_getBlockByNumber",
+      "eth_getCode",
+      "eth_getStorageAt",
+      "eth_getTransactionCount",
+      "net_version",
+    ]);
 
     const second = await forkRun(cacheDir, logs);
     expect(second.stats.upstreamRequests).to.equal(0);
@@ -548,7 +677,13 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     }
     expectNoSecret(...logs, JSON.stringify(first.stats), JSON.stringify(second.stats));
     if (process.env.LOOPSTRESS_FORK_DEBUG) {
-      console.log(JSON.stringify({ first: { ms: first.ms, ...first.stats }, second: { ms: second.ms, ...second.stats } }, null, 1));
+      console.log(
+        JSON.stringify(
+          { first: { ms: first.ms, ...first.stats }, second: { ms: second.ms, ...second.stats } },
+          null,
+          1,
+        ),
+      );
     }
   });
 
@@ -556,14 +691,23 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     const dead = await new FakeUpstream(answerAll).start();
     const deadUrl = dead.secretUrl;
     await dead.close();
-    const proxy = await startUpstreamProxy({ upstreamUrl: deadUrl, forkBlock: 5, chainId: 31337, cacheDir: tmpDir(), retries: 1, baseDelayMs: 1 });
+    const proxy = await startUpstreamProxy({
+      upstreamUrl: deadUrl,
+      forkBlock: 5,
+      chainId: 31337,
+      cacheDir: tmpDir(),
+      retries: 1,
+      baseDelayMs: 1,
+    });
     proxies.push(proxy);
     let output = "";
     await startHardhatNode(["--fork", proxy.url, "--fork-block-number", "5"]).then(
       () => expect.fail("the fork started without an upstream"),
       (err: Error) => (output = err.message),
     );
-    expect(output).to.match(/upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 2 attempts \(eth_chainId, checking the configured chain id before the first forwarded call\)/);
+    expect(output).to.match(
+      /upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 2 attempts \(eth_chainId, checking the configured chain id before the first forwarded call\)/,
+    );
     expect(output).to.not.contain("SECRETKEY123");
     expect(output).to.not.contain("key=abc");
     expect(proxy.stats().failuresByKind).to.deep.equal({ connection: proxy.stats().failures });

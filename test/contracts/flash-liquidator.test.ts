@@ -2,8 +2,19 @@ import { expect } from "chai";
 import { MaxUint256 } from "ethers";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { EventsLib__factory, FeedMorphoOracle__factory, FlashLiquidator, FlashLiquidator__factory, Morpho__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
-import type { AaveLiquidationEvent, MorphoLiquidationEvent } from "../../typechain-types/artifacts/contracts/liquidators/FlashLiquidator";
+import {
+  EventsLib__factory,
+  FeedMorphoOracle__factory,
+  FlashLiquidator,
+  FlashLiquidator__factory,
+  Morpho__factory,
+  SwapRouter__factory,
+  UniswapV3Pool__factory,
+} from "../../typechain-types";
+import type {
+  AaveLiquidationEvent,
+  MorphoLiquidationEvent,
+} from "../../typechain-types/artifacts/contracts/liquidators/FlashLiquidator";
 import { loadEmbedded, type EmbeddedFixture } from "../fixtures";
 import { tokenAddress } from "../../src/chain/context";
 import { percentDiv, percentMul } from "../../src/math/fixed-point";
@@ -39,7 +50,12 @@ function whole(raw: bigint, decimals: number): string {
 
 async function deployLiquidator(f: EmbeddedFixture, owner: HardhatEthersSigner): Promise<FlashLiquidator> {
   const r = f.record;
-  const c = await new FlashLiquidator__factory(f.deployer).deploy(r.aave.pool, r.morpho.morpho, r.uniswap.swapRouter, owner.address);
+  const c = await new FlashLiquidator__factory(f.deployer).deploy(
+    r.aave.pool,
+    r.morpho.morpho,
+    r.uniswap.swapRouter,
+    owner.address,
+  );
   await c.waitForDeployment();
   return c;
 }
@@ -48,7 +64,11 @@ async function deployLiquidator(f: EmbeddedFixture, owner: HardhatEthersSigner):
 async function liquidatableAavePosition(f: EmbeddedFixture, borrower: HardhatEthersSigner): Promise<void> {
   const looper = await deployLooper(f);
   await openAaveLoop(f, looper, borrower, {
-    collateral: "USDe", initial: "USDe", initialAmount: INITIAL_USDE, debt: "USDC", flashAmount: await aaveFlashForDebt(f, fiveRoundDebt(100_000n, 6)),
+    collateral: "USDe",
+    initial: "USDe",
+    initialAmount: INITIAL_USDE,
+    debt: "USDC",
+    flashAmount: await aaveFlashForDebt(f, fiveRoundDebt(100_000n, 6)),
   });
   await aaveUsdeFollowsMarketFeed(f);
   await setUsdeUsdE8(f, CRASHED_USDE_E8);
@@ -60,11 +80,25 @@ async function liquidatableAavePosition(f: EmbeddedFixture, borrower: HardhatEth
 /** A looped sUSDe/USDC-91.5 Morpho position (debt 268,928 USDC), liquidatable once the oracle reads USDe/USD = 0.78. */
 async function liquidatableMorphoPosition(f: EmbeddedFixture, borrower: HardhatEthersSigner): Promise<void> {
   const looper = await deployLooper(f);
-  await openMorphoLoop(f, looper, borrower, { market: "sUSDe/USDC-91.5", initial: "USDe", initialAmount: INITIAL_USDE, flashAmount: fiveRoundDebt(100_000n, 6) });
+  await openMorphoLoop(f, looper, borrower, {
+    market: "sUSDe/USDC-91.5",
+    initial: "USDe",
+    initialAmount: INITIAL_USDE,
+    flashAmount: fiveRoundDebt(100_000n, 6),
+  });
   await morphoOracleFollowsUsdeFeed(f, "sUSDe/USDC-91.5");
   await setUsdeUsdE8(f, CRASHED_USDE_E8);
   const { position, market, price } = await morphoState(f, borrower.address);
-  expect(isHealthy(position.collateral, position.borrowShares, market.totalBorrowAssets, market.totalBorrowShares, price, BigInt(f.record.morpho.markets["sUSDe/USDC-91.5"].lltv))).to.equal(false);
+  expect(
+    isHealthy(
+      position.collateral,
+      position.borrowShares,
+      market.totalBorrowAssets,
+      market.totalBorrowShares,
+      price,
+      BigInt(f.record.morpho.markets["sUSDe/USDC-91.5"].lltv),
+    ),
+  ).to.equal(false);
 }
 
 async function morphoState(f: EmbeddedFixture, borrower: string, blockTag?: number) {
@@ -83,7 +117,15 @@ async function crashDexUsdePrice(f: EmbeddedFixture, whale: HardhatEthersSigner,
   await fund(f, "USDe", whale.address, amount);
   await mined(erc20(f, "USDe", whale).approve(f.record.uniswap.swapRouter, amount));
   const router = SwapRouter__factory.connect(f.record.uniswap.swapRouter, whale);
-  await mined(router.exactInput({ path: uniPath(f, ["USDe", "USDC"]), recipient: whale.address, deadline: MaxUint256, amountIn: amount, amountOutMinimum: 0n }));
+  await mined(
+    router.exactInput({
+      path: uniPath(f, ["USDe", "USDC"]),
+      recipient: whale.address,
+      deadline: MaxUint256,
+      amountIn: amount,
+      amountOutMinimum: 0n,
+    }),
+  );
   const p = f.record.uniswap.pools["USDe/USDC-0.01%"];
   const { sqrtPriceX96 } = await UniswapV3Pool__factory.connect(p.address, f.deployer).slot0();
   const raw = (Number(sqrtPriceX96) / 2 ** 96) ** 2; // token1 per token0, raw units
@@ -109,20 +151,37 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
     const path = uniRoute(f, ["USDe", "USDC"]);
 
     await expect(liquidator.connect(stranger).liquidateAave(usde, usdc, borrower.address, debtToCover, path, 0n))
-      .to.be.revertedWithCustomError(liquidator, "OwnableUnauthorizedAccount").withArgs(stranger.address);
+      .to.be.revertedWithCustomError(liquidator, "OwnableUnauthorizedAccount")
+      .withArgs(stranger.address);
     await expect(liquidator.connect(owner).liquidateAave(usde, usdc, borrower.address, debtToCover, path, debtToCover))
-      .to.be.revertedWithCustomError(liquidator, "ProfitBelowMinimum").withArgs(anyUint, debtToCover);
+      .to.be.revertedWithCustomError(liquidator, "ProfitBelowMinimum")
+      .withArgs(anyUint, debtToCover);
 
     const ownerBefore = await erc20(f, "USDC").balanceOf(owner.address);
-    const receipt = await mined(liquidator.connect(owner).liquidateAave(usde, usdc, borrower.address, debtToCover, path, 0n));
+    const receipt = await mined(
+      liquidator.connect(owner).liquidateAave(usde, usdc, borrower.address, debtToCover, path, 0n),
+    );
     const ownerGain = (await erc20(f, "USDC").balanceOf(owner.address)) - ownerBefore;
 
     const pool = Pool__factory.connect(f.record.aave.pool, f.deployer);
-    const lc = await oneEvent(await pool.queryFilter(pool.filters.LiquidationCall(), receipt.blockNumber, receipt.blockNumber), receipt.hash, "LiquidationCall");
+    const lc = await oneEvent(
+      await pool.queryFilter(pool.filters.LiquidationCall(), receipt.blockNumber, receipt.blockNumber),
+      receipt.hash,
+      "LiquidationCall",
+    );
     const ours: AaveLiquidationEvent.OutputObject = await oneEvent(
-      await liquidator.queryFilter(liquidator.filters.AaveLiquidation(), receipt.blockNumber, receipt.blockNumber), receipt.hash, "AaveLiquidation");
+      await liquidator.queryFilter(liquidator.filters.AaveLiquidation(), receipt.blockNumber, receipt.blockNumber),
+      receipt.hash,
+      "AaveLiquidation",
+    );
 
-    expect([lc.collateralAsset, lc.debtAsset, lc.user, lc.liquidator, lc.receiveAToken]).to.deep.equal([usde, usdc, borrower.address, await liquidator.getAddress(), false]);
+    expect([lc.collateralAsset, lc.debtAsset, lc.user, lc.liquidator, lc.receiveAToken]).to.deep.equal([
+      usde,
+      usdc,
+      borrower.address,
+      await liquidator.getAddress(),
+      false,
+    ]);
     expect([ours.borrower, ours.collateralAsset, ours.debtAsset]).to.deep.equal([borrower.address, usde, usdc]);
     expect(ours.debtRepaid).to.equal(lc.debtToCover);
     expect(ours.collateralSeized).to.equal(lc.liquidatedCollateralAmount);
@@ -134,7 +193,9 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
 
     // Aave v3.0.x LiquidationLogic, independently: base = debt x P_debt / P_coll, x E-mode bonus 104%,
     // minus the 10% protocol fee on the bonus part (it goes to the treasury, not to us).
-    const prices = await AaveOracle__factory.connect(f.record.aave.oracle, f.deployer).getAssetsPrices([usdc, usde], { blockTag: receipt.blockNumber });
+    const prices = await AaveOracle__factory.connect(f.record.aave.oracle, f.deployer).getAssetsPrices([usdc, usde], {
+      blockTag: receipt.blockNumber,
+    });
     expect(prices[1]).to.equal(CRASHED_USDE_E8);
     const base = (prices[0] * debtToCover * 10n ** 18n) / (prices[1] * 10n ** 6n);
     const withBonus = percentMul(base, 10_400n);
@@ -157,20 +218,38 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
     const before = await morphoState(f, borrower.address);
     const path = uniRoute(f, ["sUSDe", "USDe", "USDC"]);
 
-    await expect(liquidator.connect(stranger).liquidateMorpho(market, borrower.address, 0n, before.position.borrowShares, path, 0n))
-      .to.be.revertedWithCustomError(liquidator, "OwnableUnauthorizedAccount").withArgs(stranger.address);
+    await expect(
+      liquidator
+        .connect(stranger)
+        .liquidateMorpho(market, borrower.address, 0n, before.position.borrowShares, path, 0n),
+    )
+      .to.be.revertedWithCustomError(liquidator, "OwnableUnauthorizedAccount")
+      .withArgs(stranger.address);
 
     const ownerBefore = await erc20(f, "USDC").balanceOf(owner.address);
-    const receipt = await mined(liquidator.connect(owner).liquidateMorpho(market, borrower.address, 0n, before.position.borrowShares, path, 0n));
+    const receipt = await mined(
+      liquidator.connect(owner).liquidateMorpho(market, borrower.address, 0n, before.position.borrowShares, path, 0n),
+    );
     const ownerGain = (await erc20(f, "USDC").balanceOf(owner.address)) - ownerBefore;
 
     const id = f.record.morpho.markets["sUSDe/USDC-91.5"].id;
     const morphoEvents = EventsLib__factory.connect(f.record.morpho.morpho, f.deployer); // Morpho emits through EventsLib
-    const liq = await oneEvent(await morphoEvents.queryFilter(morphoEvents.filters.Liquidate(id), receipt.blockNumber, receipt.blockNumber), receipt.hash, "Liquidate");
+    const liq = await oneEvent(
+      await morphoEvents.queryFilter(morphoEvents.filters.Liquidate(id), receipt.blockNumber, receipt.blockNumber),
+      receipt.hash,
+      "Liquidate",
+    );
     const ours: MorphoLiquidationEvent.OutputObject = await oneEvent(
-      await liquidator.queryFilter(liquidator.filters.MorphoLiquidation(), receipt.blockNumber, receipt.blockNumber), receipt.hash, "MorphoLiquidation");
+      await liquidator.queryFilter(liquidator.filters.MorphoLiquidation(), receipt.blockNumber, receipt.blockNumber),
+      receipt.hash,
+      "MorphoLiquidation",
+    );
 
-    expect([liq.caller, liq.borrower, liq.repaidShares]).to.deep.equal([await liquidator.getAddress(), borrower.address, before.position.borrowShares]);
+    expect([liq.caller, liq.borrower, liq.repaidShares]).to.deep.equal([
+      await liquidator.getAddress(),
+      borrower.address,
+      before.position.borrowShares,
+    ]);
     expect([ours.borrower, ours.marketId]).to.deep.equal([borrower.address, id]);
     expect(ours.repaidAssets).to.equal(liq.repaidAssets);
     expect(ours.seizedAssets).to.equal(liq.seizedAssets);
@@ -184,7 +263,9 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
     const totalAssetsBefore = after.market.totalBorrowAssets + liq.repaidAssets;
     const totalSharesBefore = after.market.totalBorrowShares + liq.repaidShares;
     expect(liq.repaidAssets).to.equal(toAssetsUp(liq.repaidShares, totalAssetsBefore, totalSharesBefore));
-    expect(liq.seizedAssets).to.equal(seizedForRepaidShares(liq.repaidShares, before.price, market.lltv, totalAssetsBefore, totalSharesBefore));
+    expect(liq.seizedAssets).to.equal(
+      seizedForRepaidShares(liq.repaidShares, before.price, market.lltv, totalAssetsBefore, totalSharesBefore),
+    );
     expect(after.position.borrowShares).to.equal(0n);
     expect(after.position.collateral).to.equal(before.position.collateral - liq.seizedAssets);
 
@@ -210,17 +291,29 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
       const pool = Pool__factory.connect(f.record.aave.pool, f.deployer);
       const hfBefore = (await pool.getUserAccountData(borrower.address)).healthFactor;
 
-      await expect(liquidator.connect(owner).liquidateAave(usde, usdc, borrower.address, debtToCover, uniRoute(f, ["USDe", "USDC"]), 0n))
-        .to.be.revertedWithCustomError(liquidator, "Unprofitable").withArgs(anyUint, owed);
+      await expect(
+        liquidator
+          .connect(owner)
+          .liquidateAave(usde, usdc, borrower.address, debtToCover, uniRoute(f, ["USDe", "USDC"]), 0n),
+      )
+        .to.be.revertedWithCustomError(liquidator, "Unprofitable")
+        .withArgs(anyUint, owed);
       // What the sale would have brought, for the record: a static call returns the same revert data.
-      const data = await liquidator.connect(owner).liquidateAave.staticCall(usde, usdc, borrower.address, debtToCover, uniRoute(f, ["USDe", "USDC"]), 0n)
-        .then(() => "0x", (e: { data?: string }) => e.data ?? "0x");
+      const data = await liquidator
+        .connect(owner)
+        .liquidateAave.staticCall(usde, usdc, borrower.address, debtToCover, uniRoute(f, ["USDe", "USDC"]), 0n)
+        .then(
+          () => "0x",
+          (e: { data?: string }) => e.data ?? "0x",
+        );
       const decoded = liquidator.interface.parseError(data);
       expect(decoded?.name).to.equal("Unprofitable");
       const proceeds = decoded!.args[0] as bigint;
       expect(proceeds).to.be.lessThan(owed);
       expect((await pool.getUserAccountData(borrower.address)).healthFactor).to.equal(hfBefore);
-      console.log(`      DEX USDe at ${dexPrice.toFixed(4)} USDC vs oracle 0.78: the seized USDe would sell for ${whole(proceeds, 6)} USDC, owed ${whole(owed, 6)}`);
+      console.log(
+        `      DEX USDe at ${dexPrice.toFixed(4)} USDC vs oracle 0.78: the seized USDe would sell for ${whole(proceeds, 6)} USDC, owed ${whole(owed, 6)}`,
+      );
     });
 
     it("Morpho: reverts Unprofitable(proceeds, repaidAssets)", async function () {
@@ -230,8 +323,18 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
       expect(await crashDexUsdePrice(f, whale, 20_000_000n)).to.be.lessThan(0.7);
       const liquidator = await deployLiquidator(f, owner);
       const { position } = await morphoState(f, borrower.address);
-      await expect(liquidator.connect(owner).liquidateMorpho(marketParams(f, "sUSDe/USDC-91.5"), borrower.address, 0n, position.borrowShares, uniRoute(f, ["sUSDe", "USDe", "USDC"]), 0n))
-        .to.be.revertedWithCustomError(liquidator, "Unprofitable");
+      await expect(
+        liquidator
+          .connect(owner)
+          .liquidateMorpho(
+            marketParams(f, "sUSDe/USDC-91.5"),
+            borrower.address,
+            0n,
+            position.borrowShares,
+            uniRoute(f, ["sUSDe", "USDe", "USDC"]),
+            0n,
+          ),
+      ).to.be.revertedWithCustomError(liquidator, "Unprofitable");
       expect((await morphoState(f, borrower.address)).position.borrowShares).to.equal(position.borrowShares);
     });
   });
@@ -243,12 +346,26 @@ describe("FlashLiquidator (flash-funded liquidations that sell the collateral on
     const usdc = tokenAddress(f.ctx, "USDC");
     const usde = tokenAddress(f.ctx, "USDe");
     await expect(liquidator.connect(attacker).executeOperation(usdc, 1n, 0n, await liquidator.getAddress(), "0x"))
-      .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback").withArgs(attacker.address);
+      .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback")
+      .withArgs(attacker.address);
     await expect(liquidator.connect(attacker).onMorphoLiquidate(1n, "0x"))
-      .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback").withArgs(attacker.address);
-    await expect(Pool__factory.connect(f.record.aave.pool, attacker).flashLoanSimple(await liquidator.getAddress(), usdc, units(1_000n, 6), "0x", 0))
-      .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback").withArgs(f.record.aave.pool);
-    await expect(liquidator.connect(owner).liquidateAave(usde, usdc, attacker.address, 1n, uniRoute(f, ["USDe", "USDT"]), 0n))
-      .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath").withArgs(usde, usdc);
+      .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback")
+      .withArgs(attacker.address);
+    await expect(
+      Pool__factory.connect(f.record.aave.pool, attacker).flashLoanSimple(
+        await liquidator.getAddress(),
+        usdc,
+        units(1_000n, 6),
+        "0x",
+        0,
+      ),
+    )
+      .to.be.revertedWithCustomError(liquidator, "UnexpectedCallback")
+      .withArgs(f.record.aave.pool);
+    await expect(
+      liquidator.connect(owner).liquidateAave(usde, usdc, attacker.address, 1n, uniRoute(f, ["USDe", "USDT"]), 0n),
+    )
+      .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath")
+      .withArgs(usde, usdc);
   });
 });

@@ -3,9 +3,24 @@
  * positions through the looper, and the oracle moves that make positions liquidatable on the embedded chain.
  */
 import { expect } from "chai";
-import { ZeroAddress, concat, solidityPacked, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
+import {
+  ZeroAddress,
+  concat,
+  solidityPacked,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+} from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { FeedMorphoOracle__factory, IERC20Metadata__factory, LeverageLooper, LeverageLooper__factory, Morpho__factory, SettableAggregator__factory, StakedUSDeStandIn__factory, StandInERC20__factory } from "../../typechain-types";
+import {
+  FeedMorphoOracle__factory,
+  IERC20Metadata__factory,
+  LeverageLooper,
+  LeverageLooper__factory,
+  Morpho__factory,
+  SettableAggregator__factory,
+  StakedUSDeStandIn__factory,
+  StandInERC20__factory,
+} from "../../typechain-types";
 import type { LoopedEvent } from "../../typechain-types/artifacts/contracts/strategies/LeverageLooper";
 import type { EmbeddedFixture } from "../fixtures";
 import { TOKEN_SYMBOLS, type TokenSymbol } from "../../src/domain/tokens";
@@ -59,7 +74,9 @@ export async function fund(f: EmbeddedFixture, symbol: TokenSymbol, to: string, 
   if (symbol === "sUSDe") {
     const vault = StakedUSDeStandIn__factory.connect(tokenAddress(f.ctx, "sUSDe"), f.deployer);
     const assets = await vault.previewMint(amount);
-    await mined(StandInERC20__factory.connect(tokenAddress(f.ctx, "USDe"), f.deployer).mint(f.deployer.address, assets));
+    await mined(
+      StandInERC20__factory.connect(tokenAddress(f.ctx, "USDe"), f.deployer).mint(f.deployer.address, assets),
+    );
     await mined(erc20(f, "USDe").approve(await vault.getAddress(), assets));
     await mined(vault.mint(amount, to));
     return;
@@ -68,7 +85,11 @@ export async function fund(f: EmbeddedFixture, symbol: TokenSymbol, to: string, 
 }
 
 /** Every stand-in token balance of `holder`. */
-export async function balancesOf(f: EmbeddedFixture, holder: string, blockTag?: number): Promise<Record<TokenSymbol, bigint>> {
+export async function balancesOf(
+  f: EmbeddedFixture,
+  holder: string,
+  blockTag?: number,
+): Promise<Record<TokenSymbol, bigint>> {
   const out = {} as Record<TokenSymbol, bigint>;
   for (const s of TOKEN_SYMBOLS) out[s] = await erc20(f, s).balanceOf(holder, { blockTag });
   return out;
@@ -83,7 +104,11 @@ export async function expectHoldsNothing(f: EmbeddedFixture, holder: string): Pr
 
 export async function deployLooper(f: EmbeddedFixture): Promise<LeverageLooper> {
   const r = f.record;
-  const looper = await new LeverageLooper__factory(f.deployer).deploy(r.aave.pool, r.morpho.morpho, r.uniswap.swapRouter);
+  const looper = await new LeverageLooper__factory(f.deployer).deploy(
+    r.aave.pool,
+    r.morpho.morpho,
+    r.uniswap.swapRouter,
+  );
   await looper.waitForDeployment();
   return looper;
 }
@@ -119,7 +144,10 @@ export interface LoopOpened {
   looped: LoopedEvent.OutputObject;
 }
 
-async function loopedIn(looper: LeverageLooper, receipt: ContractTransactionReceipt): Promise<LoopedEvent.OutputObject> {
+async function loopedIn(
+  looper: LeverageLooper,
+  receipt: ContractTransactionReceipt,
+): Promise<LoopedEvent.OutputObject> {
   const events = await looper.queryFilter(looper.filters.Looped(), receipt.blockNumber, receipt.blockNumber);
   const mine = events.filter((e) => e.transactionHash === receipt.hash);
   expect(mine, "one Looped event").to.have.length(1);
@@ -138,7 +166,12 @@ export interface AaveLoopSpec {
 }
 
 /** Funds `user`, prepares delegation / E-mode (unless told not to) and returns the loopAave call, unsent. */
-export async function prepareAaveLoop(f: EmbeddedFixture, looper: LeverageLooper, user: HardhatEthersSigner, s: AaveLoopSpec) {
+export async function prepareAaveLoop(
+  f: EmbeddedFixture,
+  looper: LeverageLooper,
+  user: HardhatEthersSigner,
+  s: AaveLoopSpec,
+) {
   const looperAddr = await looper.getAddress();
   await fund(f, s.initial, user.address, s.initialAmount);
   await mined(erc20(f, s.initial, user).approve(looperAddr, s.initialAmount));
@@ -161,7 +194,12 @@ export async function prepareAaveLoop(f: EmbeddedFixture, looper: LeverageLooper
   return { params, send: () => looper.connect(user).loopAave(params) };
 }
 
-export async function openAaveLoop(f: EmbeddedFixture, looper: LeverageLooper, user: HardhatEthersSigner, s: AaveLoopSpec): Promise<LoopOpened> {
+export async function openAaveLoop(
+  f: EmbeddedFixture,
+  looper: LeverageLooper,
+  user: HardhatEthersSigner,
+  s: AaveLoopSpec,
+): Promise<LoopOpened> {
   const { send } = await prepareAaveLoop(f, looper, user, s);
   const receipt = await mined(send());
   return { receipt, looped: await loopedIn(looper, receipt) };
@@ -170,7 +208,13 @@ export async function openAaveLoop(f: EmbeddedFixture, looper: LeverageLooper, u
 export function marketParams(f: EmbeddedFixture, key: string): MarketParamsStruct {
   const m = f.record.morpho.markets[key];
   if (!m) throw new Error(`no Morpho market ${key}`);
-  return { loanToken: m.loanToken, collateralToken: m.collateralToken, oracle: m.oracle, irm: m.irm, lltv: BigInt(m.lltv) };
+  return {
+    loanToken: m.loanToken,
+    collateralToken: m.collateralToken,
+    oracle: m.oracle,
+    irm: m.irm,
+    lltv: BigInt(m.lltv),
+  };
 }
 
 export interface MorphoLoopSpec {
@@ -185,11 +229,17 @@ export function loanSymbol(key: MorphoLoopSpec["market"]): "USDC" | "DAI" {
   return key.endsWith("USDC-91.5") ? "USDC" : "DAI";
 }
 
-export async function prepareMorphoLoop(f: EmbeddedFixture, looper: LeverageLooper, user: HardhatEthersSigner, s: MorphoLoopSpec) {
+export async function prepareMorphoLoop(
+  f: EmbeddedFixture,
+  looper: LeverageLooper,
+  user: HardhatEthersSigner,
+  s: MorphoLoopSpec,
+) {
   const looperAddr = await looper.getAddress();
   await fund(f, s.initial, user.address, s.initialAmount);
   await mined(erc20(f, s.initial, user).approve(looperAddr, s.initialAmount));
-  if (s.authorize !== false) await mined(Morpho__factory.connect(f.record.morpho.morpho, user).setAuthorization(looperAddr, true));
+  if (s.authorize !== false)
+    await mined(Morpho__factory.connect(f.record.morpho.morpho, user).setAuthorization(looperAddr, true));
   const market = marketParams(f, s.market);
   const loan = loanSymbol(s.market);
   const usdePerLoan = 10n ** BigInt(18 - tokenDecimals(f.ctx, loan));
@@ -206,7 +256,12 @@ export async function prepareMorphoLoop(f: EmbeddedFixture, looper: LeverageLoop
   return { params, send: () => looper.connect(user).loopMorpho(params) };
 }
 
-export async function openMorphoLoop(f: EmbeddedFixture, looper: LeverageLooper, user: HardhatEthersSigner, s: MorphoLoopSpec): Promise<LoopOpened> {
+export async function openMorphoLoop(
+  f: EmbeddedFixture,
+  looper: LeverageLooper,
+  user: HardhatEthersSigner,
+  s: MorphoLoopSpec,
+): Promise<LoopOpened> {
   const { send } = await prepareMorphoLoop(f, looper, user, s);
   const receipt = await mined(send());
   return { receipt, looped: await loopedIn(looper, receipt) };

@@ -38,7 +38,13 @@ function whole(raw: bigint, decimals: number): string {
   return (Number(raw) / 10 ** decimals).toLocaleString("en-US", { maximumFractionDigits: 4 });
 }
 
-async function aavePosition(f: EmbeddedFixture, user: string, collateral: "USDe" | "sUSDe", debt: "USDC", blockTag: number) {
+async function aavePosition(
+  f: EmbeddedFixture,
+  user: string,
+  collateral: "USDe" | "sUSDe",
+  debt: "USDC",
+  blockTag: number,
+) {
   const aToken = AToken__factory.connect(f.record.aave.reserves[collateral]!.aToken, f.deployer);
   const vDebt = VariableDebtToken__factory.connect(f.record.aave.reserves[debt]!.variableDebtToken, f.deployer);
   return { collateral: await aToken.balanceOf(user, { blockTag }), debt: await vDebt.balanceOf(user, { blockTag }) };
@@ -53,7 +59,11 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const flash = await aaveFlashForDebt(f, LOOP_DEBT_USDC);
       const premium = await aavePremium(f, flash);
       const { receipt, looped } = await openAaveLoop(f, looper, user, {
-        collateral: "USDe", initial: "USDe", initialAmount: INITIAL_USDE, debt: "USDC", flashAmount: flash,
+        collateral: "USDe",
+        initial: "USDe",
+        initialAmount: INITIAL_USDE,
+        debt: "USDC",
+        flashAmount: flash,
       });
 
       expect(looped.user).to.equal(user.address);
@@ -73,11 +83,14 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       expectWithinBps(pos.collateral, LOOP_COLLATERAL_USDE, 50n, "collateral");
       expect(pos.collateral).to.be.lessThan(LOOP_COLLATERAL_USDE);
 
-      const account = await Pool__factory.connect(f.record.aave.pool, f.deployer).getUserAccountData(user.address, { blockTag: receipt.blockNumber });
+      const account = await Pool__factory.connect(f.record.aave.pool, f.deployer).getUserAccountData(user.address, {
+        blockTag: receipt.blockNumber,
+      });
       expect(account.healthFactor).to.be.greaterThan(10n ** 18n);
       expect((await balancesOf(f, user.address)).USDe).to.equal(0n);
       await expectHoldsNothing(f, await looper.getAddress());
-      for (const s of ["USDC", "USDe"] as const) expect(await erc20(f, s).allowance(await looper.getAddress(), f.record.aave.pool)).to.equal(0n);
+      for (const s of ["USDC", "USDe"] as const)
+        expect(await erc20(f, s).allowance(await looper.getAddress(), f.record.aave.pool)).to.equal(0n);
       console.log(
         `      loopAave USDe/USDC: flash ${whole(flash, 6)} + premium ${whole(premium, 6)} USDC -> ${whole(looped.usdeFromSwap, 18)} USDe; ` +
           `collateral ${whole(pos.collateral, 18)} USDe, debt ${whole(pos.debt, 6)} USDC, HF ${whole(account.healthFactor, 18)}; gas ${receipt.gasUsed}`,
@@ -90,13 +103,19 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const user = f.users[1];
       const flash = await aaveFlashForDebt(f, LOOP_DEBT_USDC);
       const { receipt, looped } = await openAaveLoop(f, looper, user, {
-        collateral: "sUSDe", initial: "USDe", initialAmount: INITIAL_USDE, debt: "USDC", flashAmount: flash,
+        collateral: "sUSDe",
+        initial: "USDe",
+        initialAmount: INITIAL_USDE,
+        debt: "USDC",
+        flashAmount: flash,
       });
       expect(looped.debtBorrowed).to.equal(flash + (await aavePremium(f, flash)));
 
       // The vault minted exactly the supplied shares for initial + swapped USDe, in this transaction.
       const vault = StakedUSDeStandIn__factory.connect(tokenAddress(f.ctx, "sUSDe"), f.deployer);
-      const deposits = (await vault.queryFilter(vault.filters.Deposit(), receipt.blockNumber, receipt.blockNumber)).filter((e) => e.transactionHash === receipt.hash);
+      const deposits = (
+        await vault.queryFilter(vault.filters.Deposit(), receipt.blockNumber, receipt.blockNumber)
+      ).filter((e) => e.transactionHash === receipt.hash);
       expect(deposits).to.have.length(1);
       expect(deposits[0].args.assets).to.equal(INITIAL_USDE + looped.usdeFromSwap);
       expect(deposits[0].args.shares).to.equal(looped.collateralSupplied);
@@ -118,7 +137,12 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const f = await loadEmbedded();
       const looper = await deployLooper(f);
       const { send } = await prepareAaveLoop(f, looper, f.users[2], {
-        collateral: "USDe", initial: "USDe", initialAmount: INITIAL_USDE, debt: "USDC", flashAmount: await aaveFlashForDebt(f, LOOP_DEBT_USDC), delegate: false,
+        collateral: "USDe",
+        initial: "USDe",
+        initialAmount: INITIAL_USDE,
+        debt: "USDC",
+        flashAmount: await aaveFlashForDebt(f, LOOP_DEBT_USDC),
+        delegate: false,
       });
       await expect(send()).to.be.revertedWithPanic(0x11);
       // Control: the same call goes through once the delegation covers flash + premium.
@@ -132,9 +156,16 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const f = await loadEmbedded();
       const looper = await deployLooper(f);
       const { send } = await prepareAaveLoop(f, looper, f.users[3], {
-        collateral: "USDe", initial: "USDe", initialAmount: INITIAL_USDE, debt: "USDC", flashAmount: await aaveFlashForDebt(f, LOOP_DEBT_USDC), eMode: false,
+        collateral: "USDe",
+        initial: "USDe",
+        initialAmount: INITIAL_USDE,
+        debt: "USDC",
+        flashAmount: await aaveFlashForDebt(f, LOOP_DEBT_USDC),
+        eMode: false,
       });
-      const code = Object.entries(aaveErrorCodes()).find(([, name]) => name === "COLLATERAL_CANNOT_COVER_NEW_BORROW")?.[0];
+      const code = Object.entries(aaveErrorCodes()).find(
+        ([, name]) => name === "COLLATERAL_CANNOT_COVER_NEW_BORROW",
+      )?.[0];
       expect(code).to.equal("36");
       await expect(send()).to.be.revertedWith(code!);
       await (await Pool__factory.connect(f.record.aave.pool, f.users[3]).setUserEMode(2)).wait();
@@ -151,7 +182,12 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
         const f = await loadEmbedded();
         const looper = await deployLooper(f);
         const user = f.users[4];
-        const { receipt, looped } = await openMorphoLoop(f, looper, user, { market: spec.market, initial: "USDe", initialAmount: INITIAL_USDE, flashAmount: spec.debt });
+        const { receipt, looped } = await openMorphoLoop(f, looper, user, {
+          market: spec.market,
+          initial: "USDe",
+          initialAmount: INITIAL_USDE,
+          flashAmount: spec.debt,
+        });
 
         expect(looped.user).to.equal(user.address);
         expect(looped.protocol).to.equal(1n);
@@ -167,15 +203,23 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
 
         const sUsde = spec.market.startsWith("sUSDe");
         const vault = StakedUSDeStandIn__factory.connect(tokenAddress(f.ctx, "sUSDe"), f.deployer);
-        const collateralUsde = sUsde ? await vault.convertToAssets(position.collateral, { blockTag: receipt.blockNumber }) : position.collateral;
+        const collateralUsde = sUsde
+          ? await vault.convertToAssets(position.collateral, { blockTag: receipt.blockNumber })
+          : position.collateral;
         if (!sUsde) expect(looped.collateralSupplied).to.equal(INITIAL_USDE + looped.usdeFromSwap);
         expectWithinBps(collateralUsde, LOOP_COLLATERAL_USDE, 50n, "collateral in USDe");
         expect(collateralUsde).to.be.lessThan(LOOP_COLLATERAL_USDE);
         // Morpho's own Borrow event names the looper as the receiver of exactly the flash amount.
         const morphoEvents = EventsLib__factory.connect(f.record.morpho.morpho, f.deployer); // Morpho emits through EventsLib
-        const borrows = (await morphoEvents.queryFilter(morphoEvents.filters.Borrow(id), receipt.blockNumber, receipt.blockNumber)).filter((e) => e.transactionHash === receipt.hash);
+        const borrows = (
+          await morphoEvents.queryFilter(morphoEvents.filters.Borrow(id), receipt.blockNumber, receipt.blockNumber)
+        ).filter((e) => e.transactionHash === receipt.hash);
         expect(borrows).to.have.length(1);
-        expect([borrows[0].args.onBehalf, borrows[0].args.receiver, borrows[0].args.assets]).to.deep.equal([user.address, await looper.getAddress(), spec.debt]);
+        expect([borrows[0].args.onBehalf, borrows[0].args.receiver, borrows[0].args.assets]).to.deep.equal([
+          user.address,
+          await looper.getAddress(),
+          spec.debt,
+        ]);
         await expectHoldsNothing(f, await looper.getAddress());
         expect(await erc20(f, spec.loan).allowance(await looper.getAddress(), f.record.morpho.morpho)).to.equal(0n);
         console.log(
@@ -185,12 +229,23 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       });
     }
 
-    it("without Morpho.setAuthorization the borrow reverts with Morpho's \"unauthorized\"", async function () {
+    it('without Morpho.setAuthorization the borrow reverts with Morpho\'s "unauthorized"', async function () {
       const f = await loadEmbedded();
       const looper = await deployLooper(f);
-      const { send } = await prepareMorphoLoop(f, looper, f.users[5], { market: "sUSDe/USDC-91.5", initial: "USDe", initialAmount: INITIAL_USDE, flashAmount: LOOP_DEBT_USDC, authorize: false });
+      const { send } = await prepareMorphoLoop(f, looper, f.users[5], {
+        market: "sUSDe/USDC-91.5",
+        initial: "USDe",
+        initialAmount: INITIAL_USDE,
+        flashAmount: LOOP_DEBT_USDC,
+        authorize: false,
+      });
       await expect(send()).to.be.revertedWith("unauthorized");
-      await (await Morpho__factory.connect(f.record.morpho.morpho, f.users[5]).setAuthorization(await looper.getAddress(), true)).wait();
+      await (
+        await Morpho__factory.connect(f.record.morpho.morpho, f.users[5]).setAuthorization(
+          await looper.getAddress(),
+          true,
+        )
+      ).wait();
       await expect(send()).to.emit(looper, "Looped");
     });
   });
@@ -204,12 +259,15 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const usdc = tokenAddress(f.ctx, "USDC");
       // Called directly.
       await expect(looper.connect(attacker).executeOperation(usdc, 1n, 0n, await looper.getAddress(), "0x"))
-        .to.be.revertedWithCustomError(looper, "UnexpectedCallback").withArgs(attacker.address);
+        .to.be.revertedWithCustomError(looper, "UnexpectedCallback")
+        .withArgs(attacker.address);
       await expect(looper.connect(attacker).onMorphoFlashLoan(1n, "0x"))
-        .to.be.revertedWithCustomError(looper, "UnexpectedCallback").withArgs(attacker.address);
+        .to.be.revertedWithCustomError(looper, "UnexpectedCallback")
+        .withArgs(attacker.address);
       // Through a real Aave flash loan someone else started with the looper as receiver.
       await expect(pool.flashLoanSimple(await looper.getAddress(), usdc, units(1_000n, 6), "0x", 0))
-        .to.be.revertedWithCustomError(looper, "UnexpectedCallback").withArgs(f.record.aave.pool);
+        .to.be.revertedWithCustomError(looper, "UnexpectedCallback")
+        .withArgs(f.record.aave.pool);
     });
 
     it("checks the swap route, the vault and the swap output before or during the loop", async function () {
@@ -217,18 +275,28 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       const looper = await deployLooper(f);
       const user = f.users[7];
       const flash = await aaveFlashForDebt(f, LOOP_DEBT_USDC);
-      const spec = { collateral: "USDe" as const, initial: "USDe" as const, initialAmount: INITIAL_USDE, debt: "USDC" as const, flashAmount: flash };
+      const spec = {
+        collateral: "USDe" as const,
+        initial: "USDe" as const,
+        initialAmount: INITIAL_USDE,
+        debt: "USDC" as const,
+        flashAmount: flash,
+      };
       const { params } = await prepareAaveLoop(f, looper, user, spec);
       const usde = tokenAddress(f.ctx, "USDe");
       await expect(looper.connect(user).loopAave({ ...params, swapPath: uniRoute(f, ["USDC", "USDe", "USDT"]) }))
-        .to.be.revertedWithCustomError(looper, "InvalidSwapPath").withArgs(tokenAddress(f.ctx, "USDC"), usde);
+        .to.be.revertedWithCustomError(looper, "InvalidSwapPath")
+        .withArgs(tokenAddress(f.ctx, "USDC"), usde);
       await expect(looper.connect(user).loopAave({ ...params, vault: tokenAddress(f.ctx, "sUSDe") }))
-        .to.be.revertedWithCustomError(looper, "VaultMismatch").withArgs(tokenAddress(f.ctx, "sUSDe"), usde);
+        .to.be.revertedWithCustomError(looper, "VaultMismatch")
+        .withArgs(tokenAddress(f.ctx, "sUSDe"), usde);
       await expect(looper.connect(user).loopAave({ ...params, initialToken: tokenAddress(f.ctx, "DAI") }))
-        .to.be.revertedWithCustomError(looper, "InvalidInitialToken").withArgs(tokenAddress(f.ctx, "DAI"));
+        .to.be.revertedWithCustomError(looper, "InvalidInitialToken")
+        .withArgs(tokenAddress(f.ctx, "DAI"));
       // More USDe than 1:1 is impossible through a 0.01% pool.
-      await expect(looper.connect(user).loopAave({ ...params, minUsdeOut: flash * 10n ** 12n }))
-        .to.be.revertedWithCustomError(looper, "InsufficientSwapOutput");
+      await expect(
+        looper.connect(user).loopAave({ ...params, minUsdeOut: flash * 10n ** 12n }),
+      ).to.be.revertedWithCustomError(looper, "InsufficientSwapOutput");
       expect(params.vault).to.equal(ZeroAddress);
       // The same parameters go through once they are right.
       await expect(looper.connect(user).loopAave(params)).to.emit(looper, "Looped");

@@ -26,8 +26,14 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
     const pool = ctx.record.curve!.pools[KEY];
     await checkCurvePool(ctx, KEY, pool);
     const swapped = { ...pool, coins: ["USDC", "USDe", "USDT", "DAI"] as TokenSymbol[] };
-    await expect(checkCurvePool(ctx, KEY, swapped)).to.be.rejectedWith(InputError, /curve\.pools\["USDe\/USDC\/USDT\/DAI"\]\.coins\[0\]: the pool's coin 0 is 0x[0-9a-fA-F]{40}, not USDC/);
-    expect(() => new CurveStableSwapDex(ctx, "USDe/FRAX")).to.throw(InputError, /no Curve pool "USDe\/FRAX".*use one of USDe\/USDC\/USDT\/DAI/);
+    await expect(checkCurvePool(ctx, KEY, swapped)).to.be.rejectedWith(
+      InputError,
+      /curve\.pools\["USDe\/USDC\/USDT\/DAI"\]\.coins\[0\]: the pool's coin 0 is 0x[0-9a-fA-F]{40}, not USDC/,
+    );
+    expect(() => new CurveStableSwapDex(ctx, "USDe/FRAX")).to.throw(
+      InputError,
+      /no Curve pool "USDe\/FRAX".*use one of USDe\/USDC\/USDT\/DAI/,
+    );
     expect(dex.poolFor("USDe", "USDC")).to.equal(pool.address);
     expect(dex.poolFor("USDe", "sUSDe")).to.equal(undefined);
   });
@@ -38,11 +44,22 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
     const { amplification, feeE10 } = await dex.parameters();
     const coins = EMBEDDED_CURVE_USDE_POOL.coins;
     const decimals = coins.map((c) => ctx.record.tokens[c]!.decimals);
-    const balances = await Promise.all(coins.map(async (c, i) => (i === 0 ? (await dex.poolBalances(c, coins[1])).aRaw : (await dex.poolBalances(coins[0], c)).bRaw)));
+    const balances = await Promise.all(
+      coins.map(async (c, i) =>
+        i === 0 ? (await dex.poolBalances(c, coins[1])).aRaw : (await dex.poolBalances(coins[0], c)).bRaw,
+      ),
+    );
     for (const whole of [1n, 1_000n, 250_000n, 4_000_000n, 20_000_000n]) {
-      for (const [i, j] of [[0, 1], [1, 0], [0, 3], [2, 1]] as const) {
+      for (const [i, j] of [
+        [0, 1],
+        [1, 0],
+        [0, 3],
+        [2, 1],
+      ] as const) {
         const dx = whole * 10n ** BigInt(decimals[i]);
-        expect(await dex.quoteExactIn(coins[i], coins[j], dx), `${whole} ${coins[i]} → ${coins[j]}`).to.equal(curveGetDy(i, j, dx, balances, decimals, amplification, feeE10));
+        expect(await dex.quoteExactIn(coins[i], coins[j], dx), `${whole} ${coins[i]} → ${coins[j]}`).to.equal(
+          curveGetDy(i, j, dx, balances, decimals, amplification, feeE10),
+        );
       }
     }
   });
@@ -58,7 +75,9 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
     const r = await dex.swapExactIn(trader, "USDe", "USDC", amount, quoted - 1n);
     // The pool pays one normalised unit less than get_dy shows (the template's exchange rounds in its own favour).
     expect(r.amountOutRaw).to.be.within(quoted - 1n, quoted);
-    expect(await IERC20Metadata__factory.connect(ctx.record.tokens.USDC!.address, ctx.provider).balanceOf(trader.address)).to.equal(r.amountOutRaw);
+    expect(
+      await IERC20Metadata__factory.connect(ctx.record.tokens.USDC!.address, ctx.provider).balanceOf(trader.address),
+    ).to.equal(r.amountOutRaw);
     const after = await dex.poolBalances("USDe", "USDC");
     expect(after.aRaw - before.aRaw).to.equal(amount);
     // Admin fee 0: the whole fee stays in the pool; its balance bookkeeping rounds down by at most one unit more.
@@ -74,9 +93,15 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
     await deal(ctx, "USDe", trader, 1_000n * WAD);
     const quoted = await dex.quoteExactIn("USDe", "USDC", 1_000n * WAD);
     const block = await ctx.provider.getBlockNumber();
-    await expect(dex.swapExactIn(trader, "USDe", "USDC", 1_000n * WAD, quoted + 1n)).to.be.rejectedWith(RevertError, new RegExp(`would pay ${quoted} USDC units, below minOutRaw ${quoted + 1n}`));
+    await expect(dex.swapExactIn(trader, "USDe", "USDC", 1_000n * WAD, quoted + 1n)).to.be.rejectedWith(
+      RevertError,
+      new RegExp(`would pay ${quoted} USDC units, below minOutRaw ${quoted + 1n}`),
+    );
     expect(await ctx.provider.getBlockNumber()).to.equal(block);
-    await expect(dex.swapExactIn(trader, "USDe", "sUSDe", 1n)).to.be.rejectedWith(InputError, /tokenOut: sUSDe is not a coin of Curve pool/);
+    await expect(dex.swapExactIn(trader, "USDe", "sUSDe", 1n)).to.be.rejectedWith(
+      InputError,
+      /tokenOut: sUSDe is not a coin of Curve pool/,
+    );
   });
 
   it("measures the price impact of one sale on both DEXes side by side (bps)", async function () {
@@ -101,7 +126,12 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
       const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
       await deal(ctx, "USDe", user, 100_000n * WAD);
       const before = await curve.poolBalances("USDe", "USDC");
-      const loop = await runFlashLoop(ctx, market, curve, user, { initialSymbol: "USDe", initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n });
+      const loop = await runFlashLoop(ctx, market, curve, user, {
+        initialSymbol: "USDe",
+        initialRaw: 100_000n * WAD,
+        rounds: 5,
+        targetLtvWad: (80n * WAD) / 100n,
+      });
       const after = await curve.poolBalances("USDe", "USDC");
       expect(after.bRaw - before.bRaw).to.equal(loop.flashAmountRaw);
       expect(before.aRaw - after.aRaw).to.equal(loop.final.collateral[0].amountRaw - 100_000n * WAD); // every USDe bought went to collateral
@@ -134,8 +164,11 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
       const usde = ctx.record.tokens.USDe!.address;
       const usdc = ctx.record.tokens.USDC!.address;
       // USDe → USDT on the pool, offered for a USDe → USDC liquidation.
-      await expect(liquidator.connect(owner).liquidateAave(usde, usdc, user.address, 1n, curve.saleRoute("USDe", "USDT"), 0n))
-        .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath").withArgs(usde, usdc);
+      await expect(
+        liquidator.connect(owner).liquidateAave(usde, usdc, user.address, 1n, curve.saleRoute("USDe", "USDT"), 0n),
+      )
+        .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath")
+        .withArgs(usde, usdc);
     });
   });
 });

@@ -30,10 +30,19 @@ describe("embedded chain deployment", function () {
     const dp = AaveProtocolDataProvider__factory.connect(record.aave.dataProvider, hre.ethers.provider);
     for (const r of params.aave.reserves) {
       const cfg = await dp.getReserveConfigurationData(record.tokens[r.asset]!.address);
-      expect([cfg.ltv, cfg.liquidationThreshold, cfg.liquidationBonus, cfg.reserveFactor, cfg.borrowingEnabled], r.asset).to.deep.equal([
-        BigInt(r.ltvBps), BigInt(r.liquidationThresholdBps), BigInt(r.liquidationBonusBps), BigInt(r.reserveFactorBps), r.borrowingEnabled,
+      expect(
+        [cfg.ltv, cfg.liquidationThreshold, cfg.liquidationBonus, cfg.reserveFactor, cfg.borrowingEnabled],
+        r.asset,
+      ).to.deep.equal([
+        BigInt(r.ltvBps),
+        BigInt(r.liquidationThresholdBps),
+        BigInt(r.liquidationBonusBps),
+        BigInt(r.reserveFactorBps),
+        r.borrowingEnabled,
       ]);
-      expect(await dp.getLiquidationProtocolFee(record.tokens[r.asset]!.address)).to.equal(BigInt(r.liquidationProtocolFeeBps));
+      expect(await dp.getLiquidationProtocolFee(record.tokens[r.asset]!.address)).to.equal(
+        BigInt(r.liquidationProtocolFeeBps),
+      );
     }
     const pool = Pool__factory.connect(record.aave.pool, hre.ethers.provider);
     const e = await pool.getEModeCategoryData(2);
@@ -46,7 +55,13 @@ describe("embedded chain deployment", function () {
   it("creates the Morpho markets with their LLTVs and seeded liquidity", async function () {
     const { record, params } = await loadEmbedded();
     const morpho = Morpho__factory.connect(record.morpho.morpho, hre.ethers.provider);
-    expect(Object.keys(record.morpho.markets)).to.include.members(["sUSDe/USDC-91.5", "sUSDe/DAI-91.5", "USDe/DAI-91.5", "sUSDe/DAI-86", "sUSDe/DAI-94.5"]);
+    expect(Object.keys(record.morpho.markets)).to.include.members([
+      "sUSDe/USDC-91.5",
+      "sUSDe/DAI-91.5",
+      "USDe/DAI-91.5",
+      "sUSDe/DAI-86",
+      "sUSDe/DAI-94.5",
+    ]);
     for (const m of params.morpho.markets) {
       const id = record.morpho.markets[m.key].id;
       const mp = await morpho.idToMarketParams(id);
@@ -62,22 +77,79 @@ describe("embedded chain deployment", function () {
     const { record } = await loadEmbedded();
     const text = await deploymentSummary(record, hre.ethers.provider);
     expect(text).to.match(/\| USDe +\| 72\.00% +\| 75\.00%/);
-    expect(text).to.match(/\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, USDC, USDT, sUSDe +\| USDe, USDC, USDT, sUSDe +\|/);
+    expect(text).to.match(
+      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, USDC, USDT, sUSDe +\| USDe, USDC, USDT, sUSDe +\|/,
+    );
     expect(text).to.match(/sUSDe\/USDC-91\.5 .*91\.50%/);
     expect(text).to.match(/USDe\/USDC-0\.01%/);
   });
 
   describe("bad input fails before anything is deployed, naming the parameter", function () {
     const cases: [string, (p: EmbeddedParams) => void, RegExp][] = [
-      ["liquidation threshold below LTV", (p) => { p.aave.reserves[0].liquidationThresholdBps = 7000; }, /aave\.reserves\[0:USDe\]\.liquidationThresholdBps: liquidation threshold 7000 bps is below LTV 7200 bps/],
-      ["unknown token in a reserve", (p) => { (p.aave.reserves[1] as { asset: string }).asset = "FRAX"; }, /aave\.reserves\[1:FRAX\]\.asset: unknown token "FRAX"/],
-      ["Curve coin with the wrong decimals for the template", (p) => { p.curve.pools = [{ ...EMBEDDED_CURVE_USDE_POOL, coins: ["USDC", "USDe", "USDT", "DAI"] }]; }, /curve\.pools\[0:USDe\/USDC\/USDT\/DAI\]\.coins\[0\]: USDC has 6 decimals; the template's coin 0 must have 18 — order the coins by decimals 18\/6\/6\/18/],
-      ["Curve fee above 50%", (p) => { p.curve.pools = [{ ...EMBEDDED_CURVE_USDE_POOL, feeE10: 6_000_000_000 }]; }, /curve\.pools\[0:USDe\/USDC\/USDT\/DAI\]\.feeE10: must be an integer in \[0, 5e9\]/],
-      ["unknown token in an E-mode", (p) => { (p.aave.eModes[0].assets as string[]).push("PYUSD"); }, /aave\.eModes\[0:2\]\.assets\[4\]: unknown token "PYUSD"/],
-      ["LLTV of 100%", (p) => { p.morpho.markets[0].lltvWad = WAD; }, /morpho\.markets\[0:sUSDe\/USDC-91\.5\]\.lltvWad: LLTV must be in \(0, 1e18\)/],
-      ["non-positive feed price", (p) => { p.feedsE8["USDe/USD"] = 0n; }, /feedsE8\["USDe\/USD"\]: must be a positive price/],
-      ["liquidity layers not adding up", (p) => { p.uniswap.pools[0].layers = [{ lowerPrice: "0.99", upperPrice: "1.01", shareBps: 5000 }]; }, /uniswap\.pools\[0:USDe\/USDC-0\.01%\]\.layers: shares must add up to 10000/],
-      ["E-mode threshold not above an asset's", (p) => { p.aave.eModes[0].liquidationThresholdBps = 7700; p.aave.eModes[0].ltvBps = 7600; }, /must exceed USDC's own threshold 7800 bps/],
+      [
+        "liquidation threshold below LTV",
+        (p) => {
+          p.aave.reserves[0].liquidationThresholdBps = 7000;
+        },
+        /aave\.reserves\[0:USDe\]\.liquidationThresholdBps: liquidation threshold 7000 bps is below LTV 7200 bps/,
+      ],
+      [
+        "unknown token in a reserve",
+        (p) => {
+          (p.aave.reserves[1] as { asset: string }).asset = "FRAX";
+        },
+        /aave\.reserves\[1:FRAX\]\.asset: unknown token "FRAX"/,
+      ],
+      [
+        "Curve coin with the wrong decimals for the template",
+        (p) => {
+          p.curve.pools = [{ ...EMBEDDED_CURVE_USDE_POOL, coins: ["USDC", "USDe", "USDT", "DAI"] }];
+        },
+        /curve\.pools\[0:USDe\/USDC\/USDT\/DAI\]\.coins\[0\]: USDC has 6 decimals; the template's coin 0 must have 18 — order the coins by decimals 18\/6\/6\/18/,
+      ],
+      [
+        "Curve fee above 50%",
+        (p) => {
+          p.curve.pools = [{ ...EMBEDDED_CURVE_USDE_POOL, feeE10: 6_000_000_000 }];
+        },
+        /curve\.pools\[0:USDe\/USDC\/USDT\/DAI\]\.feeE10: must be an integer in \[0, 5e9\]/,
+      ],
+      [
+        "unknown token in an E-mode",
+        (p) => {
+          (p.aave.eModes[0].assets as string[]).push("PYUSD");
+        },
+        /aave\.eModes\[0:2\]\.assets\[4\]: unknown token "PYUSD"/,
+      ],
+      [
+        "LLTV of 100%",
+        (p) => {
+          p.morpho.markets[0].lltvWad = WAD;
+        },
+        /morpho\.markets\[0:sUSDe\/USDC-91\.5\]\.lltvWad: LLTV must be in \(0, 1e18\)/,
+      ],
+      [
+        "non-positive feed price",
+        (p) => {
+          p.feedsE8["USDe/USD"] = 0n;
+        },
+        /feedsE8\["USDe\/USD"\]: must be a positive price/,
+      ],
+      [
+        "liquidity layers not adding up",
+        (p) => {
+          p.uniswap.pools[0].layers = [{ lowerPrice: "0.99", upperPrice: "1.01", shareBps: 5000 }];
+        },
+        /uniswap\.pools\[0:USDe\/USDC-0\.01%\]\.layers: shares must add up to 10000/,
+      ],
+      [
+        "E-mode threshold not above an asset's",
+        (p) => {
+          p.aave.eModes[0].liquidationThresholdBps = 7700;
+          p.aave.eModes[0].ltvBps = 7600;
+        },
+        /must exceed USDC's own threshold 7800 bps/,
+      ],
     ];
     for (const [name, mutate, message] of cases) {
       it(name, async function () {

@@ -10,7 +10,17 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { Contract, MaxUint256, ZeroAddress, getAddress, zeroPadValue } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { EventsLib__factory, FeedMorphoOracle__factory, FixedRateIrm__factory, IERC20Metadata__factory, Morpho__factory, SettableAggregator__factory, StandInERC20__factory, SwapRouter__factory, UniswapV3Pool__factory } from "../../typechain-types";
+import {
+  EventsLib__factory,
+  FeedMorphoOracle__factory,
+  FixedRateIrm__factory,
+  IERC20Metadata__factory,
+  Morpho__factory,
+  SettableAggregator__factory,
+  StandInERC20__factory,
+  SwapRouter__factory,
+  UniswapV3Pool__factory,
+} from "../../typechain-types";
 import { loadEmbedded, EmbeddedFixture } from "../fixtures";
 import { sendTx } from "../../src/chain/tx";
 import { latestBlock } from "../../src/chain/clock";
@@ -18,8 +28,19 @@ import { rpc, toQuantity } from "../../src/chain/rpc";
 import { aaveImmutableReferences, linkedDeployedBytecode, loadNpmArtifact } from "../../src/chain/artifacts";
 import { maxBig, minBig, percentDiv, percentMul, mulDivDown, wDivDown, wMulDown } from "../../src/math/fixed-point";
 import { liquidationIncentiveFactor, repaidForSeized, toAssetsUp } from "../../src/math/morpho-blue";
-import { AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR, MAX_LIQUIDATION_INCENTIVE_FACTOR, ORACLE_PRICE_SCALE, RAY, WAD } from "../../src/constants";
-import { AToken__factory, AaveOracle__factory, AaveProtocolDataProvider__factory, Pool__factory } from "../../src/protocols/aave-v3-types";
+import {
+  AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR,
+  MAX_LIQUIDATION_INCENTIVE_FACTOR,
+  ORACLE_PRICE_SCALE,
+  RAY,
+  WAD,
+} from "../../src/constants";
+import {
+  AToken__factory,
+  AaveOracle__factory,
+  AaveProtocolDataProvider__factory,
+  Pool__factory,
+} from "../../src/protocols/aave-v3-types";
 
 const provider = hre.ethers.provider;
 
@@ -39,7 +60,11 @@ async function setFeed(f: EmbeddedFixture, feed: string, answerE8: bigint): Prom
 }
 
 /** A uint256 getter of a contract we have no TypeChain type for (public constants of a deployed library). */
-async function readUint(address: string, abi: ConstructorParameters<typeof Contract>[1], name: string): Promise<bigint> {
+async function readUint(
+  address: string,
+  abi: ConstructorParameters<typeof Contract>[1],
+  name: string,
+): Promise<bigint> {
   const value: unknown = await new Contract(address, abi, provider).getFunction(name).staticCall();
   if (typeof value !== "bigint") throw new Error(`${name}: expected a uint256, got ${String(value)}`);
   return value;
@@ -94,7 +119,8 @@ function expectedAaveLiquidation(i: {
   bonusBps: bigint;
   protocolFeeBps: bigint;
 }): AaveExpectation {
-  const closeFactor = i.healthFactor > i.closeFactorHfThreshold ? AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR : i.maxCloseFactor;
+  const closeFactor =
+    i.healthFactor > i.closeFactorHfThreshold ? AAVE_DEFAULT_LIQUIDATION_CLOSE_FACTOR : i.maxCloseFactor;
   const maxLiquidatable = percentMul(i.totalDebt, closeFactor);
   const debtToCoverWanted = i.requested > maxLiquidatable ? maxLiquidatable : i.requested;
   const collUnit = 10n ** i.collateralDecimals;
@@ -119,7 +145,8 @@ function expectedAaveLiquidation(i: {
   const collateralToLiquidator = collateralAmount - protocolFee;
   // executeLiquidationCall: the fee is clamped to the user's scaled aToken balance left after the burn.
   const scaledLeft = i.collateralScaled - rayDiv(collateralToLiquidator, i.liquidityIndex);
-  if (protocolFee !== 0n && rayDiv(protocolFee, i.liquidityIndex) > scaledLeft) protocolFee = rayMul(scaledLeft, i.liquidityIndex);
+  if (protocolFee !== 0n && rayDiv(protocolFee, i.liquidityIndex) > scaledLeft)
+    protocolFee = rayMul(scaledLeft, i.liquidityIndex);
   return { closeFactor, debtToCover, collateralToLiquidator, protocolFee, cappedByCollateral };
 }
 
@@ -154,7 +181,9 @@ async function runAaveLiquidation(f: EmbeddedFixture, usdeE8: bigint): Promise<A
 
   const supplied = 1_000_000n * 10n ** 18n;
   await mint(f, usde, user.address, supplied);
-  await sendTx(provider, "approve", () => StandInERC20__factory.connect(usde, user).approve(record.aave.pool, MaxUint256));
+  await sendTx(provider, "approve", () =>
+    StandInERC20__factory.connect(usde, user).approve(record.aave.pool, MaxUint256),
+  );
   await sendTx(provider, "supply", () => pool.connect(user).supply(usde, supplied, user.address, 0));
   await sendTx(provider, "setUserEMode", () => pool.connect(user).setUserEMode(EMODE));
 
@@ -183,7 +212,9 @@ async function runAaveLiquidation(f: EmbeddedFixture, usdeE8: bigint): Promise<A
   expect(treasury).to.equal(record.aave.treasury);
 
   await mint(f, usdc, liquidator.address, borrow * 2n);
-  await sendTx(provider, "approve", () => StandInERC20__factory.connect(usdc, liquidator).approve(record.aave.pool, MaxUint256));
+  await sendTx(provider, "approve", () =>
+    StandInERC20__factory.connect(usdc, liquidator).approve(record.aave.pool, MaxUint256),
+  );
 
   // Everything that depends on time, read at the liquidation block's own timestamp.
   const { value: at, timestamp } = await readAtNextBlock(async () => ({
@@ -219,14 +250,24 @@ async function runAaveLiquidation(f: EmbeddedFixture, usdeE8: bigint): Promise<A
     protocolFeeBps,
   });
 
-  const receipt = await sendTx(provider, "liquidationCall", () => pool.connect(liquidator).liquidationCall(usde, usdc, user.address, MaxUint256, false));
+  const receipt = await sendTx(provider, "liquidationCall", () =>
+    pool.connect(liquidator).liquidationCall(usde, usdc, user.address, MaxUint256, false),
+  );
   const block = await provider.getBlock(receipt.blockNumber);
   expect(BigInt(block!.timestamp)).to.equal(timestamp); // the reads above were taken at this very timestamp
 
-  const events = (await pool.queryFilter(pool.filters.LiquidationCall(), receipt.blockNumber, receipt.blockNumber)).filter((e) => e.transactionHash === receipt.hash);
+  const events = (
+    await pool.queryFilter(pool.filters.LiquidationCall(), receipt.blockNumber, receipt.blockNumber)
+  ).filter((e) => e.transactionHash === receipt.hash);
   expect(events).to.have.length(1);
   const ev = events[0].args;
-  expect([ev.collateralAsset, ev.debtAsset, ev.user, ev.liquidator, ev.receiveAToken]).to.deep.equal([usde, usdc, user.address, liquidator.address, false]);
+  expect([ev.collateralAsset, ev.debtAsset, ev.user, ev.liquidator, ev.receiveAToken]).to.deep.equal([
+    usde,
+    usdc,
+    user.address,
+    liquidator.address,
+    false,
+  ]);
   expect(ev.debtToCover).to.equal(expected.debtToCover);
   expect(ev.liquidatedCollateralAmount).to.equal(expected.collateralToLiquidator);
 
@@ -234,15 +275,23 @@ async function runAaveLiquidation(f: EmbeddedFixture, usdeE8: bigint): Promise<A
   expect((await usdeToken.balanceOf(liquidator.address)) - at.liquidatorUsde).to.equal(ev.liquidatedCollateralAmount);
   expect(at.liquidatorUsdc - (await usdcToken.balanceOf(liquidator.address))).to.equal(ev.debtToCover);
   // The treasury got the protocol fee in aUSDe: scaled by the liquidity index, as AToken._transfer moves it.
-  expect(await aUsde.scaledBalanceOf(treasury)).to.equal(at.treasuryScaled + rayDiv(expected.protocolFee, at.liquidityIndex));
-  expect(await aUsde.balanceOf(treasury)).to.equal(rayMul(at.treasuryScaled + rayDiv(expected.protocolFee, at.liquidityIndex), at.liquidityIndex));
+  expect(await aUsde.scaledBalanceOf(treasury)).to.equal(
+    at.treasuryScaled + rayDiv(expected.protocolFee, at.liquidityIndex),
+  );
+  expect(await aUsde.balanceOf(treasury)).to.equal(
+    rayMul(at.treasuryScaled + rayDiv(expected.protocolFee, at.liquidityIndex), at.liquidityIndex),
+  );
   expect(expected.protocolFee).to.be.gt(0n);
   // The user's debt fell by debtToCover. Within 1 wei: VariableDebtToken burns rayDiv(amount, index) scaled units
   // and balanceOf re-multiplies by the index, each rounding half up.
   const debtAfter = await usdcVariableDebt.balanceOf(user.address);
   expect(debtAfter).to.be.closeTo(at.variableDebt - ev.debtToCover, 1n);
 
-  return { healthFactorBefore: at.healthFactor, expected, event: { debtToCover: ev.debtToCover, liquidatedCollateralAmount: ev.liquidatedCollateralAmount } };
+  return {
+    healthFactorBefore: at.healthFactor,
+    expected,
+    event: { debtToCover: ev.debtToCover, liquidatedCollateralAmount: ev.liquidatedCollateralAmount },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -264,7 +313,13 @@ async function openMorphoPosition(f: EmbeddedFixture): Promise<MorphoSetup> {
   const morpho = Morpho__factory.connect(record.morpho.morpho, provider);
   const id = record.morpho.markets["USDe/DAI-91.5"].id;
   const mp = await morpho.idToMarketParams(id);
-  const marketParams = { loanToken: mp.loanToken, collateralToken: mp.collateralToken, oracle: mp.oracle, irm: mp.irm, lltv: mp.lltv };
+  const marketParams = {
+    loanToken: mp.loanToken,
+    collateralToken: mp.collateralToken,
+    oracle: mp.oracle,
+    irm: mp.irm,
+    lltv: mp.lltv,
+  };
   expect(mp.collateralToken).to.equal(record.tokens.USDe!.address);
 
   // Interest off for this market: FixedRateIrm answers 0 for it, so every accrual (whatever time has passed) adds
@@ -273,20 +328,32 @@ async function openMorphoPosition(f: EmbeddedFixture): Promise<MorphoSetup> {
   expect((await morpho.market(id)).fee).to.equal(0n);
   await sendTx(provider, "configure oracle", () =>
     FeedMorphoOracle__factory.connect(marketParams.oracle, deployer).configure({
-      baseVault: ZeroAddress, baseVaultConversionSample: 1n, baseFeed: record.feeds["USDe/USD"], quoteFeed: record.feeds["DAI/USD"],
-    }));
+      baseVault: ZeroAddress,
+      baseVaultConversionSample: 1n,
+      baseFeed: record.feeds["USDe/USD"],
+      quoteFeed: record.feeds["DAI/USD"],
+    }),
+  );
 
   const collateral = 1_000_000n * 10n ** 18n;
   await mint(f, marketParams.collateralToken, borrower.address, collateral);
-  await sendTx(provider, "approve", () => StandInERC20__factory.connect(marketParams.collateralToken, borrower).approve(record.morpho.morpho, MaxUint256));
-  await sendTx(provider, "supplyCollateral", () => morpho.connect(borrower).supplyCollateral(marketParams, collateral, borrower.address, "0x"));
+  await sendTx(provider, "approve", () =>
+    StandInERC20__factory.connect(marketParams.collateralToken, borrower).approve(record.morpho.morpho, MaxUint256),
+  );
+  await sendTx(provider, "supplyCollateral", () =>
+    morpho.connect(borrower).supplyCollateral(marketParams, collateral, borrower.address, "0x"),
+  );
   const price = await FeedMorphoOracle__factory.connect(marketParams.oracle, provider).price();
   const maxBorrow = wMulDown(mulDivDown(collateral, price, ORACLE_PRICE_SCALE), marketParams.lltv);
   const borrow = (maxBorrow * 984n) / 1000n;
-  await sendTx(provider, "borrow", () => morpho.connect(borrower).borrow(marketParams, borrow, 0n, borrower.address, borrower.address));
+  await sendTx(provider, "borrow", () =>
+    morpho.connect(borrower).borrow(marketParams, borrow, 0n, borrower.address, borrower.address),
+  );
 
   await mint(f, marketParams.loanToken, liquidator.address, borrow * 2n);
-  await sendTx(provider, "approve", () => StandInERC20__factory.connect(marketParams.loanToken, liquidator).approve(record.morpho.morpho, MaxUint256));
+  await sendTx(provider, "approve", () =>
+    StandInERC20__factory.connect(marketParams.loanToken, liquidator).approve(record.morpho.morpho, MaxUint256),
+  );
   return { id, marketParams, borrower, liquidator, collateral };
 }
 
@@ -294,12 +361,23 @@ interface MorphoLiquidation {
   price: bigint;
   totals: { totalBorrowAssets: bigint; totalBorrowShares: bigint };
   sharesBefore: bigint;
-  event: { repaidAssets: bigint; repaidShares: bigint; seizedAssets: bigint; badDebtAssets: bigint; badDebtShares: bigint };
+  event: {
+    repaidAssets: bigint;
+    repaidShares: bigint;
+    seizedAssets: bigint;
+    badDebtAssets: bigint;
+    badDebtShares: bigint;
+  };
   liquidatorUsdeGain: bigint;
   liquidatorDaiPaid: bigint;
 }
 
-async function morphoLiquidate(f: EmbeddedFixture, s: MorphoSetup, usdeE8: bigint, seized: (collateral: bigint) => bigint): Promise<MorphoLiquidation> {
+async function morphoLiquidate(
+  f: EmbeddedFixture,
+  s: MorphoSetup,
+  usdeE8: bigint,
+  seized: (collateral: bigint) => bigint,
+): Promise<MorphoLiquidation> {
   const morpho = Morpho__factory.connect(f.record.morpho.morpho, provider);
   await setFeed(f, f.record.feeds["USDe/USD"], usdeE8);
   const price = await FeedMorphoOracle__factory.connect(s.marketParams.oracle, provider).price();
@@ -312,12 +390,18 @@ async function morphoLiquidate(f: EmbeddedFixture, s: MorphoSetup, usdeE8: bigin
   const usdeBefore = await usde.balanceOf(s.liquidator.address);
   const daiBefore = await dai.balanceOf(s.liquidator.address);
 
-  const receipt = await sendTx(provider, "liquidate", () => morpho.connect(s.liquidator).liquidate(s.marketParams, s.borrower.address, seized(pos.collateral), 0n, "0x"));
+  const receipt = await sendTx(provider, "liquidate", () =>
+    morpho.connect(s.liquidator).liquidate(s.marketParams, s.borrower.address, seized(pos.collateral), 0n, "0x"),
+  );
   // Morpho's events live in EventsLib (not in Morpho's 0.8.19 ABI): read them through EventsLib's interface.
   const events = EventsLib__factory.connect(f.record.morpho.morpho, provider);
-  const logs = (await events.queryFilter(events.filters.Liquidate(s.id, s.liquidator.address, s.borrower.address), receipt.blockNumber, receipt.blockNumber)).filter(
-    (e) => e.transactionHash === receipt.hash,
-  );
+  const logs = (
+    await events.queryFilter(
+      events.filters.Liquidate(s.id, s.liquidator.address, s.borrower.address),
+      receipt.blockNumber,
+      receipt.blockNumber,
+    )
+  ).filter((e) => e.transactionHash === receipt.hash);
   expect(logs).to.have.length(1);
   const a = logs[0].args;
   // Interest really is off: the liquidation's own accrual added nothing, so the totals after are the totals read
@@ -329,7 +413,13 @@ async function morphoLiquidate(f: EmbeddedFixture, s: MorphoSetup, usdeE8: bigin
     price,
     totals: { totalBorrowAssets: m.totalBorrowAssets, totalBorrowShares: m.totalBorrowShares },
     sharesBefore: pos.borrowShares,
-    event: { repaidAssets: a.repaidAssets, repaidShares: a.repaidShares, seizedAssets: a.seizedAssets, badDebtAssets: a.badDebtAssets, badDebtShares: a.badDebtShares },
+    event: {
+      repaidAssets: a.repaidAssets,
+      repaidShares: a.repaidShares,
+      seizedAssets: a.seizedAssets,
+      badDebtAssets: a.badDebtAssets,
+      badDebtShares: a.badDebtShares,
+    },
     liquidatorUsdeGain: (await usde.balanceOf(s.liquidator.address)) - usdeBefore,
     liquidatorDaiPaid: daiBefore - (await dai.balanceOf(s.liquidator.address)),
   };
@@ -343,7 +433,9 @@ describe("real protocols on the embedded chain", function () {
       const f = await loadEmbedded();
       // 1M USDe at 0.93 against 890k USDC: HF = 0.93 x 0.92 / 0.89 ~ 0.961
       const r = await runAaveLiquidation(f, 93_000_000n);
-      expect(r.healthFactorBefore).to.be.gt(95n * 10n ** 16n).and.lt(WAD);
+      expect(r.healthFactorBefore)
+        .to.be.gt(95n * 10n ** 16n)
+        .and.lt(WAD);
       expect(r.expected.closeFactor).to.equal(5_000n);
       expect(r.expected.cappedByCollateral).to.equal(false);
     });
@@ -375,15 +467,26 @@ describe("real protocols on the embedded chain", function () {
       const lltv = s.marketParams.lltv;
       // The incentive, from the on-chain LLTV: min(1.15, 1 / (1 - 0.3 (1 - LLTV))) with Morpho's rounding.
       const incentive = liquidationIncentiveFactor(lltv);
-      expect(incentive).to.equal(minBig(MAX_LIQUIDATION_INCENTIVE_FACTOR, wDivDown(WAD, WAD - wMulDown(3n * 10n ** 17n, WAD - lltv))));
-      const want = repaidForSeized(s.collateral / 2n, r.price, lltv, r.totals.totalBorrowAssets, r.totals.totalBorrowShares);
+      expect(incentive).to.equal(
+        minBig(MAX_LIQUIDATION_INCENTIVE_FACTOR, wDivDown(WAD, WAD - wMulDown(3n * 10n ** 17n, WAD - lltv))),
+      );
+      const want = repaidForSeized(
+        s.collateral / 2n,
+        r.price,
+        lltv,
+        r.totals.totalBorrowAssets,
+        r.totals.totalBorrowShares,
+      );
       expect(r.event.seizedAssets).to.equal(s.collateral / 2n);
       expect(r.event.repaidShares).to.equal(want.repaidShares);
       expect(r.event.repaidAssets).to.equal(want.repaidAssets);
       expect([r.event.badDebtAssets, r.event.badDebtShares]).to.deep.equal([0n, 0n]);
       // Discriminating: without the incentive (an LLTV of 100% gives a factor of exactly 1) the repayment differs.
       expect(liquidationIncentiveFactor(WAD)).to.equal(WAD);
-      expect(repaidForSeized(s.collateral / 2n, r.price, WAD, r.totals.totalBorrowAssets, r.totals.totalBorrowShares).repaidAssets).to.be.gt(want.repaidAssets);
+      expect(
+        repaidForSeized(s.collateral / 2n, r.price, WAD, r.totals.totalBorrowAssets, r.totals.totalBorrowShares)
+          .repaidAssets,
+      ).to.be.gt(want.repaidAssets);
       // Seized value / repaid = the incentive, up to Morpho's rounding (a few wei on 1e24 amounts).
       const seizedValue = mulDivDown(r.event.seizedAssets, r.price, ORACLE_PRICE_SCALE);
       expect((seizedValue * WAD) / r.event.repaidAssets).to.be.closeTo(incentive, 10n ** 6n);
@@ -445,7 +548,9 @@ describe("real protocols on the embedded chain", function () {
 
     const amountIn = 1_000_000n * 10n ** usdeDecimals;
     await mint(f, usde, user.address, amountIn);
-    await sendTx(provider, "approve", () => StandInERC20__factory.connect(usde, user).approve(record.uniswap.swapRouter, MaxUint256));
+    await sendTx(provider, "approve", () =>
+      StandInERC20__factory.connect(usde, user).approve(record.uniswap.swapRouter, MaxUint256),
+    );
     const usdeT = IERC20Metadata__factory.connect(usde, provider);
     const usdcT = IERC20Metadata__factory.connect(usdc, provider);
     const before = {
@@ -457,7 +562,17 @@ describe("real protocols on the embedded chain", function () {
     };
     const router = SwapRouter__factory.connect(record.uniswap.swapRouter, user);
     const receipt = await sendTx(provider, "exactInputSingle", () =>
-      router.exactInputSingle({ tokenIn: usde, tokenOut: usdc, fee, recipient: user.address, deadline: MaxUint256, amountIn, amountOutMinimum: 0n, sqrtPriceLimitX96: 0n }));
+      router.exactInputSingle({
+        tokenIn: usde,
+        tokenOut: usdc,
+        fee,
+        recipient: user.address,
+        deadline: MaxUint256,
+        amountIn,
+        amountOutMinimum: 0n,
+        sqrtPriceLimitX96: 0n,
+      }),
+    );
     const after = {
       sqrt: (await pool.slot0()).sqrtPriceX96,
       userUsde: await usdeT.balanceOf(user.address),
@@ -470,7 +585,9 @@ describe("real protocols on the embedded chain", function () {
     if (usdeIs0) expect(after.sqrt).to.be.lt(before.sqrt);
     else expect(after.sqrt).to.be.gt(before.sqrt);
 
-    const swaps = (await pool.queryFilter(pool.filters.Swap(), receipt.blockNumber, receipt.blockNumber)).filter((e) => e.transactionHash === receipt.hash);
+    const swaps = (await pool.queryFilter(pool.filters.Swap(), receipt.blockNumber, receipt.blockNumber)).filter(
+      (e) => e.transactionHash === receipt.hash,
+    );
     expect(swaps).to.have.length(1);
     const ev = swaps[0].args;
     const [usdeDelta, usdcDelta] = usdeIs0 ? [ev.amount0, ev.amount1] : [ev.amount1, ev.amount0];
@@ -481,7 +598,11 @@ describe("real protocols on the embedded chain", function () {
     expect(after.userUsdc - before.userUsdc).to.equal(-usdcDelta);
     expect(after.poolUsde - before.poolUsde).to.equal(usdeDelta);
     expect(after.poolUsdc - before.poolUsdc).to.equal(usdcDelta);
-    expect([ev.sender, ev.recipient, ev.sqrtPriceX96]).to.deep.equal([record.uniswap.swapRouter, user.address, after.sqrt]);
+    expect([ev.sender, ev.recipient, ev.sqrtPriceX96]).to.deep.equal([
+      record.uniswap.swapRouter,
+      user.address,
+      after.sqrt,
+    ]);
 
     // Received less than paid (fee + price impact), but not more than 1% less, compared in 18 decimals.
     const received18 = (after.userUsdc - before.userUsdc) * 10n ** (usdeDecimals - usdcDecimals);
@@ -491,7 +612,8 @@ describe("real protocols on the embedded chain", function () {
 
   it("Aave Pool and PoolConfigurator run the npm artifacts' bytecode behind EIP-1967 proxies", async function () {
     const { record } = await loadEmbedded();
-    const slotAddress = async (proxy: string): Promise<string> => getAddress(`0x${(await provider.getStorage(proxy, EIP1967_IMPLEMENTATION_SLOT)).slice(26)}`);
+    const slotAddress = async (proxy: string): Promise<string> =>
+      getAddress(`0x${(await provider.getStorage(proxy, EIP1967_IMPLEMENTATION_SLOT)).slice(26)}`);
 
     // Pool: identical to the linked npm runtime code except at the immutable ADDRESSES_PROVIDER, which holds the provider.
     expect(await slotAddress(record.aave.pool)).to.equal(record.aave.poolImpl);
@@ -512,12 +634,16 @@ describe("real protocols on the embedded chain", function () {
       masked = masked.slice(0, at[0]) + "0".repeat(length * 2) + masked.slice(at[1]);
     }
     expect(`0x${masked}`).to.equal(expected);
-    expect(await Pool__factory.connect(record.aave.poolImpl, provider).ADDRESSES_PROVIDER()).to.equal(record.aave.poolAddressesProvider);
+    expect(await Pool__factory.connect(record.aave.poolImpl, provider).ADDRESSES_PROVIDER()).to.equal(
+      record.aave.poolAddressesProvider,
+    );
 
     // PoolConfigurator: no immutables, so the code equals the linked artifact outright.
     const configuratorImpl = await slotAddress(record.aave.poolConfigurator);
     const confArtifact = loadNpmArtifact("aave", "protocol/pool/PoolConfigurator.sol/PoolConfigurator.json");
     expect(aaveImmutableReferences(confArtifact.sourceName, confArtifact.contractName)).to.deep.equal([]);
-    expect((await provider.getCode(configuratorImpl)).toLowerCase()).to.equal(linkedDeployedBytecode(confArtifact, record.aave.libraries).toLowerCase());
+    expect((await provider.getCode(configuratorImpl)).toLowerCase()).to.equal(
+      linkedDeployedBytecode(confArtifact, record.aave.libraries).toLowerCase(),
+    );
   });
 });

@@ -20,7 +20,10 @@ describe("oracle overrides at existing addresses (how a fork's real feeds are mo
     await overrideFeedAt(ctx, usdt, 70_000_000n);
     const oracle = AaveOracle__factory.connect(ctx.record.aave.oracle, ctx.provider);
     expect(await oracle.getAssetPrice(ctx.record.tokens.USDe!.address)).to.equal(70_000_000n);
-    const [round1, answer, , updatedAt] = await AggregatorV3Interface__factory.connect(usdt, ctx.provider).latestRoundData();
+    const [round1, answer, , updatedAt] = await AggregatorV3Interface__factory.connect(
+      usdt,
+      ctx.provider,
+    ).latestRoundData();
     expect(answer).to.equal(70_000_000n);
     expect(updatedAt).to.be.greaterThan(0n);
     await overrideFeedAt(ctx, usdt, 65_000_000n);
@@ -55,7 +58,7 @@ describe("oracle policies on oracles that are not ours", function () {
   it("applying a Morpho policy to a foreign oracle puts our configurable oracle at its address", async function () {
     const { ctx } = await loadEmbedded();
     const { applyMorphoPolicy } = await import("../../src/protocols/morpho-blue");
-      const { setFeedPrice } = await import("../../src/oracles/feeds");
+    const { setFeedPrice } = await import("../../src/oracles/feeds");
     const address = ctx.record.morpho.markets["USDe/DAI-91.5"].oracle;
     await overrideMorphoOracleAt(ctx, address, 123n); // now a foreign contract with no owner()
     await applyMorphoPolicy(ctx, "USDe/DAI-91.5", "market");

@@ -23,11 +23,19 @@ describe("price paths", function () {
   });
 
   it("reads (block, price) and (time, price) CSVs", function () {
-    expect(readPriceCsv(csv("block,price\n0,1.0\n5,0.9\n5,0.8\n12,0.65\n")).map((p) => [p.afterBlocks, p.priceE8])).to.deep.equal([
-      [0, 100_000_000n], [5, 90_000_000n], [0, 80_000_000n], [7, 65_000_000n],
+    expect(
+      readPriceCsv(csv("block,price\n0,1.0\n5,0.9\n5,0.8\n12,0.65\n")).map((p) => [p.afterBlocks, p.priceE8]),
+    ).to.deep.equal([
+      [0, 100_000_000n],
+      [5, 90_000_000n],
+      [0, 80_000_000n],
+      [7, 65_000_000n],
     ]);
     const byTime = readPriceCsv(csv("# 10 Oct 2025, minutes after 21:00 UTC\ntime,price\n60,0.99\n90,0.8\n"));
-    expect(byTime.map((p) => [p.afterBlocks, p.afterSeconds])).to.deep.equal([[5, 60], [3, 30]]);
+    expect(byTime.map((p) => [p.afterBlocks, p.afterSeconds])).to.deep.equal([
+      [5, 60],
+      [3, 30],
+    ]);
   });
 
   it("walks a path: each point's blocks and seconds pass on chain, then the feed is set", async function () {
@@ -39,7 +47,10 @@ describe("price paths", function () {
       seen.push([b.number - start.number, b.timestamp - start.timestamp, await getFeedPrice(ctx, "USDe/USD")]);
     });
     // 100 s over 9 blocks, then the feed's own block (+12 s); then 600 s over 50 blocks, then +12 s.
-    expect(seen).to.deep.equal([[10n, 112n, 97_000_000n], [61n, 724n, 70_000_000n]]);
+    expect(seen).to.deep.equal([
+      [10n, 112n, 97_000_000n],
+      [61n, 724n, 70_000_000n],
+    ]);
   });
 
   describe("bad input names the field", function () {
@@ -49,11 +60,31 @@ describe("price paths", function () {
       ["not a number", () => stepPath("abc"), "path.step.to", /is not a decimal number/],
       ["no points", () => readPriceCsv(csv("block,price\n")), "path", /has no points/],
       ["empty file", () => readPriceCsv(csv("")), "path.csv", /is empty/],
-      ["bad header", () => readPriceCsv(csv("when,usd\n1,1\n")), "path.csv", /header must be "block,price" or "time,price"/],
-      ["unsorted", () => readPriceCsv(csv("block,price\n5,1\n3,0.9\n")), "path.csv line 3", /before the previous row's 5/],
+      [
+        "bad header",
+        () => readPriceCsv(csv("when,usd\n1,1\n")),
+        "path.csv",
+        /header must be "block,price" or "time,price"/,
+      ],
+      [
+        "unsorted",
+        () => readPriceCsv(csv("block,price\n5,1\n3,0.9\n")),
+        "path.csv line 3",
+        /before the previous row's 5/,
+      ],
       ["zero in CSV", () => readPriceCsv(csv("block,price\n1,0.0\n")), "path.csv line 2", /price must be > 0/],
-      ["unreadable", () => readPriceCsv("/nonexistent/path.csv"), "path.csv", /cannot read \/nonexistent\/path\.csv: ENOENT/],
-      ["ramp with fewer blocks than points", () => rampPath("1", "0.5", 2, 5), "path.ramp.blocks", /must be a whole number >= points/],
+      [
+        "unreadable",
+        () => readPriceCsv("/nonexistent/path.csv"),
+        "path.csv",
+        /cannot read \/nonexistent\/path\.csv: ENOENT/,
+      ],
+      [
+        "ramp with fewer blocks than points",
+        () => rampPath("1", "0.5", 2, 5),
+        "path.ramp.blocks",
+        /must be a whole number >= points/,
+      ],
     ];
     for (const [name, f, field, message] of cases) {
       it(name, function () {

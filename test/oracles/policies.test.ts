@@ -16,7 +16,10 @@ describe("oracle policies and feed moves", function () {
     const { ctx } = await loadEmbedded();
     const before = await ctx.provider.getBlockNumber();
     for (const p of [0n, -1n]) {
-      const err = await setFeedPrice(ctx, "USDe/USD", p).then(() => undefined, (e: unknown) => e);
+      const err = await setFeedPrice(ctx, "USDe/USD", p).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(InputError);
       expect((err as Error).message).to.match(/USDe\/USD price must be > 0/);
     }

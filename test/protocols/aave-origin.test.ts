@@ -9,7 +9,13 @@ import { setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { AaveV3Market } from "../../src/protocols/aave-v3";
 import { ensureAllowance } from "../../src/chain/erc20";
-import { aTokenBalance, liquidationAmountsOrigin, normalizedDebtOrigin, normalizedIncomeOrigin, vTokenBalance } from "../../src/math/aave-v3-origin";
+import {
+  aTokenBalance,
+  liquidationAmountsOrigin,
+  normalizedDebtOrigin,
+  normalizedIncomeOrigin,
+  vTokenBalance,
+} from "../../src/math/aave-v3-origin";
 import { verifyThresholds } from "../../src/metrics/thresholds";
 import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 import { OriginPool__factory } from "../../src/protocols/aave-v3-types";
@@ -38,7 +44,10 @@ async function expectedAt(m: Awaited<ReturnType<typeof originBorrower>>, feedPri
   const collRes = await pool.getReserveData(ctx.record.tokens.USDe!.address);
   const debtRes = await pool.getReserveData(ctx.record.tokens.USDC!.address);
   const scaledColl = await AToken__factory.connect(collRes.aTokenAddress, ctx.provider).scaledBalanceOf(account);
-  const scaledDebt = await VariableDebtToken__factory.connect(debtRes.variableDebtTokenAddress, ctx.provider).scaledBalanceOf(account);
+  const scaledDebt = await VariableDebtToken__factory.connect(
+    debtRes.variableDebtTokenAddress,
+    ctx.provider,
+  ).scaledBalanceOf(account);
   const model = await market.liquidationModel(account, ctx.record.feeds["USDe/USD"], at);
   const risk = await market.riskParams();
   const prices = await market.pricesBase();
@@ -64,20 +73,39 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     expect(ctx.record.aave.release).to.equal("origin-v3.6");
     const pool = OriginPool__factory.connect(ctx.record.aave.pool, ctx.provider);
     expect(await Pool__factory.connect(ctx.record.aave.pool, ctx.provider).POOL_REVISION()).to.equal(10n);
-    const idOf = async (s: "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI") => (await pool.getReserveData(ctx.record.tokens[s]!.address)).id;
+    const idOf = async (s: "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI") =>
+      (await pool.getReserveData(ctx.record.tokens[s]!.address)).id;
     const bit = (bitmap: bigint, id: bigint) => ((bitmap >> id) & 1n) === 1n;
     const coll = await pool.getEModeCategoryCollateralBitmap(2);
     const borrowable = await pool.getEModeCategoryBorrowableBitmap(2);
-    expect([bit(coll, await idOf("USDe")), bit(coll, await idOf("sUSDe")), bit(coll, await idOf("USDC")), bit(coll, await idOf("DAI"))]).to.deep.equal([true, true, false, false]);
-    expect([bit(borrowable, await idOf("USDC")), bit(borrowable, await idOf("USDT")), bit(borrowable, await idOf("USDe")), bit(borrowable, await idOf("DAI"))]).to.deep.equal([true, true, false, false]);
+    expect([
+      bit(coll, await idOf("USDe")),
+      bit(coll, await idOf("sUSDe")),
+      bit(coll, await idOf("USDC")),
+      bit(coll, await idOf("DAI")),
+    ]).to.deep.equal([true, true, false, false]);
+    expect([
+      bit(borrowable, await idOf("USDC")),
+      bit(borrowable, await idOf("USDT")),
+      bit(borrowable, await idOf("USDe")),
+      bit(borrowable, await idOf("DAI")),
+    ]).to.deep.equal([true, true, false, false]);
     const r = await openMarket(ctx, "aave-v3:sUSDe/USDT:emode-2").riskParams();
-    expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([(90n * WAD) / 100n, (92n * WAD) / 100n, (104n * WAD) / 100n]);
+    expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([
+      (90n * WAD) / 100n,
+      (92n * WAD) / 100n,
+      (104n * WAD) / 100n,
+    ]);
     expect(r.version).to.equal("aave-v3 Pool revision 10");
     const summary = await deploymentSummary(ctx.record, ctx.provider);
     expect(summary).to.match(/revision 10: origin-v3\.6/);
-    expect(summary).to.match(/\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT +\|/);
+    expect(summary).to.match(
+      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT +\|/,
+    );
     // Not collateral in category 2: the reserve's own parameters apply.
-    expect((await openMarket(ctx, "aave-v3:DAI/USDC:emode-2").riskParams()).liquidationThresholdWad).to.equal((77n * WAD) / 100n);
+    expect((await openMarket(ctx, "aave-v3:DAI/USDC:emode-2").riskParams()).liquidationThresholdWad).to.equal(
+      (77n * WAD) / 100n,
+    );
   });
 
   it("refuses to borrow a non-borrowable asset in E-mode, with the origin custom error decoded", async function () {
@@ -117,7 +145,11 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     await setFeedPrice(m.ctx, "USDe/USD", 80_000_000n); // collateral $80k x 1.04 bonus < $90k debt: bad debt
     const rec = await m.market.liquidate(m.liquidator, m.account, MaxUint256);
     expect(rec.badDebtRaw).to.be.greaterThan(0n);
-    const dp = new Contract(m.ctx.record.aave.dataProvider, ["function getReserveDeficit(address) view returns (uint256)"], m.ctx.provider);
+    const dp = new Contract(
+      m.ctx.record.aave.dataProvider,
+      ["function getReserveDeficit(address) view returns (uint256)"],
+      m.ctx.provider,
+    );
     expect(await dp.getReserveDeficit(m.ctx.record.tokens.USDC!.address)).to.equal(rec.badDebtRaw);
     // The account is left with neither collateral nor debt: nothing liquidatable, the loss sits with the reserve.
     const after = await m.market.position(m.account);
@@ -145,7 +177,12 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2") as AaveV3Market;
     const dex = new UniswapV3Dex(ctx);
     await deal(ctx, "USDe", user, 100_000n * WAD);
-    const loop = await runFlashLoop(ctx, market, dex, user, { initialSymbol: "USDe", initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n });
+    const loop = await runFlashLoop(ctx, market, dex, user, {
+      initialSymbol: "USDe",
+      initialRaw: 100_000n * WAD,
+      rounds: 5,
+      targetLtvWad: (80n * WAD) / 100n,
+    });
     expect(loop.debtBorrowedRaw).to.equal(loop.flashAmountRaw + loop.flashPremiumRaw);
     expect(Number(loop.final.collateral[0].amountRaw / 10n ** 18n)).to.be.closeTo(368_928, 400); // 100k x (1 + 0.8 + ... + 0.8^5), less the swap's cost
     await setFeedPrice(ctx, "USDe/USD", 85_000_000n); // HF = 368.8k x 0.85 x 0.92 / 268.9k = 1.07
@@ -168,7 +205,12 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
       const user = users[2 + i];
       const initialRaw = whole * WAD + 123_456_789n;
       await deal(ctx, "USDe", user, initialRaw);
-      const loop = await runFlashLoop(ctx, market, dex, user, { initialSymbol: "USDe", initialRaw, rounds: 5, targetLtvWad: (83n * WAD) / 100n });
+      const loop = await runFlashLoop(ctx, market, dex, user, {
+        initialSymbol: "USDe",
+        initialRaw,
+        rounds: 5,
+        targetLtvWad: (83n * WAD) / 100n,
+      });
       const debt = loop.final.debt[0].amountRaw;
       expect(debt - (loop.flashAmountRaw + loop.flashPremiumRaw), `size ${whole}`).to.be.within(0n, 2n);
     }

@@ -14,7 +14,13 @@ import { MorphoBlueMarket } from "../../src/protocols/morpho-blue";
 import { ensureAllowance } from "../../src/chain/erc20";
 import { liquidationAmounts, normalizedDebt, normalizedIncome, rayMul } from "../../src/math/aave-v3";
 import { mulDivUp, wDivUp } from "../../src/math/fixed-point";
-import { accruedBorrowAssets, liquidationIncentiveFactor, seizedForRepaidShares, toAssetsUp, toSharesUp } from "../../src/math/morpho-blue";
+import {
+  accruedBorrowAssets,
+  liquidationIncentiveFactor,
+  seizedForRepaidShares,
+  toAssetsUp,
+  toSharesUp,
+} from "../../src/math/morpho-blue";
 import { IIrm__factory } from "../../typechain-types";
 import { AToken__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
@@ -43,8 +49,12 @@ async function totalsAtNextBlock(ctx: EmbeddedFixture["ctx"], market: MorphoBlue
   const at = (await latestBlock(ctx.provider)).timestamp + BigInt(SECONDS_PER_BLOCK);
   const m = await Morpho__factory.connect(ctx.record.morpho.morpho, ctx.provider).market(market.id);
   const rate = await IIrm__factory.connect(market.record.irm, ctx.provider).borrowRateView(market.marketParams, {
-    totalSupplyAssets: m.totalSupplyAssets, totalSupplyShares: m.totalSupplyShares, totalBorrowAssets: m.totalBorrowAssets,
-    totalBorrowShares: m.totalBorrowShares, lastUpdate: m.lastUpdate, fee: m.fee,
+    totalSupplyAssets: m.totalSupplyAssets,
+    totalSupplyShares: m.totalSupplyShares,
+    totalBorrowAssets: m.totalBorrowAssets,
+    totalBorrowShares: m.totalBorrowShares,
+    lastUpdate: m.lastUpdate,
+    fee: m.fee,
   });
   return { m, totalBorrow: accruedBorrowAssets(m.totalBorrowAssets, rate, at - m.lastUpdate) };
 }
@@ -54,7 +64,11 @@ describe("protocol adapters", function () {
     it("reads E-mode risk parameters and the Pool revision from chain", async function () {
       const { ctx } = await loadEmbedded();
       const r = await openMarket(ctx, "aave-v3:USDe/USDC:emode-2").riskParams();
-      expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([(90n * WAD) / 100n, (92n * WAD) / 100n, (104n * WAD) / 100n]);
+      expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([
+        (90n * WAD) / 100n,
+        (92n * WAD) / 100n,
+        (104n * WAD) / 100n,
+      ]);
       expect(r.version).to.equal("aave-v3 Pool revision 1");
       const plain = await openMarket(ctx, "aave-v3:USDe/USDC").riskParams();
       expect(plain.liquidationThresholdWad).to.equal((75n * WAD) / 100n);
@@ -81,7 +95,10 @@ describe("protocol adapters", function () {
       const collRes = await pool.getReserveData(usde);
       const debtRes = await pool.getReserveData(usdc);
       const scaledColl = await AToken__factory.connect(collRes.aTokenAddress, ctx.provider).scaledBalanceOf(account);
-      const scaledDebt = await VariableDebtToken__factory.connect(debtRes.variableDebtTokenAddress, ctx.provider).scaledBalanceOf(account);
+      const scaledDebt = await VariableDebtToken__factory.connect(
+        debtRes.variableDebtTokenAddress,
+        ctx.provider,
+      ).scaledBalanceOf(account);
       const model = await market.liquidationModel(account, ctx.record.feeds["USDe/USD"], at);
       const risk = await market.riskParams();
       const prices = await market.pricesBase();
@@ -129,7 +146,13 @@ describe("protocol adapters", function () {
       const { m, totalBorrow } = await totalsAtNextBlock(ctx, market);
       const { borrowShares } = await morpho.position(market.id, account);
       const price = await market.oraclePrice();
-      const expectedSeized = seizedForRepaidShares(borrowShares, price, BigInt(market.record.lltv), totalBorrow, m.totalBorrowShares);
+      const expectedSeized = seizedForRepaidShares(
+        borrowShares,
+        price,
+        BigInt(market.record.lltv),
+        totalBorrow,
+        m.totalBorrowShares,
+      );
 
       const rec = await market.liquidate(liquidator, account, MaxUint256);
       expect(rec.seizedRaw).to.equal(expectedSeized);
@@ -149,7 +172,11 @@ describe("protocol adapters", function () {
       const price = await market.oraclePrice();
       // liquidate(seizedAssets = all collateral), then the remaining shares are bad debt.
       const incentive = liquidationIncentiveFactor(BigInt(market.record.lltv));
-      const repaidShares = toSharesUp(wDivUp(mulDivUp(pos.collateral, price, ORACLE_PRICE_SCALE), incentive), totalBorrow, m.totalBorrowShares);
+      const repaidShares = toSharesUp(
+        wDivUp(mulDivUp(pos.collateral, price, ORACLE_PRICE_SCALE), incentive),
+        totalBorrow,
+        m.totalBorrowShares,
+      );
       const repaidAssets = toAssetsUp(repaidShares, totalBorrow, m.totalBorrowShares);
       const borrowAfter = totalBorrow - repaidAssets;
       const sharesAfter = m.totalBorrowShares - repaidShares;
@@ -178,7 +205,9 @@ describe("protocol adapters", function () {
         ["aave-v3:USDe-USDC", /is not an Aave market key/],
       ];
       for (const [key, message] of bad) {
-        expect(() => openMarket(ctx, key, "--market"), key).to.throw(InputError, message).with.property("field", "--market");
+        expect(() => openMarket(ctx, key, "--market"), key)
+          .to.throw(InputError, message)
+          .with.property("field", "--market");
       }
     });
   });
@@ -187,7 +216,10 @@ describe("protocol adapters", function () {
 describe("batched health factors", function () {
   it("equal each position's own health factor, on both protocols", async function () {
     const { ctx, users } = await loadEmbedded();
-    for (const [key, collateral, borrow] of [["aave-v3:USDe/USDC:emode-2", 100_000n * WAD, 80_000n * 10n ** 6n], ["morpho-blue:USDe/DAI-91.5", 100_000n * WAD, 85_000n * WAD]] as const) {
+    for (const [key, collateral, borrow] of [
+      ["aave-v3:USDe/USDC:emode-2", 100_000n * WAD, 80_000n * 10n ** 6n],
+      ["morpho-blue:USDe/DAI-91.5", 100_000n * WAD, 85_000n * WAD],
+    ] as const) {
       const market = openMarket(ctx, key);
       const accounts: string[] = [];
       for (const [i, u] of users.slice(0, 3).entries()) {

@@ -10,15 +10,30 @@ import { chromium, type Browser } from "playwright-core";
 import { loadEmbedded, smallDepegInput } from "../fixtures";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
-import { DepegReport, LIQUIDATION_CSV_COLUMNS, csvField, depegCsv, writeDepegReport } from "../../src/report/depeg-report";
+import {
+  DepegReport,
+  LIQUIDATION_CSV_COLUMNS,
+  csvField,
+  depegCsv,
+  writeDepegReport,
+} from "../../src/report/depeg-report";
 import { HF_NO_DEBT_WAD } from "../../src/domain/format";
 
 const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const CHART_IDS = ["price", "liquidations", "health-factors", "waterfall"];
 
 const scenario = parseDepegScenario(
-  smallDepegInput("test-html", { description: "A <small> ramp & \"quotes\" to check escaping" }),
+  smallDepegInput("test-html", { description: 'A <small> ramp & "quotes" to check escaping' }),
   os.tmpdir(),
   "test.yaml",
 );
@@ -26,19 +41,21 @@ const scenario = parseDepegScenario(
 /** A minimal RFC 4180 reader (quoted fields, doubled quotes), to read back what depegCsv wrote. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], field = "", quoted = false;
+  let row: string[] = [],
+    field = "",
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else if (c === ",") (row.push(field), (field = ""));
+    else if (c === "\n") (row.push(field), rows.push(row), (row = []), (field = ""));
     else if (c !== "\r") field += c;
   }
-  if (field !== "" || row.length > 0) row.push(field), rows.push(row);
+  if (field !== "" || row.length > 0) (row.push(field), rows.push(row));
   return rows;
 }
 
@@ -72,8 +89,14 @@ describe("depeg report: report.html and liquidations.csv", function () {
 
   it("one captioned figure per chart and run; the run without liquidations says so in its captions", function () {
     const html = fs.readFileSync(path.join(dir, "report.html"), "utf8");
-    const figures = [...html.matchAll(/<figure class="chart" data-chart="([^"]+)" data-run="([^"]+)">[\s\S]*?<figcaption>([^<]*)<\/figcaption><\/figure>/g)];
-    expect(figures.map((m) => m[1])).to.deep.equal(report.runs.flatMap((_, i) => CHART_IDS.map((id) => `run${i}-${id}`)));
+    const figures = [
+      ...html.matchAll(
+        /<figure class="chart" data-chart="([^"]+)" data-run="([^"]+)">[\s\S]*?<figcaption>([^<]*)<\/figcaption><\/figure>/g,
+      ),
+    ];
+    expect(figures.map((m) => m[1])).to.deep.equal(
+      report.runs.flatMap((_, i) => CHART_IDS.map((id) => `run${i}-${id}`)),
+    );
     expect([...new Set(figures.map((m) => m[2]))]).to.deep.equal(["market/market", "pegged-to-USDT/exchange-rate"]);
     const captions = (run: string) => figures.filter((m) => m[2] === run).map((m) => m[3]);
     expect(captions("pegged-to-USDT/exchange-rate").filter((c) => c.includes("no liquidations"))).to.have.length(2);
@@ -84,12 +107,15 @@ describe("depeg report: report.html and liquidations.csv", function () {
     const rows = parseCsv(fs.readFileSync(path.join(dir, "liquidations.csv"), "utf8"));
     const [header, ...body] = rows;
     expect(header).to.deep.equal([...LIQUIDATION_CSV_COLUMNS]);
-    const expected = report.runs.flatMap((run) => run.liquidations.map((l) => ({ run: `${run.policies.aave}/${run.policies.morpho}`, ...l })));
+    const expected = report.runs.flatMap((run) =>
+      run.liquidations.map((l) => ({ run: `${run.policies.aave}/${run.policies.morpho}`, ...l })),
+    );
     expect(body).to.have.length(expected.length).and.length.greaterThan(0);
     for (const [i, row] of body.entries()) {
       const record = Object.fromEntries(header.map((h, j) => [h, row[j]]));
       expect(record.run).to.equal("market/market");
-      for (const column of header) expect(record[column], column).to.equal(String(expected[i][column as keyof (typeof expected)[number]]));
+      for (const column of header)
+        expect(record[column], column).to.equal(String(expected[i][column as keyof (typeof expected)[number]]));
       expect(record.repaidRaw).to.match(/^\d+$/);
       expect(BigInt(record.repaidRaw) > 0n).to.equal(true);
     }
@@ -115,7 +141,9 @@ describe("depeg report: report.html and liquidations.csv", function () {
 
     before(async function () {
       if (!fs.existsSync(CHROMIUM)) {
-        throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium); .ci/run installs it`);
+        throw new Error(
+          `${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium); .ci/run installs it`,
+        );
       }
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     });
@@ -155,23 +183,39 @@ describe("depeg report: report.html and liquidations.csv", function () {
               if (b.width > 0 || b.height > 0) marks[type] = (marks[type] ?? 0) + 1;
             }
           }
-          return { id: f.dataset.chart ?? "", run: f.dataset.run ?? "", width: box?.width ?? 0, height: box?.height ?? 0, marks };
+          return {
+            id: f.dataset.chart ?? "",
+            run: f.dataset.run ?? "",
+            width: box?.width ?? 0,
+            height: box?.height ?? 0,
+            marks,
+          };
         }),
       );
       for (const c of charts) {
         expect(c.width, `${c.id} width`).to.be.greaterThan(300);
         expect(c.height, `${c.id} height`).to.be.greaterThan(100);
       }
-      const run0 = Object.fromEntries(charts.filter((c) => c.run === "market/market").map((c) => [c.id.replace(/^run0-/, ""), c.marks]));
+      const run0 = Object.fromEntries(
+        charts.filter((c) => c.run === "market/market").map((c) => [c.id.replace(/^run0-/, ""), c.marks]),
+      );
       expect(Object.keys(run0)).to.deep.equal(CHART_IDS);
-      for (const [id, marks] of Object.entries(run0)) expect(Object.values(marks).reduce((a, b) => a + b, 0), id).to.be.greaterThan(0);
+      for (const [id, marks] of Object.entries(run0))
+        expect(
+          Object.values(marks).reduce((a, b) => a + b, 0),
+          id,
+        ).to.be.greaterThan(0);
       const market = report.runs[0];
       const n = market.points.length;
       expect(run0.price["mark-line"], "feed and DEX lines").to.equal(2);
       expect(run0.price["mark-symbol"], "a dot per point and series").to.equal(2 * n);
       expect(run0.liquidations["mark-line"], "count and bad-debt lines").to.equal(2);
-      const finite = market.positions.flatMap((p) => [p.healthFactorStartWad, p.healthFactorPathWad[n - 1]]).filter((w) => BigInt(w) <= HF_NO_DEBT_WAD);
-      expect(run0["health-factors"]["mark-symbol"], "a dot per position with debt, start and end").to.equal(finite.length);
+      const finite = market.positions
+        .flatMap((p) => [p.healthFactorStartWad, p.healthFactorPathWad[n - 1]])
+        .filter((w) => BigInt(w) <= HF_NO_DEBT_WAD);
+      expect(run0["health-factors"]["mark-symbol"], "a dot per position with debt, start and end").to.equal(
+        finite.length,
+      );
       expect(run0["health-factors"]["mark-rule"], "HF = 1").to.equal(1);
       expect(run0.waterfall["mark-rect"], "repaid bars").to.be.within(1, market.liquidations.length);
       expect(run0.waterfall["mark-line"], "running total").to.equal(1);

@@ -13,15 +13,43 @@ const base = {
   population: {
     seed: 3,
     groups: [
-      { market: "aave-v3:USDe/USDC:emode-2", count: 4, size: { dist: "fixed", value: "300000" }, ltv: { dist: "uniform", min: "0.82", max: "0.88" }, rounds: { dist: "fixed", value: "6" } },
-      { market: "morpho-blue:sUSDe/USDC-91.5", count: 3, size: { dist: "fixed", value: "300000" }, ltv: { dist: "uniform", min: "0.84", max: "0.88" }, rounds: { dist: "fixed", value: "6" } },
+      {
+        market: "aave-v3:USDe/USDC:emode-2",
+        count: 4,
+        size: { dist: "fixed", value: "300000" },
+        ltv: { dist: "uniform", min: "0.82", max: "0.88" },
+        rounds: { dist: "fixed", value: "6" },
+      },
+      {
+        market: "morpho-blue:sUSDe/USDC-91.5",
+        count: 3,
+        size: { dist: "fixed", value: "300000" },
+        ltv: { dist: "uniform", min: "0.84", max: "0.88" },
+        rounds: { dist: "fixed", value: "6" },
+      },
     ],
   },
   actors: {
-    whale: { wethCollateral: "800", aaveLtv: "0.70", loop: { market: "morpho-blue:sUSDe/USDC-91.5", rounds: 2, ltv: "0.80" }, unwindBelowHealthFactor: "1.10" },
-    liquidityWithdrawal: { pools: ["USDe/USDC-0.01%"], share: "0.9", whenDexPriceBelow: "0.9999", measureSaleUsde: "3000000" },
+    whale: {
+      wethCollateral: "800",
+      aaveLtv: "0.70",
+      loop: { market: "morpho-blue:sUSDe/USDC-91.5", rounds: 2, ltv: "0.80" },
+      unwindBelowHealthFactor: "1.10",
+    },
+    liquidityWithdrawal: {
+      pools: ["USDe/USDC-0.01%"],
+      share: "0.9",
+      whenDexPriceBelow: "0.9999",
+      measureSaleUsde: "3000000",
+    },
   },
-  path: { points: [{ blocks: 2, eth: "4000", usde: "0.95" }, { blocks: 2, eth: "3800", usde: "0.85" }, { blocks: 2, usde: "0.80" }] },
+  path: {
+    points: [
+      { blocks: 2, eth: "4000", usde: "0.95" },
+      { blocks: 2, eth: "3800", usde: "0.85" },
+      { blocks: 2, usde: "0.80" },
+    ],
+  },
   policies: [
     { aave: "pegged-to-USDT", morpho: "exchange-rate" },
     { aave: "market", morpho: "market" },
@@ -42,7 +70,9 @@ describe("cascade engine", function () {
 
   it("converges, and under the market policy liquidates where mainnet's policies liquidate nobody", function () {
     const [pegged, market] = report.runs;
-    expect(JSON.parse(JSON.stringify(CascadeReportSchema.parse(report)))).to.deep.equal(JSON.parse(JSON.stringify(report)));
+    expect(JSON.parse(JSON.stringify(CascadeReportSchema.parse(report)))).to.deep.equal(
+      JSON.parse(JSON.stringify(report)),
+    );
     for (const r of report.runs) {
       expect(r.converged, `${r.policies.aave}`).to.equal(true);
       expect(r.roundLimitReached).to.equal(false);
@@ -58,7 +88,10 @@ describe("cascade engine", function () {
       expect(r.liquidations.length).to.equal(r.totals.liquidations);
       expect(r.rounds.reduce((s, x) => s + BigInt(x.badDebtUsdWad), 0n).toString()).to.equal(r.totals.badDebtUsdWad);
       expect(r.rounds[r.rounds.length - 1].cumulativeBadDebtUsdWad).to.equal(r.totals.badDebtUsdWad);
-      const sold = r.liquidations.reduce((s, l) => s + BigInt(l.saleReceivedRaw) * 10n ** BigInt(l.debtAsset === "DAI" ? 0 : 12), 0n);
+      const sold = r.liquidations.reduce(
+        (s, l) => s + BigInt(l.saleReceivedRaw) * 10n ** BigInt(l.debtAsset === "DAI" ? 0 : 12),
+        0n,
+      );
       expect(r.rounds.reduce((s, x) => s + BigInt(x.volumeSoldUsdWad), 0n)).to.equal(sold);
       expect(r.points.map((p) => p.liquidations)).to.deep.equal(r.rounds.map((x) => x.liquidations));
     }
@@ -89,7 +122,10 @@ describe("cascade engine", function () {
   });
 
   it("stops at the round limit and says so", async function () {
-    const r = await run({ stop: { maxRounds: 2, maxRoundsPerPoint: 5 }, policies: [{ aave: "market", morpho: "market" }] });
+    const r = await run({
+      stop: { maxRounds: 2, maxRoundsPerPoint: 5 },
+      policies: [{ aave: "market", morpho: "market" }],
+    });
     expect(r.runs[0].rounds).to.have.length(2);
     expect(r.runs[0].converged).to.equal(false);
     expect(r.runs[0].roundLimitReached).to.equal(true);
@@ -98,14 +134,34 @@ describe("cascade engine", function () {
 
   describe("bad scenario files fail before anything is deployed, naming the field", function () {
     it("unknown keys, wrong types, impossible values", function () {
-      expect(() => parseCascadeScenario({ ...base, extra: 1 }, "s.yaml")).to.throw(InputError, /s\.yaml: \(root\): Unrecognized key/);
-      expect(() => parseCascadeScenario({ ...base, population: { seed: 1, groups: [{ ...base.population.groups[0], count: "4" }] } }, "s.yaml")).to.throw(InputError, /s\.yaml: population\.groups\[0\]\.count: Expected number/);
-      expect(() => parseCascadeScenario({ ...base, path: { points: [{ blocks: 1, usde: "0" }] } }, "s.yaml")).to.throw(InputError, /path point 1\.usde: price must be > 0/);
+      expect(() => parseCascadeScenario({ ...base, extra: 1 }, "s.yaml")).to.throw(
+        InputError,
+        /s\.yaml: \(root\): Unrecognized key/,
+      );
+      expect(() =>
+        parseCascadeScenario(
+          { ...base, population: { seed: 1, groups: [{ ...base.population.groups[0], count: "4" }] } },
+          "s.yaml",
+        ),
+      ).to.throw(InputError, /s\.yaml: population\.groups\[0\]\.count: Expected number/);
+      expect(() => parseCascadeScenario({ ...base, path: { points: [{ blocks: 1, usde: "0" }] } }, "s.yaml")).to.throw(
+        InputError,
+        /path point 1\.usde: price must be > 0/,
+      );
       expect(() => parseCascadeScenario({ ...base, path: { points: [] } }, "s.yaml")).to.throw(InputError, /path/);
     });
 
     it("a population too large for the pool liquidity", function () {
-      const s = parseCascadeScenario({ ...base, population: { seed: 1, groups: [{ ...base.population.groups[0], size: { dist: "fixed", value: "5000000" } }] } }, "s.yaml");
+      const s = parseCascadeScenario(
+        {
+          ...base,
+          population: {
+            seed: 1,
+            groups: [{ ...base.population.groups[0], size: { dist: "fixed", value: "5000000" } }],
+          },
+        },
+        "s.yaml",
+      );
       expect(() => checkPopulationFits(planPopulation(s.population, s.name), defaultEmbeddedParams())).to.throw(
         InputError,
         /population\.groups\[0\] \(position 0\): borrows ~\d+ USDC and buys USDe with it through USDe\/USDC-0\.01%.*too large for the pool's liquidity/,

@@ -8,14 +8,16 @@ import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
 import { DepegReport, DepegReportSchema, writeDepegReport } from "../../src/report/depeg-report";
 
-const scenario = (patch: Record<string, unknown> = {}) => parseDepegScenario(smallDepegInput("test-depeg", patch), os.tmpdir(), "test.yaml");
+const scenario = (patch: Record<string, unknown> = {}) =>
+  parseDepegScenario(smallDepegInput("test-depeg", patch), os.tmpdir(), "test.yaml");
 
 async function run(patch: Record<string, unknown> = {}): Promise<DepegReport> {
   const { ctx, users } = await loadEmbedded();
   return runDepeg(ctx, scenario(patch), { users: users.slice(0, 10), liquidator: users[10] });
 }
 
-const toWad = (raw: string, asset: string) => BigInt(raw) * 10n ** BigInt(asset === "USDC" || asset === "USDT" ? 12 : 0);
+const toWad = (raw: string, asset: string) =>
+  BigInt(raw) * 10n ** BigInt(asset === "USDC" || asset === "USDT" ? 12 : 0);
 
 describe("depeg scenario", function () {
   let report: DepegReport;
@@ -32,7 +34,8 @@ describe("depeg scenario", function () {
     expect(pegged.liquidations).to.deep.equal([]);
     // Under the pegged policy the health factors only drift with interest.
     for (const p of pegged.positions) {
-      for (const hf of p.healthFactorPathWad) expect(Number(BigInt(hf)) / Number(BigInt(p.healthFactorStartWad))).to.be.within(0.99999, 1);
+      for (const hf of p.healthFactorPathWad)
+        expect(Number(BigInt(hf)) / Number(BigInt(p.healthFactorStartWad))).to.be.within(0.99999, 1);
     }
     expect(market.refusals).to.deep.equal([]);
   });
@@ -76,16 +79,39 @@ describe("depeg scenario", function () {
   describe("bad input: a clear error naming the field, nothing run", function () {
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       ["price <= 0", { path: { step: { to: "0", afterBlocks: 1 } } }, "path.step.to", /price must be > 0/],
-      ["unreadable CSV", { path: { csv: "does-not-exist.csv" } }, "path.csv", /cannot read .*does-not-exist\.csv: ENOENT/],
-      ["unknown market", { loops: [{ market: "aave-v3:USDe/GHO:emode-2", initialAmount: "1", rounds: 1, targetLtv: "0.5" }] }, "loops[0].market", /unknown token "GHO"/],
-      ["LTV above the threshold", { loops: [{ market: "morpho-blue:USDe/DAI-86", initialAmount: "1", rounds: 1, targetLtv: "0.9" }] }, "loops[0].targetLtv", /at or above .* liquidation threshold 86\.00%/],
-      ["unknown feed", { path: { feed: "GHO/USD", step: { to: "0.9", afterBlocks: 1 } } }, "path.feed", /unknown feed "GHO\/USD"/],
+      [
+        "unreadable CSV",
+        { path: { csv: "does-not-exist.csv" } },
+        "path.csv",
+        /cannot read .*does-not-exist\.csv: ENOENT/,
+      ],
+      [
+        "unknown market",
+        { loops: [{ market: "aave-v3:USDe/GHO:emode-2", initialAmount: "1", rounds: 1, targetLtv: "0.5" }] },
+        "loops[0].market",
+        /unknown token "GHO"/,
+      ],
+      [
+        "LTV above the threshold",
+        { loops: [{ market: "morpho-blue:USDe/DAI-86", initialAmount: "1", rounds: 1, targetLtv: "0.9" }] },
+        "loops[0].targetLtv",
+        /at or above .* liquidation threshold 86\.00%/,
+      ],
+      [
+        "unknown feed",
+        { path: { feed: "GHO/USD", step: { to: "0.9", afterBlocks: 1 } } },
+        "path.feed",
+        /unknown feed "GHO\/USD"/,
+      ],
     ];
     for (const [name, patch, field, message] of cases) {
       it(name, async function () {
         const { ctx } = await loadEmbedded();
         const before = await ctx.provider.getBlockNumber();
-        const err = await run(patch).then(() => undefined, (e: unknown) => e);
+        const err = await run(patch).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).to.be.instanceOf(InputError);
         expect((err as InputError).field).to.equal(field);
         expect((err as Error).message).to.match(message);
@@ -94,10 +120,13 @@ describe("depeg scenario", function () {
     }
 
     it("schema errors name the path of the bad field", function () {
-      expect(() => scenario({ loops: [{ market: "aave-v3:USDe/USDC", initialAmount: "1", rounds: -2, targetLtv: "0.5" }] }))
-        .to.throw(InputError, /test\.yaml: loops\[0\]\.rounds: loop count must be >= 0/);
+      expect(() =>
+        scenario({ loops: [{ market: "aave-v3:USDe/USDC", initialAmount: "1", rounds: -2, targetLtv: "0.5" }] }),
+      ).to.throw(InputError, /test\.yaml: loops\[0\]\.rounds: loop count must be >= 0/);
       expect(() => scenario({ extra: 1 })).to.throw(InputError, /Unrecognized key/);
-      expect(() => scenario({ path: { feed: "USDe/USD", ramp: { from: "1", to: "-0.5", blocks: 2, points: 2 } } })).to.throw(InputError, /path/);
+      expect(() =>
+        scenario({ path: { feed: "USDe/USD", ramp: { from: "1", to: "-0.5", blocks: 2, points: 2 } } }),
+      ).to.throw(InputError, /path/);
     });
   });
 });
@@ -134,23 +163,58 @@ describe("depeg scenario on existing positions (found from the protocols' events
 
   it("reads borrowers from a file of addresses, naming the bad line", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-accounts-"));
-    fs.writeFileSync(path.join(dir, "borrowers.txt"), "# real borrowers\n0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n\n0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC # second\n");
-    const s = parseDepegScenario({ name: "x", existing: { markets: ["aave-v3:USDe/USDC:emode-2"], accountsFile: "borrowers.txt" }, path: { step: { to: "0.9" } }, policies: [{ aave: "market", morpho: "market" }] }, dir, "x.yaml");
-    expect(s.existing?.accounts).to.deep.equal(["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"]);
+    fs.writeFileSync(
+      path.join(dir, "borrowers.txt"),
+      "# real borrowers\n0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n\n0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC # second\n",
+    );
+    const s = parseDepegScenario(
+      {
+        name: "x",
+        existing: { markets: ["aave-v3:USDe/USDC:emode-2"], accountsFile: "borrowers.txt" },
+        path: { step: { to: "0.9" } },
+        policies: [{ aave: "market", morpho: "market" }],
+      },
+      dir,
+      "x.yaml",
+    );
+    expect(s.existing?.accounts).to.deep.equal([
+      "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+    ]);
     fs.writeFileSync(path.join(dir, "bad.txt"), "0x70997970C51812dc3A010C7d01b50e0d17dc79C8\nnot-an-address\n");
-    expect(() => parseDepegScenario({ name: "x", existing: { markets: ["aave-v3:USDe/USDC:emode-2"], accountsFile: "bad.txt" }, path: { step: { to: "0.9" } }, policies: [{ aave: "market", morpho: "market" }] }, dir, "x.yaml"))
-      .to.throw(InputError, /existing\.accountsFile line 2: "not-an-address" is not an address/);
+    expect(() =>
+      parseDepegScenario(
+        {
+          name: "x",
+          existing: { markets: ["aave-v3:USDe/USDC:emode-2"], accountsFile: "bad.txt" },
+          path: { step: { to: "0.9" } },
+          policies: [{ aave: "market", morpho: "market" }],
+        },
+        dir,
+        "x.yaml",
+      ),
+    ).to.throw(InputError, /existing\.accountsFile line 2: "not-an-address" is not an address/);
   });
 
   it("needs loops or existing positions", function () {
-    expect(() => scenario({ loops: [] })).to.throw(InputError, /test\.yaml: loops: needs at least one loop, or existing positions/);
+    expect(() => scenario({ loops: [] })).to.throw(
+      InputError,
+      /test\.yaml: loops: needs at least one loop, or existing positions/,
+    );
   });
 });
 
 describe("depeg scenario: liquidators selling on Curve (liquidator.venue)", function () {
   it("sells every seized USDe into the Curve pool: Curve's price falls while the Uniswap reference price does not move", async function () {
     const { ctx, users } = await loadEmbeddedCurve();
-    const s = parseDepegScenario(smallDepegInput("test-depeg-curve", { liquidator: { venue: "curve:USDe/USDC/USDT/DAI" }, policies: [{ aave: "market", morpho: "market" }] }), os.tmpdir(), "test.yaml");
+    const s = parseDepegScenario(
+      smallDepegInput("test-depeg-curve", {
+        liquidator: { venue: "curve:USDe/USDC/USDT/DAI" },
+        policies: [{ aave: "market", morpho: "market" }],
+      }),
+      os.tmpdir(),
+      "test.yaml",
+    );
     const report = await runDepeg(ctx, s, { users: users.slice(0, 10), liquidator: users[10] });
     expect(report.liquidatorVenue).to.equal("curve:USDe/USDC/USDT/DAI");
     const run = report.runs[0];
@@ -158,17 +222,30 @@ describe("depeg scenario: liquidators selling on Curve (liquidator.venue)", func
     expect(run.liquidations.every((l) => l.mode === "flash" && BigInt(l.saleReceivedRaw) > 0n)).to.equal(true);
     // Uniswap is the reference market here: nobody sells on it, so it stays at the peg; the Curve price the bots
     // leave behind (sale venue) falls below it.
-    const uniswapMin = run.points.reduce((m, p) => (BigInt(p.dexUsdeUsdcWad) < m ? BigInt(p.dexUsdeUsdcWad) : m), 10n ** 30n);
+    const uniswapMin = run.points.reduce(
+      (m, p) => (BigInt(p.dexUsdeUsdcWad) < m ? BigInt(p.dexUsdeUsdcWad) : m),
+      10n ** 30n,
+    );
     expect(Number(uniswapMin) / 1e18).to.be.closeTo(1, 0.001);
-    const curveMin = run.liquidations.reduce((m, l) => (BigInt(l.dexPriceAfterSaleWad) < m ? BigInt(l.dexPriceAfterSaleWad) : m), 10n ** 30n);
+    const curveMin = run.liquidations.reduce(
+      (m, l) => (BigInt(l.dexPriceAfterSaleWad) < m ? BigInt(l.dexPriceAfterSaleWad) : m),
+      10n ** 30n,
+    );
     expect(curveMin).to.be.lessThan(uniswapMin);
   });
 
   it("an unknown venue or pool is refused before anything runs, naming liquidator.venue", async function () {
     const { ctx, users } = await loadEmbedded();
-    const bad = parseDepegScenario(smallDepegInput("test-depeg-bad-venue", { liquidator: { venue: "curve:USDe/USDC" } }), os.tmpdir(), "test.yaml");
+    const bad = parseDepegScenario(
+      smallDepegInput("test-depeg-bad-venue", { liquidator: { venue: "curve:USDe/USDC" } }),
+      os.tmpdir(),
+      "test.yaml",
+    );
     const block = await ctx.provider.getBlockNumber();
-    await expect(runDepeg(ctx, bad, { users: users.slice(0, 10), liquidator: users[10] })).to.be.rejectedWith(InputError, /^liquidator\.venue: no Curve pool "USDe\/USDC" in chain profile "embedded"/);
+    await expect(runDepeg(ctx, bad, { users: users.slice(0, 10), liquidator: users[10] })).to.be.rejectedWith(
+      InputError,
+      /^liquidator\.venue: no Curve pool "USDe\/USDC" in chain profile "embedded"/,
+    );
     expect(await ctx.provider.getBlockNumber()).to.equal(block);
   });
 });

@@ -9,8 +9,22 @@ import { buildPopulation, planPopulation, PopulationSpec, validatePopulation } f
 const spec: PopulationSpec = {
   seed: 7,
   groups: [
-    { market: "aave-v3:USDe/USDC:emode-2", count: 12, size: { dist: "lognormal", median: "50000", sigma: 1, min: "1000", max: "2000000" }, ltv: { dist: "uniform", min: "0.70", max: "0.88" }, rounds: { dist: "choice", values: ["3", "5", "8"] }, method: "flash" },
-    { market: "morpho-blue:sUSDe/USDC-91.5", count: 8, size: { dist: "fixed", value: "20000" }, ltv: { dist: "uniform", min: "0.80", max: "0.90" }, rounds: { dist: "fixed", value: "6" }, method: "flash" },
+    {
+      market: "aave-v3:USDe/USDC:emode-2",
+      count: 12,
+      size: { dist: "lognormal", median: "50000", sigma: 1, min: "1000", max: "2000000" },
+      ltv: { dist: "uniform", min: "0.70", max: "0.88" },
+      rounds: { dist: "choice", values: ["3", "5", "8"] },
+      method: "flash",
+    },
+    {
+      market: "morpho-blue:sUSDe/USDC-91.5",
+      count: 8,
+      size: { dist: "fixed", value: "20000" },
+      ltv: { dist: "uniform", min: "0.80", max: "0.90" },
+      rounds: { dist: "fixed", value: "6" },
+      method: "flash",
+    },
   ],
 };
 
@@ -46,8 +60,13 @@ describe("population builder", function () {
   it("refuses a position whose LTV is at or above its market's threshold, naming the group", async function () {
     const { ctx } = await loadEmbedded();
     const bad: PopulationSpec = { seed: 1, groups: [{ ...spec.groups[1], ltv: { dist: "fixed", value: "0.95" } }] };
-    const err = await validatePopulation(ctx, planPopulation(bad, "p")).then(() => undefined, (e: unknown) => e);
+    const err = await validatePopulation(ctx, planPopulation(bad, "p")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(InputError);
-    expect((err as Error).message).to.match(/^population\.groups\[0\] \(position 0\)\.targetLtv: 95\.00% is at or above/);
+    expect((err as Error).message).to.match(
+      /^population\.groups\[0\] \(position 0\)\.targetLtv: 95\.00% is at or above/,
+    );
   });
 });

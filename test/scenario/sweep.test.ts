@@ -3,16 +3,39 @@ import { loadEmbedded } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
-import { SweepRow, GridSchema, gridPoints, mergeSweeps, parseShard, parseSweepCsv, runSweep, scenarioAt, sweepCsv } from "../../src/scenario/sweep";
+import {
+  SweepRow,
+  GridSchema,
+  gridPoints,
+  mergeSweeps,
+  parseShard,
+  parseSweepCsv,
+  runSweep,
+  scenarioAt,
+  sweepCsv,
+} from "../../src/scenario/sweep";
 
 const scenario = parseCascadeScenario(
   {
     name: "test-sweep",
     population: {
       seed: 5,
-      groups: [{ market: "aave-v3:USDe/USDC:emode-2", count: 3, size: { dist: "fixed", value: "200000" }, ltv: { dist: "uniform", min: "0.80", max: "0.88" }, rounds: { dist: "fixed", value: "4" } }],
+      groups: [
+        {
+          market: "aave-v3:USDe/USDC:emode-2",
+          count: 3,
+          size: { dist: "fixed", value: "200000" },
+          ltv: { dist: "uniform", min: "0.80", max: "0.88" },
+          rounds: { dist: "fixed", value: "4" },
+        },
+      ],
     },
-    path: { points: [{ blocks: 2, usde: "0.95" }, { blocks: 2, usde: "0.80" }] },
+    path: {
+      points: [
+        { blocks: 2, usde: "0.95" },
+        { blocks: 2, usde: "0.80" },
+      ],
+    },
     policies: [{ aave: "market", morpho: "market" }],
   },
   "sweep.yaml",
@@ -23,7 +46,10 @@ describe("sweeps", function () {
   it("rescales the path to each floor and pins rounds and policy per point", function () {
     const points = gridPoints(grid, scenario);
     expect(points.map((p) => [p.floor, p.policy])).to.deep.equal([
-      ["0.90", "market/market"], ["0.90", "pegged-to-USDT/exchange-rate"], ["0.70", "market/market"], ["0.70", "pegged-to-USDT/exchange-rate"],
+      ["0.90", "market/market"],
+      ["0.90", "pegged-to-USDT/exchange-rate"],
+      ["0.70", "market/market"],
+      ["0.70", "pegged-to-USDT/exchange-rate"],
     ]);
     const s = scenarioAt(scenario, { index: 0, floor: "0.70", rounds: 6, policy: "pegged-to-USDT/exchange-rate" });
     expect("points" in s.path && s.path.points.map((p) => p.usde)).to.deep.equal(["0.92500000", "0.70000000"]);
@@ -43,7 +69,20 @@ describe("sweeps", function () {
     const shards: SweepRow[][] = [];
     for (const i of [1, 0]) {
       const { index, count } = parseShard(`${i}/2`);
-      shards.push(parseSweepCsv(sweepCsv(await runSweep(ctx, dex, scenario, points.filter((p) => p.index % count === index), users[18])), `shard ${i}`));
+      shards.push(
+        parseSweepCsv(
+          sweepCsv(
+            await runSweep(
+              ctx,
+              dex,
+              scenario,
+              points.filter((p) => p.index % count === index),
+              users[18],
+            ),
+          ),
+          `shard ${i}`,
+        ),
+      );
     }
     expect(mergeSweeps(shards)).to.deep.equal(all);
     expect(() => mergeSweeps([shards[0]])).to.throw(InputError, /grid point 0 is missing/);

@@ -20,13 +20,23 @@ describe("flash-loan loop", function () {
     expect(flashAmountFor(123n, 0n)).to.equal(123n);
   });
 
-  for (const key of ["aave-v3:USDe/USDC:emode-2", "aave-v3:sUSDe/USDC:emode-2", "morpho-blue:sUSDe/USDC-91.5", "morpho-blue:USDe/DAI-91.5"]) {
+  for (const key of [
+    "aave-v3:USDe/USDC:emode-2",
+    "aave-v3:sUSDe/USDC:emode-2",
+    "morpho-blue:sUSDe/USDC-91.5",
+    "morpho-blue:USDe/DAI-91.5",
+  ]) {
     it(`${key}: one transaction reaches the 5-round, 80% position of the iterative loop`, async function () {
       const { ctx, users } = await loadEmbedded();
       const [user] = users;
       const market = openMarket(ctx, key);
       const dex = new UniswapV3Dex(ctx);
-      const params = { initialSymbol: "USDe" as const, initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n };
+      const params = {
+        initialSymbol: "USDe" as const,
+        initialRaw: 100_000n * WAD,
+        rounds: 5,
+        targetLtvWad: (80n * WAD) / 100n,
+      };
       const base = await snapshot(ctx.provider);
       await deal(ctx, "USDe", user, params.initialRaw);
       const iterative = await runIterativeLoop(ctx, market, dex, user, params);
@@ -40,10 +50,18 @@ describe("flash-loan loop", function () {
       expect(ratio(flash.final.debt[0].amountRaw, flash.debtBorrowedRaw)).to.be.within(1, 1.000001);
       // USDe-denominated ideal: 100000 (1 + 0.8 + ... + 0.8^5) of collateral for USDe markets.
       if (market.collateral === "USDe") {
-        expect(ratio(flash.final.collateral[0].amountRaw, idealLoop(params.initialRaw, params.targetLtvWad, 5).collateralWad)).to.be.within(0.999, 1);
+        expect(
+          ratio(
+            flash.final.collateral[0].amountRaw,
+            idealLoop(params.initialRaw, params.targetLtvWad, 5).collateralWad,
+          ),
+        ).to.be.within(0.999, 1);
       }
       // Same end position as the iterative loop within 0.1% (one swap instead of five: less price impact, one fee).
-      expect(ratio(flash.final.collateral[0].amountRaw, iterative.final.collateral[0].amountRaw)).to.be.within(0.999, 1.001);
+      expect(ratio(flash.final.collateral[0].amountRaw, iterative.final.collateral[0].amountRaw)).to.be.within(
+        0.999,
+        1.001,
+      );
       expect(ratio(flash.final.debt[0].amountRaw, iterative.final.debt[0].amountRaw)).to.be.within(0.999, 1.001);
       expect(flash.gasUsed).to.be.lessThan(iterative.totalGasUsed);
     });

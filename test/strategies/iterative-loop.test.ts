@@ -17,7 +17,12 @@ describe("iterative loop", function () {
     const [user] = users;
     const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
     await deal(ctx, "USDe", user, 100_000n * WAD);
-    const r = await runIterativeLoop(ctx, market, new UniswapV3Dex(ctx), user, { initialSymbol: "USDe", initialRaw: 100_000n * WAD, rounds: 5, targetLtvWad: (80n * WAD) / 100n });
+    const r = await runIterativeLoop(ctx, market, new UniswapV3Dex(ctx), user, {
+      initialSymbol: "USDe",
+      initialRaw: 100_000n * WAD,
+      rounds: 5,
+      targetLtvWad: (80n * WAD) / 100n,
+    });
     expect(r.rounds.map((x) => x.round)).to.deep.equal([1, 2, 3, 4, 5]);
 
     // Each round borrows 80% of what the previous step supplied, at the oracle price (USDe = USDT/USD = $1: 1 USDC per USDe).
@@ -34,7 +39,10 @@ describe("iterative loop", function () {
     // The contracts' own balances.
     const account = await user.getAddress();
     const aUsde = await AToken__factory.connect(ctx.record.aave.reserves.USDe!.aToken, ctx.provider).balanceOf(account);
-    const debt = await VariableDebtToken__factory.connect(ctx.record.aave.reserves.USDC!.variableDebtToken, ctx.provider).balanceOf(account);
+    const debt = await VariableDebtToken__factory.connect(
+      ctx.record.aave.reserves.USDC!.variableDebtToken,
+      ctx.provider,
+    ).balanceOf(account);
     expect(r.final.collateral[0].amountRaw).to.equal(aUsde);
     expect(r.final.debt[0].amountRaw).to.equal(debt);
     const ideal = idealLoop(100_000n * WAD, (80n * WAD) / 100n, 5);
@@ -54,7 +62,12 @@ describe("iterative loop", function () {
     await deal(ctx, "USDe", user, 50_000n * WAD);
     const vault = IERC4626__factory.connect(ctx.record.tokens.sUSDe!.address, ctx.provider);
     const firstShares = await vault.previewDeposit(50_000n * WAD);
-    const r = await runIterativeLoop(ctx, market, new UniswapV3Dex(ctx), user, { initialSymbol: "USDe", initialRaw: 50_000n * WAD, rounds: 3, targetLtvWad: (85n * WAD) / 100n });
+    const r = await runIterativeLoop(ctx, market, new UniswapV3Dex(ctx), user, {
+      initialSymbol: "USDe",
+      initialRaw: 50_000n * WAD,
+      rounds: 3,
+      targetLtvWad: (85n * WAD) / 100n,
+    });
     const sharesSupplied = firstShares + r.rounds.reduce((s, x) => s + x.suppliedRaw, 0n);
     expect(r.final.collateral[0].symbol).to.equal("sUSDe");
     expect(r.final.collateral[0].amountRaw).to.equal(sharesSupplied);
@@ -72,14 +85,21 @@ describe("iterative loop", function () {
     const aave = openMarket(ctx, "aave-v3:USDe/USDC:emode-2");
     const base = { initialSymbol: "USDe" as const, initialRaw: WAD, rounds: 1, targetLtvWad: (80n * WAD) / 100n };
     const cases: [object, string, RegExp][] = [
-      [{ targetLtvWad: (93n * WAD) / 100n }, "targetLtv", /93\.00% is at or above aave-v3:USDe\/USDC:emode-2's liquidation threshold 92\.00%/],
+      [
+        { targetLtvWad: (93n * WAD) / 100n },
+        "targetLtv",
+        /93\.00% is at or above aave-v3:USDe\/USDC:emode-2's liquidation threshold 92\.00%/,
+      ],
       [{ targetLtvWad: (91n * WAD) / 100n }, "targetLtv", /above .* max LTV 90\.00%/],
       [{ rounds: -1 }, "rounds", /must be a whole number >= 0, got -1/],
       [{ initialRaw: 0n }, "initialAmount", /must be > 0/],
     ];
     const before = await ctx.provider.getBlockNumber();
     for (const [patch, field, message] of cases) {
-      const err = await validateLoopParams(aave, { ...base, ...patch }).then(() => undefined, (e: unknown) => e);
+      const err = await validateLoopParams(aave, { ...base, ...patch }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, field).to.be.instanceOf(InputError);
       expect((err as InputError).field).to.equal(field);
       expect((err as Error).message).to.match(message);

@@ -12,7 +12,8 @@ import { IERC20Metadata__factory } from "../../typechain-types";
 import type { EmbeddedFixture } from "../fixtures";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-const aavePosition = (f: EmbeddedFixture, user: HardhatEthersSigner) => aaveUsdeBorrower(f.ctx, user, 100_000n * WAD, 85_000n * 10n ** 6n);
+const aavePosition = (f: EmbeddedFixture, user: HardhatEthersSigner) =>
+  aaveUsdeBorrower(f.ctx, user, 100_000n * WAD, 85_000n * 10n ** 6n);
 
 const balance = (f: EmbeddedFixture, symbol: "USDC" | "USDe" | "DAI" | "sUSDe", who: string) =>
   IERC20Metadata__factory.connect(f.ctx.record.tokens[symbol]!.address, f.ctx.provider).balanceOf(who);

@@ -7,8 +7,19 @@ import path from "path";
 const ROOT = path.join(__dirname, "..", "..");
 
 function hardhat(args: string[]) {
-  const r = spawnSync("npx", ["hardhat", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" } });
-  return { status: r.status, stderr: r.stderr.split("\n").filter((l) => !l.startsWith("npm warn")).join("\n"), stdout: r.stdout };
+  const r = spawnSync("npx", ["hardhat", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+  });
+  return {
+    status: r.status,
+    stderr: r.stderr
+      .split("\n")
+      .filter((l) => !l.startsWith("npm warn"))
+      .join("\n"),
+    stdout: r.stdout,
+  };
 }
 
 describe("command line: bad input exits non-zero with one clear line and writes no report", function () {
@@ -17,19 +28,24 @@ describe("command line: bad input exits non-zero with one clear line and writes 
     fs.rmSync(dir, { recursive: true, force: true });
     const r = hardhat(["loop", "--market", "aave-v3:USDe/USDC:emode-2", "--ltv", "0.95"]);
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.match(/^loopstress: --ltv: 95\.00% is at or above aave-v3:USDe\/USDC:emode-2's liquidation threshold 92\.00% — choose a lower LTV$/m);
+    expect(r.stderr).to.match(
+      /^loopstress: --ltv: 95\.00% is at or above aave-v3:USDe\/USDC:emode-2's liquidation threshold 92\.00% — choose a lower LTV$/m,
+    );
     expect(r.stdout).to.equal("");
     expect(fs.existsSync(dir)).to.equal(false);
   });
 
   it("depeg with a price <= 0 in its path names the field; a missing scenario file too", function () {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-")), "bad.yaml");
-    fs.writeFileSync(file, [
-      "name: cli-bad-price",
-      "loops: [{ market: \"aave-v3:USDe/USDC:emode-2\", initialAmount: \"1000\", rounds: 1, targetLtv: \"0.5\" }]",
-      "path: { feed: USDe/USD, step: { to: \"0\" } }",
-      "policies: [{ aave: market, morpho: market }]",
-    ].join("\n"));
+    fs.writeFileSync(
+      file,
+      [
+        "name: cli-bad-price",
+        'loops: [{ market: "aave-v3:USDe/USDC:emode-2", initialAmount: "1000", rounds: 1, targetLtv: "0.5" }]',
+        'path: { feed: USDe/USD, step: { to: "0" } }',
+        "policies: [{ aave: market, morpho: market }]",
+      ].join("\n"),
+    );
     const r = hardhat(["depeg", file]);
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(/^loopstress: path\.step\.to: price must be > 0, got 0 — /m);
@@ -40,10 +56,23 @@ describe("command line: bad input exits non-zero with one clear line and writes 
   });
 
   it("swap on the embedded Curve pool prints what the pool paid; an unknown token or pool names the field", function () {
-    const ok = hardhat(["swap", "--curve", "--venue", "curve:USDe/USDC/USDT/DAI", "--sell", "USDe", "--buy", "USDC", "--amount", "1000000"]);
+    const ok = hardhat([
+      "swap",
+      "--curve",
+      "--venue",
+      "curve:USDe/USDC/USDT/DAI",
+      "--sell",
+      "USDe",
+      "--buy",
+      "USDC",
+      "--amount",
+      "1000000",
+    ]);
     expect(ok.status, ok.stderr).to.equal(0);
     // 1M USDe into 5M per coin at A = 200: about 0.11% below the peg, all of it measured from the pool.
-    const row = /\| ([\d,.]+) USDC +\| ([\d,.]+) USDC +\| (0\.\d+) +\| 1\.000000 +\| (0\.\d+) +\| (\d+\.\d+)% /.exec(ok.stdout);
+    const row = /\| ([\d,.]+) USDC +\| ([\d,.]+) USDC +\| (0\.\d+) +\| 1\.000000 +\| (0\.\d+) +\| (\d+\.\d+)% /.exec(
+      ok.stdout,
+    );
     expect(row, ok.stdout).to.not.equal(null);
     expect(Number(row![3])).to.be.within(0.995, 1);
     expect(Number(row![4])).to.be.lessThan(1);
@@ -52,7 +81,9 @@ describe("command line: bad input exits non-zero with one clear line and writes 
     expect(badToken.stderr).to.match(/^loopstress: --sell: unknown token "USDX" — use one of /m);
     const noPool = hardhat(["swap", "--venue", "curve:USDe/USDC", "--sell", "USDe", "--buy", "USDC", "--amount", "1"]);
     expect(noPool.status).to.equal(1);
-    expect(noPool.stderr).to.match(/^loopstress: --venue: no Curve pool "USDe\/USDC" in chain profile "embedded" — .*pass --curve/m);
+    expect(noPool.stderr).to.match(
+      /^loopstress: --venue: no Curve pool "USDe\/USDC" in chain profile "embedded" — .*pass --curve/m,
+    );
   });
 
   it("every task documents its options in --help", function () {

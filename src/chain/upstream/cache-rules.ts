@@ -108,6 +108,9 @@ export function canonical(v: unknown): unknown {
 /** A request's cache key (`<method>-<hash of method and canonical params>`) and its canonical params. */
 export function cacheKey(method: string, params: unknown): { key: string; params: unknown } {
   const canonicalParams = canonical(params ?? []);
-  const hash = crypto.createHash("sha256").update(JSON.stringify([method, canonicalParams])).digest("hex");
+  const hash = crypto
+    .createHash("sha256")
+    .update(JSON.stringify([method, canonicalParams]))
+    .digest("hex");
   return { key: `${method}-${hash.slice(0, CACHE_KEY_HASH_HEX_CHARS)}`, params: canonicalParams };
 }

@@ -95,7 +95,10 @@ describe("upstream batching", function () {
       const first = failure("first");
       const second = failure("second");
       const r = recording((_call, i) => (i < 2 ? first : second));
-      await answerCalls([1, 2, 3].map((id) => ({ id, method: "eth_getCode" })), r.deps);
+      await answerCalls(
+        [1, 2, 3].map((id) => ({ id, method: "eth_getCode" })),
+        r.deps,
+      );
       expect(r.deps.stats.failures).to.equal(3);
       expect(r.deps.stats.lastErrors).to.deep.equal(["first", "second"]);
       expect(r.logs).to.deep.equal(["fork upstream: first", "fork upstream: second"]);

@@ -93,7 +93,10 @@ describe("upstream cache rules", function () {
   it("cacheKey: method plus a 40-hex-character hash of method and canonical params", function () {
     const params = ["0x00000000000000000000000000000000000000AA", "0x5"];
     const canonicalParams = ["0x00000000000000000000000000000000000000aa", "0x5"];
-    const hash = crypto.createHash("sha256").update(JSON.stringify(["eth_getCode", canonicalParams])).digest("hex");
+    const hash = crypto
+      .createHash("sha256")
+      .update(JSON.stringify(["eth_getCode", canonicalParams]))
+      .digest("hex");
     expect(CACHE_KEY_HASH_HEX_CHARS).to.equal(40);
     expect(cacheKey("eth_getCode", params)).to.deep.equal({
       key: `eth_getCode-${hash.slice(0, 40)}`,

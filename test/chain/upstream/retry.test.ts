@@ -131,9 +131,7 @@ describe("upstream retry policy", function () {
       const err = await rejection(sendWithRetries(CHAIN_ID, "eth_chainId, at start", t.deps));
       expect(err.kind).to.equal("connection");
       expect(err.attempts).to.equal(4);
-      expect(err.message).to.equal(
-        `upstream ${SHOWN} refused the connection after 4 attempts (eth_chainId, at start)`,
-      );
+      expect(err.message).to.equal(`upstream ${SHOWN} refused the connection after 4 attempts (eth_chainId, at start)`);
       expect(t.slept).to.deep.equal([75, 150, 300]);
       expect(t.deps.stats.retries).to.equal(3);
     });
@@ -180,7 +178,7 @@ describe("upstream retry policy", function () {
     });
 
     it("a batch's failure names the batch by its size", async function () {
-      const t = scripted([attemptFailed("rejected", "refused the request (HTTP 413: \"too big\")")]);
+      const t = scripted([attemptFailed("rejected", 'refused the request (HTTP 413: "too big")')]);
       const calls: Call[] = [{ method: "eth_chainId" }, { method: "net_version" }];
       const err = await rejection(sendWithRetries(calls, undefined, t.deps));
       expect(err.message).to.equal(
