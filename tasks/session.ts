@@ -4,7 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { Session, SessionChain, SessionFlags } from "../src/session";
 
 /** The selected network as plain values: no Hardhat type reaches the library. */
-export async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChain<HardhatEthersSigner>> {
+async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChain<HardhatEthersSigner>> {
   return {
     provider: hre.ethers.provider,
     signers: await hre.ethers.getSigners(),

@@ -18,7 +18,7 @@ export interface EmbeddedFixture extends EmbeddedDeployment {
   users: HardhatEthersSigner[];
 }
 
-export async function embeddedChain(): Promise<EmbeddedFixture> {
+async function embeddedChain(): Promise<EmbeddedFixture> {
   const [deployer, ...users] = await hre.ethers.getSigners();
   const deployment = await deployEmbedded(deployer, hre.ethers.provider);
   return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
@@ -29,7 +29,7 @@ export function loadEmbedded(): Promise<EmbeddedFixture> {
 }
 
 /** The same chain with Aave's origin line (v3.6, Pool revision 10) instead of v3.0: what mainnet runs since v3.3. */
-export async function embeddedOriginChain(): Promise<EmbeddedFixture> {
+async function embeddedOriginChain(): Promise<EmbeddedFixture> {
   const [deployer, ...users] = await hre.ethers.getSigners();
   const params = defaultEmbeddedParams();
   params.aave.release = "origin-v3.6";
@@ -42,7 +42,7 @@ export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
 }
 
 /** The embedded chain plus a Curve stable-swap pool (Curve's own Vyper bytecode): USDe/USDC/USDT/DAI. */
-export async function embeddedCurveChain(): Promise<EmbeddedFixture> {
+async function embeddedCurveChain(): Promise<EmbeddedFixture> {
   const [deployer, ...users] = await hre.ethers.getSigners();
   const params = defaultEmbeddedParams();
   params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];

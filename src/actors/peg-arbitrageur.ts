@@ -12,7 +12,7 @@ import { actorAddress, actorSigner } from "./accounts";
 import type { Actor, Exposure } from "./actor";
 
 /** Stablecoins paired with USDe whose pools are kept at 1:1. */
-export const USDE_PAIRS: readonly TokenSymbol[] = ["USDC", "USDT", "DAI"];
+const USDE_PAIRS: readonly TokenSymbol[] = ["USDC", "USDT", "DAI"];
 
 /** A pool price within this many WAD of 1 counts as at peg (one basis point). */
 export const PEG_TOLERANCE_WAD = WAD / 10_000n;

@@ -11,7 +11,7 @@ import { table } from "../domain/format";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 
-export const RoundSchema = z.object({
+const RoundSchema = z.object({
   round: z.number().int(),
   /** Which exogenous path point the round belongs to (1-based). */
   pathPoint: z.number().int(),
@@ -32,7 +32,7 @@ export const RoundSchema = z.object({
   cumulativeBadDebtUsdWad: int,
 });
 
-export const ActorEventSchema = z.union([
+const ActorEventSchema = z.union([
   z.object({
     round: z.number().int(),
     actor: z.literal("whale"),

@@ -12,7 +12,7 @@ import { HF_NO_DEBT_WAD, table } from "../domain/format";
 import { int } from "../domain/json-schema";
 import { LiquidationRow, LiquidationRowSchema, LiquidationTotalsSchema } from "../metrics/liquidations";
 
-export const PositionRowSchema = z.object({
+const PositionRowSchema = z.object({
   account: z.string(),
   market: z.string(),
   /** How the harness opened the position; null for an existing position found on chain. */

@@ -168,7 +168,7 @@ const MAX_EMODE_ID = 16;
  * The E-mode categories in use and their members among the record's tokens. v3.0 gives each asset one category
  * (collateral and borrowable alike); v3.2+ keeps a collateral and a borrowable bitmap per category.
  */
-export async function eModeCategories(record: DeploymentRecord, provider: Provider): Promise<EModeCategorySummary[]> {
+async function eModeCategories(record: DeploymentRecord, provider: Provider): Promise<EModeCategorySummary[]> {
   const pool = Pool__factory.connect(record.aave.pool, provider);
   const dp = AaveProtocolDataProvider__factory.connect(record.aave.dataProvider, provider);
   const bitmaps = new Contract(

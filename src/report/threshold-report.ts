@@ -10,7 +10,7 @@ import { table } from "../domain/format";
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 const boundary = z.object({ largestTrueE8: int, smallestFalseE8: int });
 
-export const ThresholdReportSchema = z.object({
+const ThresholdReportSchema = z.object({
   market: z.string(),
   account: z.string(),
   feed: z.string(),

@@ -9,9 +9,7 @@ import { parseWithSchema, readStructuredFile } from "./files";
 import { PathPoint, buildPath } from "../oracles/paths";
 import { PathSchema, PolicySetSchema, decimal, scenarioName } from "./schema-parts";
 
-export { PathSchema, PolicySetSchema } from "./schema-parts";
-
-export const LoopSpecSchema = z
+const LoopSpecSchema = z
   .object({
     market: z.string().min(1),
     initialToken: z.enum(["USDe", "sUSDe"]).default("USDe"),
@@ -61,8 +59,6 @@ export const DepegScenarioSchema = z
   })
   .strict();
 
-export type LoopSpec = z.infer<typeof LoopSpecSchema>;
-export type { PathSpec, PolicySetSpec as PolicySet } from "./schema-parts";
 /** A validated scenario; its price path is already built (CSV read, prices checked) so nothing runs on bad input. */
 export type DepegScenario = z.infer<typeof DepegScenarioSchema> & { baseDir: string; points: PathPoint[] };
 

@@ -26,7 +26,7 @@ export function readStructuredFile(file: string, field: string): unknown {
 }
 
 /** "loops[0].rounds" from a zod issue path. */
-export function issuePath(p: (string | number)[]): string {
+function issuePath(p: (string | number)[]): string {
   return (
     p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "") ||
     "(root)"

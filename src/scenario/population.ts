@@ -49,7 +49,7 @@ export interface BuiltPosition extends PlannedPosition {
   start: PositionState;
 }
 
-export function populationAccount(scenario: string, index: number): string {
+function populationAccount(scenario: string, index: number): string {
   return actorAddress(scenario, `position:${index}`);
 }
 

@@ -43,6 +43,3 @@ export const PathSchema = z.union([
     .strict(),
   z.object({ feed: z.string().default(DEFAULT_FEED), csv: z.string().min(1) }).strict(),
 ]);
-
-export type PolicySetSpec = z.infer<typeof PolicySetSchema>;
-export type PathSpec = z.infer<typeof PathSchema>;

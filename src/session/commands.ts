@@ -48,7 +48,7 @@ export async function loopCommand(
 }
 
 /** Points the market's oracle at `policy` through its protocol's own admin path ("keep": leaves it). */
-export async function applyPolicyChoice(ctx: ChainContext, market: LendingMarket, policy: PolicyChoice): Promise<void> {
+async function applyPolicyChoice(ctx: ChainContext, market: LendingMarket, policy: PolicyChoice): Promise<void> {
   if (policy === KEEP_POLICY) return;
   await protocolNamed(market.protocol).applyPolicy(ctx, policy, [market]);
 }

@@ -42,7 +42,7 @@ export interface ForkSession {
 }
 
 /** Every address of the profile must have code on the fork: a wrong block or network fails here, clearly. */
-export async function checkProfileOnChain(provider: RpcProvider, record: DeploymentRecord): Promise<void> {
+async function checkProfileOnChain(provider: RpcProvider, record: DeploymentRecord): Promise<void> {
   const named: [string, string][] = [
     ...Object.entries(record.tokens).map(([s, t]) => [`tokens.${s}`, t!.address] as [string, string]),
     ["aave.pool", record.aave.pool],

@@ -12,7 +12,7 @@ import { openFork } from "./fork";
 import { SessionEnv, SessionFlags, sessionMode } from "./mode";
 import { openRecorded } from "./recorded";
 
-export type { SessionEnv, SessionFlags, SessionMode } from "./mode";
+export type { SessionEnv, SessionFlags } from "./mode";
 export { sessionMode } from "./mode";
 
 export interface Session<S extends Signer = Signer> {

@@ -16,7 +16,7 @@ export interface NodeProcess {
 }
 
 /** A port that was free a moment ago (the node binds it right after; a clash is retried by startHardhatNode). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);

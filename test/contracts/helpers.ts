@@ -32,9 +32,9 @@ import type { MarketParamsStruct } from "../../src/math/morpho-blue";
 import { AaveOracle__factory, Pool__factory, VariableDebtToken__factory } from "../../src/protocols/aave-v3-types";
 
 /** Fee tier of every embedded Uniswap pool (0.01%). */
-export const POOL_FEE = 100;
+const POOL_FEE = 100;
 /** Aave E-mode category 2: USDe, sUSDe, USDC, USDT. */
-export const STABLE_EMODE = 2;
+const STABLE_EMODE = 2;
 
 export const units = (whole: bigint, decimals: number): bigint => whole * 10n ** BigInt(decimals);
 
@@ -225,7 +225,7 @@ export interface MorphoLoopSpec {
   authorize?: boolean;
 }
 
-export function loanSymbol(key: MorphoLoopSpec["market"]): "USDC" | "DAI" {
+function loanSymbol(key: MorphoLoopSpec["market"]): "USDC" | "DAI" {
   return key.endsWith("USDC-91.5") ? "USDC" : "DAI";
 }
 

@@ -18,7 +18,7 @@ import {
 import { isRateLimitError } from "./retry";
 
 /** Most connections kept open to the upstream at once. */
-export const UPSTREAM_MAX_SOCKETS = 16;
+const UPSTREAM_MAX_SOCKETS = 16;
 
 /** Where and how attempts connect. `auth` is the URL's userinfo (https://user:key@host), sent as a header. */
 export interface UpstreamEndpoint {
@@ -132,7 +132,7 @@ function sendRequest(
 }
 
 /** What a failed connection looks like from here: refused, dropped, unresolvable or unreachable. */
-export function connectionFailureDetail(err: NodeJS.ErrnoException, redact: (text: string) => string): string {
+function connectionFailureDetail(err: NodeJS.ErrnoException, redact: (text: string) => string): string {
   return `${connectionFailureWhat(err)} (${redactError(err, redact)})`;
 }
 

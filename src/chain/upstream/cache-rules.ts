@@ -12,7 +12,7 @@ import { isObject } from "./json-rpc";
 /** A JSON-RPC quantity: a block number, a chain id. */
 export const QUANTITY = /^0x[0-9a-fA-F]+$/;
 /** A 32-byte hash: a block or transaction hash. */
-export const HASH = /^0x[0-9a-fA-F]{64}$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
 /** Hex data, whose case does not change its meaning. */
 const HEX = /^0x[0-9a-fA-F]*$/;
 

@@ -13,10 +13,7 @@
  * This file only names what the rest of the project uses; server.ts starts the proxy.
  */
 export { cacheableRequest } from "./cache-rules";
-export { DEFAULT_FORK_CACHE_DIR } from "./disk-cache";
 export { UPSTREAM_FAILURE_CODE } from "./failures";
-export type { FailureKind } from "./failures";
-export type { JsonRpcErrorObject } from "./json-rpc";
 export { startUpstreamProxy } from "./server";
 export type { UpstreamProxy, UpstreamProxyOptions } from "./server";
 export type { ProxyStats } from "./stats";

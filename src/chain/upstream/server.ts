@@ -74,8 +74,8 @@ export interface UpstreamProxy {
   close(): Promise<void>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 20_000;
-export const DEFAULT_MAX_BATCH_SIZE = 100;
+const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_MAX_BATCH_SIZE = 100;
 const LOCALHOST = "127.0.0.1";
 /** Port 0: the system picks a free one. */
 const ANY_FREE_PORT = 0;

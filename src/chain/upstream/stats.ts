@@ -57,7 +57,7 @@ export function snapshotStats(stats: ProxyStats): ProxyStats {
   return JSON.parse(JSON.stringify(stats)) as ProxyStats;
 }
 
-export function countIn(table: Record<string, number>, key: string, n = 1): void {
+function countIn(table: Record<string, number>, key: string, n = 1): void {
   table[key] = (table[key] ?? 0) + n;
 }
 
