@@ -35,8 +35,8 @@ function mappingSlot(holder: string, mappingSlotIndex: bigint): string {
 }
 
 /**
- * Balance slots found per chain connection (a provider), by lower-cased token address. Never per process: another
- * chain (a fork after the embedded chain, in one test run) can hold another token at the same address.
+ * Balance slots found per chain connection (a provider), by token address and runtime code: another deployment on
+ * the same chain (a test fixture, a snapshot revert) can put a contract with another layout at the same address.
  */
 const balanceSlotsByChain = new WeakMap<RpcProvider, Map<string, bigint>>();
 
@@ -52,7 +52,7 @@ function balanceSlotsOf(provider: RpcProvider): Map<string, bigint> {
  */
 export async function findBalanceSlot(provider: RpcProvider, token: string, maxSlot = 200n): Promise<bigint> {
   await assertLocalDevNode(provider);
-  const key = token.toLowerCase();
+  const key = `${token.toLowerCase()}:${keccak256(await provider.getCode(token))}`;
   const knownBalanceSlots = balanceSlotsOf(provider);
   const cached = knownBalanceSlots.get(key);
   if (cached !== undefined) return cached;
