@@ -19,7 +19,7 @@ export async function withFlagNames(flags: Record<string, string>, body: () => P
     await body();
   } catch (err) {
     if (err instanceof InputError && flags[err.field] !== undefined) {
-      throw new InputError(flags[err.field], err.message.slice(err.field.length + 2));
+      throw err.atField(flags[err.field]);
     }
     throw err;
   }

@@ -3,6 +3,7 @@
  * stablecoin debt. When the volatile collateral crashes the whole account becomes liquidatable, and liquidators
  * choose which collateral to seize — typically the liquid one with the larger bonus, not the one that fell.
  */
+import { sameAddress } from "../domain/address";
 import type { Signer } from "ethers";
 
 import { AAVE_BASE_CURRENCY_UNIT, WAD } from "../constants";
@@ -94,8 +95,7 @@ export class CrossMarginedMarketMaker implements Actor {
 export function seizedFrom(rows: RunEnd["liquidations"], account: string): Record<string, string> {
   const out: Record<string, bigint> = {};
   for (const r of rows) {
-    if (r.borrower.toLowerCase() === account.toLowerCase())
-      out[r.collateralAsset] = (out[r.collateralAsset] ?? 0n) + BigInt(r.seizedRaw);
+    if (sameAddress(r.borrower, account)) out[r.collateralAsset] = (out[r.collateralAsset] ?? 0n) + BigInt(r.seizedRaw);
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.toString()]));
 }

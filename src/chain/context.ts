@@ -2,6 +2,7 @@
  * A chain context: a provider, the recorded addresses of a chain profile, and the admin signer able to manipulate
  * it (the deployer on the embedded chain; an impersonated admin on a fork). Everything in the library takes one.
  */
+import { sameAddress } from "../domain/address";
 import type { Signer } from "ethers";
 import type { DeploymentRecord } from "./deployments";
 import type { RpcProvider } from "./rpc";
@@ -34,6 +35,6 @@ export function tokenDecimals(ctx: ChainContext, symbol: TokenSymbol): number {
 /** Reverse lookup: the symbol of a token address in this profile. */
 export function tokenSymbolOf(ctx: ChainContext, address: string): TokenSymbol {
   for (const [s, t] of Object.entries(ctx.record.tokens))
-    if (t && t.address.toLowerCase() === address.toLowerCase()) return s as TokenSymbol;
+    if (t && sameAddress(t.address, address)) return s as TokenSymbol;
   throw new Error(`address ${address} is not a token of chain profile "${ctx.record.profile}"`);
 }

@@ -9,7 +9,7 @@ import { WAD } from "../constants";
 import type { AaveRelease } from "../domain/aave-release";
 import type { FeedName } from "../domain/feeds";
 import type { OraclePolicy } from "../domain/oracle-policy";
-import type { TokenSymbol } from "../domain/tokens";
+import { TOKEN_DECIMALS, type TokenSymbol } from "../domain/tokens";
 
 export interface TokenParams {
   symbol: TokenSymbol;
@@ -172,12 +172,12 @@ const AAVE_SRC = "Aave V3 Ethereum core market config (see docs/mainnet-params.m
 export function defaultEmbeddedParams(): EmbeddedParams {
   return {
     tokens: [
-      { symbol: "USDe", name: "USDe (loopstress stand-in)", decimals: 18, kind: "erc20" },
-      { symbol: "sUSDe", name: "Staked USDe (loopstress stand-in)", decimals: 18, kind: "vault" },
-      { symbol: "USDC", name: "USD Coin (loopstress stand-in)", decimals: 6, kind: "erc20" },
-      { symbol: "USDT", name: "Tether USD (loopstress stand-in)", decimals: 6, kind: "erc20" },
-      { symbol: "DAI", name: "Dai Stablecoin (loopstress stand-in)", decimals: 18, kind: "erc20" },
-      { symbol: "WETH", name: "Wrapped Ether (loopstress stand-in)", decimals: 18, kind: "erc20" },
+      { symbol: "USDe", name: "USDe (loopstress stand-in)", decimals: TOKEN_DECIMALS.USDe, kind: "erc20" },
+      { symbol: "sUSDe", name: "Staked USDe (loopstress stand-in)", decimals: TOKEN_DECIMALS.sUSDe, kind: "vault" },
+      { symbol: "USDC", name: "USD Coin (loopstress stand-in)", decimals: TOKEN_DECIMALS.USDC, kind: "erc20" },
+      { symbol: "USDT", name: "Tether USD (loopstress stand-in)", decimals: TOKEN_DECIMALS.USDT, kind: "erc20" },
+      { symbol: "DAI", name: "Dai Stablecoin (loopstress stand-in)", decimals: TOKEN_DECIMALS.DAI, kind: "erc20" },
+      { symbol: "WETH", name: "Wrapped Ether (loopstress stand-in)", decimals: TOKEN_DECIMALS.WETH, kind: "erc20" },
     ],
     feedsE8: {
       "USDe/USD": 100_000_000n,

@@ -8,6 +8,7 @@
  * Every probe is the same two transactions from the same snapshot (set the feed, liquidate), so their blocks have
  * the same timestamps and the model is evaluated at that timestamp.
  */
+import { sameAddress } from "../domain/address";
 import { MaxUint256, Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
@@ -78,7 +79,7 @@ export async function verifyThresholds(
   options: ThresholdOptions = {},
 ): Promise<ThresholdReport> {
   const feedAddr = feedAddress(ctx, feed, "--feed");
-  if ((await liquidator.getAddress()).toLowerCase() === account.toLowerCase()) {
+  if (sameAddress(await liquidator.getAddress(), account)) {
     throw new InputError("liquidator", "must differ from the borrower (no self-liquidation)");
   }
   const pos = await market.position(account);

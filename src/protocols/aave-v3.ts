@@ -606,25 +606,38 @@ function tokenSymbolFrom(s: string, field: string): TokenSymbol {
   return s as TokenSymbol;
 }
 
+/** The pair an Aave market key names (the part after "aave-v3:"), checked against the token vocabulary only. */
+export function parseAaveMarketKey(
+  rest: string,
+  field: string,
+): { collateral: TokenSymbol; debt: TokenSymbol; eModeCategory: number } {
+  const m = /^([A-Za-z]+)\/([A-Za-z]+)(?::emode-(\d+))?$/.exec(rest);
+  if (!m) {
+    throw new InputError(
+      field,
+      `"aave-v3:${rest}" is not an Aave market key`,
+      'write e.g. "aave-v3:USDe/USDC:emode-2"',
+    );
+  }
+  return {
+    collateral: tokenSymbolFrom(m[1], field),
+    debt: tokenSymbolFrom(m[2], field),
+    eModeCategory: m[3] ? Number(m[3]) : 0,
+  };
+}
+
 /** Aave V3: market keys "aave-v3:<collateral>/<debt>[:emode-<id>]"; one AaveOracle for every market. */
 export const AAVE_V3: LendingProtocol = {
   name: "aave-v3",
   policyKey: "aave",
+  label: "Aave",
   openMarket(ctx, rest, field) {
-    const m = /^([A-Za-z]+)\/([A-Za-z]+)(?::emode-(\d+))?$/.exec(rest);
-    if (!m)
-      throw new InputError(
-        field,
-        `"aave-v3:${rest}" is not an Aave market key`,
-        'write e.g. "aave-v3:USDe/USDC:emode-2"',
-      );
-    const collateral = tokenSymbolFrom(m[1], field);
-    const debt = tokenSymbolFrom(m[2], field);
-    for (const s of [collateral, debt]) {
+    const pair = parseAaveMarketKey(rest, field);
+    for (const s of [pair.collateral, pair.debt]) {
       if (!ctx.record.aave.reserves[s])
         throw new InputError(field, `${s} is not an Aave reserve in chain profile "${ctx.record.profile}"`);
     }
-    return new AaveV3Market(ctx, { collateral, debt, eModeCategory: m[3] ? Number(m[3]) : 0 });
+    return new AaveV3Market(ctx, pair);
   },
   applyPolicy: (ctx, policy) => applyAavePolicy(ctx, policy),
 };

@@ -183,6 +183,8 @@ export interface LendingProtocol {
   readonly name: ProtocolName;
   /** The protocol's key in a policy set (scenario files, reports): e.g. "aave" in `{ aave: market, morpho: ... }`. */
   readonly policyKey: string;
+  /** How reports name it: "Aave", "Morpho". */
+  readonly label: string;
   /** The market of this protocol named by `rest`, the part of a market key after "<name>:". */
   openMarket(ctx: ChainContext, rest: string, field: string): LendingMarket;
   /** Points the oracles of `markets` (all of this protocol) at the feeds `policy` names, with the real admin paths. */

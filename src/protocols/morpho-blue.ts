@@ -502,6 +502,7 @@ export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, po
 export const MORPHO_BLUE: LendingProtocol = {
   name: "morpho-blue",
   policyKey: "morpho",
+  label: "Morpho",
   openMarket(ctx, rest, field) {
     if (!ctx.record.morpho.markets[rest]) {
       throw new InputError(

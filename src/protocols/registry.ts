@@ -5,7 +5,7 @@
  * Adding a protocol: one adapter file implementing `LendingMarket` and `LendingProtocol`, and one line in PROTOCOLS.
  */
 import type { ChainContext } from "../chain/context";
-import type { OraclePolicy, PolicySet } from "../domain/oracle-policy";
+import { ORACLE_POLICIES, type OraclePolicy, type PolicySet } from "../domain/oracle-policy";
 import { InputError } from "../errors";
 import { AAVE_V3 } from "./aave-v3";
 import type { LendingMarket, LendingProtocol, ProtocolName } from "./lending-market";
@@ -13,7 +13,7 @@ import { MORPHO_BLUE } from "./morpho-blue";
 
 const PROTOCOLS: readonly LendingProtocol[] = [AAVE_V3, MORPHO_BLUE];
 
-const PROTOCOL_NAMES: readonly ProtocolName[] = PROTOCOLS.map((p) => p.name);
+export const PROTOCOL_NAMES: readonly ProtocolName[] = PROTOCOLS.map((p) => p.name);
 
 /** The keys of a policy set, one per protocol, in registry order: ["aave", "morpho"]. */
 export const POLICY_KEYS: readonly string[] = PROTOCOLS.map((p) => p.policyKey);
@@ -44,6 +44,27 @@ export function policyOf(market: LendingMarket, policies: PolicySet): OraclePoli
   if (policy === undefined)
     throw new InputError(`policies.${key}`, "is missing", `give each of ${POLICY_KEYS.join(", ")} a policy`);
   return policy;
+}
+
+/** A policy set's short name, its policies in registry order: "market/exchange-rate" (CSV rows, sweep grids). */
+export function policySetName(policies: Readonly<Record<string, string>>): string {
+  return PROTOCOLS.map((p) => policies[p.policyKey]).join("/");
+}
+
+/** A policy set as a heading: "Aave market / Morpho exchange-rate". */
+export function policySetLabel(policies: Readonly<Record<string, string>>): string {
+  return PROTOCOLS.map((p) => `${p.label} ${policies[p.policyKey]}`).join(" / ");
+}
+
+/** The protocols' labels in registry order, e.g. for table headers: ["Aave", "Morpho"]. */
+export const PROTOCOL_LABELS: readonly string[] = PROTOCOLS.map((p) => p.label);
+
+/** The policy set a short name ("market/exchange-rate") stands for, or undefined if it names none. */
+export function policySetFromName(name: string): PolicySet | undefined {
+  const parts = name.split("/");
+  if (parts.length !== PROTOCOLS.length) return undefined;
+  if (!parts.every((p) => (ORACLE_POLICIES as readonly string[]).includes(p))) return undefined;
+  return Object.fromEntries(PROTOCOLS.map((p, i) => [p.policyKey, parts[i] as OraclePolicy]));
 }
 
 /** Applies a policy set to the oracles of `markets`, each protocol through its own admin path, in registry order. */

@@ -3,6 +3,7 @@
  * per run, the round-by-round record of the cascade and what the actors did. Written atomically under
  * reports/<scenario>/.
  */
+import { policySetLabel, policySetName } from "../protocols/registry";
 import path from "path";
 import { z } from "zod";
 import { toNumber } from "../math/fixed-point";
@@ -106,7 +107,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
         "still liquidatable",
       ],
       r.runs.map((run) => [
-        `${run.policies.aave} / ${run.policies.morpho}`,
+        policySetName(run.policies).split("/").join(" / "),
         run.rounds.length,
         run.converged ? "yes" : run.roundLimitReached ? "no (round limit)" : "no",
         run.rounds.length
@@ -134,7 +135,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
     ),
   );
   for (const run of r.runs) {
-    out.push("", `### Rounds — Aave ${run.policies.aave} / Morpho ${run.policies.morpho}`);
+    out.push("", `### Rounds — ${policySetLabel(run.policies)}`);
     out.push(
       table(
         [

@@ -10,6 +10,7 @@ import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
 import { HF_NO_DEBT_WAD, table } from "../domain/format";
 import { int } from "../domain/json-schema";
+import { PROTOCOL_LABELS, policySetLabel, policySetName } from "../protocols/registry";
 import { LiquidationRow, LiquidationRowSchema, LiquidationTotalsSchema } from "../metrics/liquidations";
 
 const PositionRowSchema = z.object({
@@ -64,11 +65,8 @@ export const DepegReportSchema = z.object({
 export type DepegReport = z.infer<typeof DepegReportSchema>;
 export type RunReport = z.infer<typeof RunSchema>;
 
-/** Raw units of a debt or collateral token: USDC and USDT have 6 decimals, every other token of the harness 18. */
-export const tokenDecimals = (symbol: string): number => (symbol === "USDC" || symbol === "USDT" ? 6 : 18);
-
 /** How a run is named in the CSV and the HTML page: "<aave policy>/<morpho policy>". */
-export const runName = (run: RunReport): string => `${run.policies.aave}/${run.policies.morpho}`;
+export const runName = (run: RunReport): string => policySetName(run.policies);
 
 const usd = (wad: string): string =>
   `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
@@ -79,8 +77,7 @@ const hf = (wad: string): string => (BigInt(wad) > HF_NO_DEBT_WAD ? "∞" : toNu
 export function depegSummaryTable(r: DepegReport): { headers: string[]; rows: string[][] } {
   return {
     headers: [
-      "Aave policy",
-      "Morpho policy",
+      ...PROTOCOL_LABELS.map((l) => `${l} policy`),
       "liquidations",
       "positions liquidated",
       "debt repaid",
@@ -90,8 +87,7 @@ export function depegSummaryTable(r: DepegReport): { headers: string[]; rows: st
       "gas",
     ],
     rows: r.runs.map((run) => [
-      run.policies.aave,
-      run.policies.morpho,
+      ...runName(run).split("/"),
       String(run.totals.liquidations),
       `${run.totals.positionsLiquidated}/${run.positions.length}`,
       usd(run.totals.repaidUsdWad),
@@ -114,7 +110,7 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
   const summary = depegSummaryTable(r);
   out.push("## Summary by oracle policy", table(summary.headers, summary.rows), "");
   for (const run of r.runs) {
-    out.push(`## Aave ${run.policies.aave} / Morpho ${run.policies.morpho}`, "");
+    out.push(`## ${policySetLabel(run.policies)}`, "");
     if (run.totals.liquidations === 0) {
       out.push(
         `**No position was liquidated**: under these policies the oracles never saw the ${r.path.feed} path.`,
@@ -202,7 +198,7 @@ export function csvField(value: string | number): string {
 
 /**
  * liquidations.csv: one row per liquidation across all runs, a header row first, `run` naming the policy set
- * ("market/market"). Raw amounts stay the exact integers of report.json (decimals per column: see tokenDecimals).
+ * ("market/market"). Raw amounts stay the exact integers of report.json (decimals per column: TOKEN_DECIMALS in src/domain/tokens.ts).
  */
 export function depegCsv(r: DepegReport): string {
   const [, ...fields] = LIQUIDATION_CSV_COLUMNS;

@@ -1,4 +1,5 @@
 /** Summary of a deployed chain profile, read back from the contracts themselves (not from our parameters). */
+import { sameAddress } from "../domain/address";
 import { Contract, ZeroAddress } from "ethers";
 import type { Provider } from "ethers";
 import {
@@ -50,8 +51,7 @@ export async function deploymentSummary(record: DeploymentRecord, provider: Prov
     const supplied = await IERC20Metadata__factory.connect(r.aToken, provider).totalSupply();
     const price = await oracle.getAssetPrice(asset.address);
     const source = await oracle.getSourceOfAsset(asset.address);
-    const sourceName =
-      Object.entries(record.feeds).find(([, a]) => a.toLowerCase() === source.toLowerCase())?.[0] ?? source;
+    const sourceName = Object.entries(record.feeds).find(([, a]) => sameAddress(a, source))?.[0] ?? source;
     aaveRows.push([
       s,
       fmtBps(cfg.ltv),

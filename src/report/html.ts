@@ -3,12 +3,14 @@
  * four charts drawn in Node by Vega-Lite → Vega → SVG. Numbers are converted from the report's raw integer strings
  * to JS numbers here, for display only.
  */
+import { policySetLabel } from "../protocols/registry";
 import { pathToFileURL } from "url";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite" with { "resolution-mode": "import" };
 import type { TopLevelSpec } from "vega-lite" with { "resolution-mode": "import" };
 import { toNumber } from "../math/fixed-point";
-import { type DepegReport, type RunReport, depegSummaryTable, runName, tokenDecimals } from "./depeg-report";
+import { type DepegReport, type RunReport, depegSummaryTable, runName } from "./depeg-report";
+import { decimalsOfSymbol } from "../domain/tokens";
 import { HF_NO_DEBT_WAD } from "../domain/format";
 
 // vega and vega-lite are ES modules with top-level await, which `require` cannot load; TypeScript (module: commonjs)
@@ -69,7 +71,7 @@ const e8 = (v: string): number => toNumber(BigInt(v), 8);
 const usdAxisFormat = (max: number): string => (max >= 1000 ? "$,.3~s" : "$,.2~f");
 const fmtUsd = (v: number): string => `$${v.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
 /** A debt amount in USD, its token counted at $1 (as the report's totals do). */
-const debtUsd = (raw: string, asset: string): number => toNumber(BigInt(raw), tokenDecimals(asset));
+const debtUsd = (raw: string, asset: string): number => toNumber(BigInt(raw), decimalsOfSymbol(asset));
 
 function esc(s: string): string {
   return s.replace(
@@ -414,10 +416,7 @@ export async function depegHtml(report: DepegReport): Promise<string> {
   out.push("</tbody></table>");
   for (const [i, run] of r.runs.entries()) {
     const name = runName(run);
-    out.push(
-      `<section class="run" data-run="${esc(name)}">`,
-      `<h2>Aave ${esc(run.policies.aave)} / Morpho ${esc(run.policies.morpho)}</h2>`,
-    );
+    out.push(`<section class="run" data-run="${esc(name)}">`, `<h2>${esc(policySetLabel(run.policies))}</h2>`);
     if (run.totals.liquidations === 0) {
       out.push(
         `<p class="notice"><strong>No position was liquidated</strong>: under these policies the oracles never saw the ${esc(r.path.feed)} path.</p>`,

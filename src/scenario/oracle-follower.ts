@@ -3,6 +3,7 @@
  * price (`dex`), its time-weighted average (`twap`), or the lower of path and pool (`min`). Following sets the USDe/USD
  * feed to that target when it differs (a transaction only then).
  */
+import { sameAddress } from "../domain/address";
 import { UniswapV3Pool__factory } from "../../typechain-types";
 import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK } from "../chain/clock";
@@ -28,7 +29,7 @@ async function twapWad(ctx: ChainContext, dex: UniswapV3Dex, seconds: number): P
     try {
       const [ticks] = await pool.observe([window, 0]);
       const avgTick = Number((ticks[1] - ticks[0]) / BigInt(window));
-      const usdeIs0 = (await pool.token0()).toLowerCase() === ctx.record.tokens.USDe!.address.toLowerCase();
+      const usdeIs0 = sameAddress(await pool.token0(), ctx.record.tokens.USDe!.address);
       const raw1per0 = Math.pow(1.0001, avgTick);
       // Display-grade float math is enough for an oracle answer with 8 decimals.
       const usdcPerUsde = usdeIs0 ? raw1per0 * 1e12 : 1e12 / raw1per0;

@@ -13,7 +13,7 @@ import { runFlashLoop } from "../strategies/flash-loop";
 import { idealLoop, runIterativeLoop, validateLoopParams } from "../strategies/iterative-loop";
 import { WAD } from "../constants";
 import type { EmbeddedParams } from "../embedded/params";
-import type { TokenSymbol } from "../domain/tokens";
+import { plannedMarket } from "../embedded/markets";
 import { Distribution, checkDistribution, draw, prng } from "./random";
 
 export interface PopulationGroup {
@@ -92,9 +92,7 @@ export async function validatePopulation(ctx: ChainContext, plan: PlannedPositio
       rounds: p.rounds,
       targetLtvWad: p.targetLtvWad,
     }).catch((err: unknown) => {
-      if (err instanceof InputError)
-        throw new InputError(`${field} (position ${p.index}).${err.field}`, err.message.slice(err.field.length + 2));
-      throw err;
+      throw err instanceof InputError ? err.withField(`${field} (position ${p.index}).`) : err;
     });
   }
 }
@@ -109,19 +107,7 @@ export function checkPopulationFits(plan: PlannedPosition[], params: EmbeddedPar
   for (const p of plan) {
     const field = `population.groups[${p.group}]`;
     const debtWhole = idealLoop(p.initialRaw, p.targetLtvWad, p.rounds).debtWad / WAD; // USD ~ whole stablecoins
-    let debt: TokenSymbol;
-    let have: bigint;
-    if (p.market.startsWith("aave-v3:")) {
-      debt = p.market.slice("aave-v3:".length).split(":")[0].split("/")[1] as TokenSymbol;
-      have =
-        (params.aave.seedSupplyRaw[debt] ?? 0n) /
-        10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
-    } else {
-      const m = params.morpho.markets.find((x) => x.key === p.market.slice("morpho-blue:".length));
-      if (!m) throw new InputError(`${field}.market`, `unknown market "${p.market}"`);
-      debt = m.loan;
-      have = m.supplyRaw / 10n ** BigInt(params.tokens.find((t) => t.symbol === debt)?.decimals ?? 18);
-    }
+    const { debt, liquidityWhole: have } = plannedMarket(params, p.market, `${field}.market`);
     const pool = params.uniswap.pools.find(
       (x) => (x.tokenA === "USDe" && x.tokenB === debt) || (x.tokenB === "USDe" && x.tokenA === debt),
     );

@@ -58,9 +58,7 @@ export async function runDepeg(
   });
   for (const s of specs) {
     await validateLoopParams(s.market, s.params).catch((err: unknown) => {
-      if (err instanceof InputError)
-        throw new InputError(`loops[${s.index}].${err.field}`, err.message.slice(err.field.length + 2));
-      throw err;
+      throw err instanceof InputError ? err.withField(`loops[${s.index}].`) : err;
     });
   }
 

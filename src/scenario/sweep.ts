@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { ChainContext } from "../chain/context";
 import { revertTo, snapshot } from "../chain/cheats";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
-import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
+import { ORACLE_POLICIES } from "../domain/oracle-policy";
+import { POLICY_KEYS, policySetFromName, policySetName } from "../protocols/registry";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
 import { csvField } from "../report/depeg-report";
@@ -17,17 +18,12 @@ import { runCascade } from "./run-cascade";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { decimal } from "./schema-parts";
 
-const policyPair = z.string().refine(
-  (s) => {
-    const [a, m, ...rest] = s.split("/");
-    return (
-      rest.length === 0 &&
-      (ORACLE_POLICIES as readonly string[]).includes(a) &&
-      (ORACLE_POLICIES as readonly string[]).includes(m)
-    );
-  },
-  `must be "<aave policy>/<morpho policy>", each one of ${ORACLE_POLICIES.join(", ")}`,
-);
+const policyPair = z
+  .string()
+  .refine(
+    (s) => policySetFromName(s) !== undefined,
+    `must be "${POLICY_KEYS.map((k) => `<${k} policy>`).join("/")}", each one of ${ORACLE_POLICIES.join(", ")}`,
+  );
 
 export const GridSchema = z
   .object({
@@ -72,7 +68,7 @@ export function readGrid(file: string): Grid {
 
 /** Every point of the grid, in a fixed order (floor, then rounds, then policy). */
 export function gridPoints(grid: Grid, scenario: CascadeScenario): GridPoint[] {
-  const policies = grid.policy ?? scenario.policies.map((p) => `${p.aave}/${p.morpho}`);
+  const policies = grid.policy ?? scenario.policies.map((p) => policySetName(p));
   const out: GridPoint[] = [];
   for (const floor of grid.floor ?? [undefined]) {
     for (const rounds of grid.rounds ?? [undefined]) {
@@ -91,7 +87,8 @@ export function parseShard(s: string): { index: number; count: number } {
 
 /** The scenario at one grid point. */
 export function scenarioAt(s: CascadeScenario, p: GridPoint): CascadeScenario {
-  const [aave, morpho] = p.policy.split("/") as [OraclePolicy, OraclePolicy];
+  const policies = policySetFromName(p.policy);
+  if (policies === undefined) throw new InputError("grid.policy", `"${p.policy}" names no policy set`);
   let path = s.path;
   if (p.floor !== undefined) {
     if (!("points" in path)) {
@@ -113,7 +110,7 @@ export function scenarioAt(s: CascadeScenario, p: GridPoint): CascadeScenario {
   const groups = s.population.groups.map((g) =>
     p.rounds === undefined ? g : { ...g, rounds: { dist: "fixed" as const, value: String(p.rounds) } },
   );
-  return { ...s, path, population: { ...s.population, groups }, policies: [{ aave, morpho }] };
+  return { ...s, path, population: { ...s.population, groups }, policies: [policies] };
 }
 
 export async function runSweep(

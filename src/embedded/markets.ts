@@ -1,0 +1,40 @@
+/**
+ * What a market key borrows on the embedded chain, and how much of it the deployment supplies, read from the
+ * parameters alone: scenario checks run before anything is deployed. One entry per protocol of the registry.
+ */
+import { InputError } from "../errors";
+import type { TokenSymbol } from "../domain/tokens";
+import { parseAaveMarketKey } from "../protocols/aave-v3";
+import type { ProtocolName } from "../protocols/lending-market";
+import { PROTOCOL_NAMES } from "../protocols/registry";
+import type { EmbeddedParams } from "./params";
+
+export interface PlannedMarket {
+  debt: TokenSymbol;
+  /** Debt-token liquidity the embedded deployment supplies to the market, whole tokens. */
+  liquidityWhole: bigint;
+}
+
+const wholeTokens = (params: EmbeddedParams, symbol: TokenSymbol, raw: bigint): bigint =>
+  raw / 10n ** BigInt(params.tokens.find((t) => t.symbol === symbol)?.decimals ?? 18);
+
+const PLANNED: Record<ProtocolName, (params: EmbeddedParams, rest: string, field: string) => PlannedMarket> = {
+  "aave-v3": (params, rest, field) => {
+    const { debt } = parseAaveMarketKey(rest, field);
+    return { debt, liquidityWhole: wholeTokens(params, debt, params.aave.seedSupplyRaw[debt] ?? 0n) };
+  },
+  "morpho-blue": (params, rest, field) => {
+    const m = params.morpho.markets.find((x) => x.key === rest);
+    if (!m) throw new InputError(field, `unknown market "morpho-blue:${rest}"`);
+    return { debt: m.loan, liquidityWhole: wholeTokens(params, m.loan, m.supplyRaw) };
+  },
+};
+
+export function plannedMarket(params: EmbeddedParams, key: string, field: string): PlannedMarket {
+  const i = key.indexOf(":");
+  const protocol = key.slice(0, i) as ProtocolName;
+  if (i <= 0 || !PROTOCOL_NAMES.includes(protocol)) {
+    throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")}`);
+  }
+  return PLANNED[protocol](params, key.slice(i + 1), field);
+}
