@@ -8,7 +8,7 @@ import path from "path";
 import { JsonRpcProvider, JsonRpcSigner } from "ethers";
 import type { DeploymentRecord } from "../../src/chain/deployments";
 import { StandInERC20__factory } from "../../typechain-types";
-import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "./node-process";
+import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "../node-process";
 import {
   ProxyStats,
   UPSTREAM_FAILURE_CODE,

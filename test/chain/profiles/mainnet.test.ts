@@ -2,8 +2,8 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { runHardhat } from "./node-process";
-import { DepegReport } from "../../src/report/depeg-report";
+import { runHardhat } from "../../node-process";
+import { DepegReport } from "../../../src/report/depeg-report";
 
 /**
  * Against real Ethereum mainnet (an archive RPC in MAINNET_RPC_URL), at the pinned pre-crash block. No machine of

@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import net from "net";
 import path from "path";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..");
 const HARDHAT_CLI = require.resolve("hardhat/internal/cli/cli.js", { paths: [ROOT] });
 
 export interface NodeProcess {

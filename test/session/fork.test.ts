@@ -3,7 +3,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { DepegReport } from "../../src/report/depeg-report";
-import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "./node-process";
+import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "../node-process";
 
 /**
  * Fork mode, offline: a local `hardhat node` serving the embedded deployment stands in for mainnet. The depeg task
