@@ -38,6 +38,10 @@ export function curveD(xp: bigint[], amplification: bigint): bigint {
 
 /** The new balance of coin j when coin i's balance becomes x (get_y). */
 export function curveY(i: number, j: number, x: bigint, xp: bigint[], amplification: bigint): bigint {
+  // Curve's get_y: assert i != j and both are coins of the pool (the pool reverts otherwise).
+  if (i === j || i < 0 || j < 0 || i >= xp.length || j >= xp.length) {
+    throw new Error(`curve get_y: coins i=${i}, j=${j} must differ and be below ${xp.length}`);
+  }
   const n = BigInt(xp.length);
   const d = curveD(xp, amplification);
   const ann = amplification * n;

@@ -53,7 +53,8 @@ export function sqrtBig(value: bigint): bigint {
   if (value < 0n) throw new Error("sqrtBig: negative input");
   if (value < 2n) return value;
   let x0 = value;
-  let x1 = (value >> 1n) + 1n;
+  // Newton from (value + 1) / 2, strictly below value for value >= 2 (from value / 2 + 1, value 2 never iterated).
+  let x1 = (value + 1n) >> 1n;
   while (x1 < x0) {
     x0 = x1;
     x1 = (x1 + value / x1) >> 1n;

@@ -251,10 +251,10 @@ describe("math/curve-stableswap (early StableSwap template)", function () {
       }
     });
 
-    // DISCREPANCY (reported, src/ not changed): get_y asserts (i != j) and 0 <= i, j < N_COINS, so the pool reverts
-    // on get_dy(i, i, dx); curveGetDy(0, 0, ...) returns 0 instead of throwing.
-    it.skip("refuses i == j as the pool's get_y assert does [fails: returns 0]", function () {
-      expect(() => curveGetDy(0, 0, E18, BALANCES, DECIMALS, 200n, 1_000_000n)).to.throw(Error);
+    // get_y asserts (i != j) and 0 <= i, j < N_COINS, so the pool reverts on get_dy(i, i, dx) and on a missing coin.
+    it("refuses i == j and coins out of range, as the pool's get_y assert does", function () {
+      expect(() => curveGetDy(0, 0, E18, BALANCES, DECIMALS, 200n, 1_000_000n)).to.throw(Error, /must differ/);
+      expect(() => curveGetDy(0, 4, E18, BALANCES, DECIMALS, 200n, 1_000_000n)).to.throw(Error, /below 4/);
     });
   });
 });

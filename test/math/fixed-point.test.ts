@@ -255,10 +255,9 @@ describe("math/fixed-point", function () {
       for (let k = 0; k < 100; k++) check(rnd(2n ** 256n));
     });
 
-    // DISCREPANCY (reported, src/ not changed): sqrtBig(2) returns 2, but floor(sqrt(2)) = 1. The Babylonian loop
-    // starts from x1 = (value >> 1) + 1, which for value = 2 equals value itself, so the loop never runs. (Through
-    // uniswap-v3's sqrtPriceX96FromRatio only when (num << 192) / den = 2, e.g. num = 1, den = 2^191.)
-    it.skip("sqrtBig(2) = 1 (floor of 1.414) [fails: returns 2]", function () {
+    // Regression: the Babylonian loop once started from value / 2 + 1, which for value = 2 is value itself, so it
+    // never ran and returned 2.
+    it("sqrtBig(2) = 1 (floor of 1.414)", function () {
       expect(sqrtBig(2n)).to.equal(1n);
     });
 
