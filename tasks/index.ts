@@ -6,6 +6,7 @@
 import { task } from "hardhat/config";
 import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { runCli, withFlagNames } from "./cli";
+import type { SessionFlags } from "../src/session";
 
 task(
   "embedded:deploy",
@@ -67,14 +68,7 @@ task(
   );
 
 /** The chain flags of the tasks that open a session (each task declares the ones it accepts). */
-interface ChainFlags {
-  forkUrl?: string;
-  forkBlock?: string;
-  profile?: string;
-  forkCache?: string;
-  aaveRelease?: string;
-  curve?: boolean;
-}
+type ChainFlags = SessionFlags;
 
 interface LoopArgs {
   market: string;

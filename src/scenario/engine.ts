@@ -87,6 +87,23 @@ export interface EngineRun {
   liquidatableLeft: number;
 }
 
+/** The part of a run every report has (a depeg report's run; a cascade run adds its rounds and actor events). */
+export function reportRunOf(r: EngineRun): RunReport {
+  return {
+    policies: r.policies,
+    points: r.rounds.map((x) => ({
+      block: x.block,
+      feedPriceE8: x.feedPriceE8,
+      dexUsdeUsdcWad: x.dexUsdeUsdcWad,
+      liquidations: x.liquidations,
+    })),
+    positions: r.positions,
+    liquidations: r.liquidations,
+    refusals: r.refusals,
+    totals: r.totals,
+  };
+}
+
 /** Per-position bookkeeping during one policy run. */
 interface PositionTrack {
   collateralRaw: bigint;

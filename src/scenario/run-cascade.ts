@@ -19,7 +19,7 @@ import { TwoLayerWhale } from "../actors/whale";
 import type { CascadeReport } from "../report/cascade-report";
 import type { CascadeScenario, ExogenousPoint } from "./cascade-schema";
 import { exogenousPoints } from "./cascade-schema";
-import { PathStep, TrackedPosition, runPolicySets } from "./engine";
+import { PathStep, TrackedPosition, reportRunOf, runPolicySets } from "./engine";
 import { USDE_FEED, oracleFollower } from "./oracle-follower";
 import { buildPopulation, planPopulation, validatePopulation } from "./population";
 
@@ -123,17 +123,7 @@ export async function runCascade(
     oracleSource: scenario.oracle.source,
     population: { seed: scenario.population.seed, positions: built.length },
     runs: runs.map((r) => ({
-      policies: r.policies,
-      points: r.rounds.map((x) => ({
-        block: x.block,
-        feedPriceE8: x.feedPriceE8,
-        dexUsdeUsdcWad: x.dexUsdeUsdcWad,
-        liquidations: x.liquidations,
-      })),
-      positions: r.positions,
-      liquidations: r.liquidations,
-      refusals: r.refusals,
-      totals: r.totals,
+      ...reportRunOf(r),
       rounds: r.rounds,
       actorEvents: r.actorEvents,
       converged: r.converged,

@@ -18,7 +18,7 @@ import { runIterativeLoop, validateLoopParams } from "../strategies/iterative-lo
 import { LiquidationBots } from "../actors/liquidation-bots";
 import type { DepegReport } from "../report/depeg-report";
 import type { DepegScenario } from "./depeg-schema";
-import { PathStep, TrackedPosition, runPolicySets } from "./engine";
+import { PathStep, TrackedPosition, reportRunOf, runPolicySets } from "./engine";
 
 export interface RunDepegOptions {
   /** Signers for positions (one each) and the liquidator. */
@@ -127,19 +127,7 @@ export async function runDepeg(
     chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock },
     liquidatorVenue: scenario.liquidator.venue,
     path: { feed, points: points.length },
-    runs: runs.map((r) => ({
-      policies: r.policies,
-      points: r.rounds.map((x) => ({
-        block: x.block,
-        feedPriceE8: x.feedPriceE8,
-        dexUsdeUsdcWad: x.dexUsdeUsdcWad,
-        liquidations: x.liquidations,
-      })),
-      refusals: r.refusals,
-      positions: r.positions,
-      liquidations: r.liquidations,
-      totals: r.totals,
-    })),
+    runs: runs.map(reportRunOf),
   };
 }
 
