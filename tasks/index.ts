@@ -7,6 +7,8 @@ import { task } from "hardhat/config";
 import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { runCli, withFlagNames } from "./cli";
 import type { SessionFlags } from "../src/session";
+// The vocabulary imports nothing generated: safe at load time, before TypeChain types exist.
+import { DEFAULT_AAVE_RELEASE } from "../src/domain/aave-release";
 
 task(
   "embedded:deploy",
@@ -16,8 +18,8 @@ task(
   .addFlag("quiet", "Do not print the summary")
   .addOptionalParam(
     "aaveRelease",
-    "Aave logic: v3.0 (@aave/core-v3) or origin-v3.6 (@aave-dao/aave-v3-origin, mainnet's line since v3.3)",
-    "v3.0",
+    "Aave logic: origin-v3.6 (@aave-dao/aave-v3-origin, mainnet's line since v3.3) or v3.0 (@aave/core-v3)",
+    DEFAULT_AAVE_RELEASE,
   )
   .addFlag("curve", "Also deploy a Curve stable-swap pool (Curve's own Vyper bytecode; USDe/USDC/USDT/DAI)")
   .setAction(async (args: { out: string; quiet: boolean; aaveRelease: string; curve: boolean }, hre) =>
@@ -48,7 +50,7 @@ task(
   .addOptionalParam("forkCache", "Fork mode: the fork cache directory (default .fork-cache)")
   .addOptionalParam(
     "aaveRelease",
-    "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)",
+    "Embedded chain: Aave logic origin-v3.6 (default, mainnet's line since v3.3) or v3.0",
   )
   .addFlag("curve", "Embedded chain: also deploy the Curve pool, for liquidator.venue curve:USDe/USDC/USDT/DAI")
   .setAction(async (args: ChainFlags & { scenario: string; brief: boolean }, hre) =>
@@ -90,7 +92,7 @@ const LOOP_FLAGS = {
 function withChainParams<T extends ConfigurableTaskDefinition>(t: T): T {
   t.addOptionalParam(
     "aaveRelease",
-    "Embedded chain: Aave logic v3.0 (default) or origin-v3.6 (mainnet's line since v3.3)",
+    "Embedded chain: Aave logic origin-v3.6 (default, mainnet's line since v3.3) or v3.0",
   );
   t.addOptionalParam(
     "profile",
@@ -213,7 +215,7 @@ task(
   .addFlag("brief", "Print the summary only (the report folder has everything)")
   .addOptionalParam(
     "aaveRelease",
-    "Overrides the file's chain.aaveRelease: v3.0 or origin-v3.6 (mainnet's line since v3.3)",
+    "Overrides the file's chain.aaveRelease: origin-v3.6 (mainnet's line since v3.3) or v3.0",
   )
   .setAction(async (args: { file: string; brief: boolean; aaveRelease?: string }, hre) =>
     runCli(async () => {

@@ -28,7 +28,7 @@ export function loadEmbedded(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedChain);
 }
 
-/** The same chain with Aave's origin line (v3.6, Pool revision 10) instead of v3.0: what mainnet runs since v3.3. */
+/** The chain with Aave's origin line (v3.6, Pool revision 10), named as such: what mainnet runs since v3.3. */
 async function embeddedOriginChain(): Promise<EmbeddedFixture> {
   const [deployer, ...users] = await hre.ethers.getSigners();
   const params = defaultEmbeddedParams();
@@ -39,6 +39,19 @@ async function embeddedOriginChain(): Promise<EmbeddedFixture> {
 
 export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedOriginChain);
+}
+
+/** The same chain with Aave v3.0 (@aave/core-v3, Pool revision 1), for comparison with the origin line. */
+async function embeddedV30Chain(): Promise<EmbeddedFixture> {
+  const [deployer, ...users] = await hre.ethers.getSigners();
+  const params = defaultEmbeddedParams();
+  params.aave.release = "v3.0";
+  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
+  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
+}
+
+export function loadEmbeddedV30(): Promise<EmbeddedFixture> {
+  return loadFixture(embeddedV30Chain);
 }
 
 /** The embedded chain plus a Curve stable-swap pool (Curve's own Vyper bytecode): USDe/USDC/USDT/DAI. */

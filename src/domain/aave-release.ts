@@ -8,6 +8,12 @@ import { InputError } from "../errors";
 export const AAVE_RELEASES = ["v3.0", "origin-v3.6"] as const;
 export type AaveRelease = (typeof AAVE_RELEASES)[number];
 
+/**
+ * The release the embedded chain runs unless told otherwise: the origin line, the logic Ethereum's Aave has run
+ * since v3.3 (Pool revision 9 at the pinned block 23,549,000). v3.0 stays a flag away, for comparison.
+ */
+export const DEFAULT_AAVE_RELEASE: AaveRelease = "origin-v3.6";
+
 /** A release named by the user (a flag or a file field), checked by name. */
 export function aaveReleaseFrom(value: string, field: string): AaveRelease {
   if (!(AAVE_RELEASES as readonly string[]).includes(value)) {

@@ -6,7 +6,7 @@
  * token's own decimals, prices `E8` are USD with 8 decimals.
  */
 import { WAD } from "../constants";
-import type { AaveRelease } from "../domain/aave-release";
+import { DEFAULT_AAVE_RELEASE, type AaveRelease } from "../domain/aave-release";
 import type { FeedName } from "../domain/feeds";
 import type { OraclePolicy } from "../domain/oracle-policy";
 import { TOKEN_DECIMALS, type TokenSymbol } from "../domain/tokens";
@@ -194,7 +194,7 @@ export function defaultEmbeddedParams(): EmbeddedParams {
       seedDepositRaw: units(1_000_000n, 18),
     },
     aave: {
-      release: "v3.0",
+      release: DEFAULT_AAVE_RELEASE,
       oraclePolicy: "pegged-to-USDT",
       reserves: [
         {

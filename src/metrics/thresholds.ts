@@ -1,9 +1,15 @@
 /**
  * Threshold verification, for auditors: the feed price at which a position becomes liquidatable, computed
  * analytically from on-chain state with the protocol's own formulas (LendingMarket.liquidationModel), then found
- * on chain by bisection with snapshots: the largest price at which a real liquidation succeeds against the
- * smallest at which the protocol refuses it with its own error. For Aave, the same for the health factor at which
- * the close factor becomes 100%.
+ * on chain with snapshots: the largest price at which a real liquidation succeeds against the smallest at which the
+ * protocol refuses it with its own error. For Aave, the same for the 100% close factor: the largest price at which
+ * one liquidation may repay more than half the debt (HF <= 0.95, or on the origin line a reserve under $2,000).
+ *
+ * The on-chain search starts from the predicted boundary and widens by doubling steps until it brackets the real
+ * one, then bisects: it finds what a bisection over [1e-8, now] finds (the predicates are monotone in the price),
+ * with two probes when the model is exact. Each probe repays whatever the protocol allows (MaxUint256), so that it
+ * succeeds whenever the position is liquidatable, whatever the size of the position (origin line: the $2,000 close
+ * factor rule and the $1,000 dust rule).
  *
  * Every probe is the same two transactions from the same snapshot (set the feed, liquidate), so their blocks have
  * the same timestamps and the model is evaluated at that timestamp.
@@ -15,6 +21,7 @@ import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
 import { deal, revertTo, snapshot } from "../chain/cheats";
 import { RevertError } from "../chain/errors";
 import { InputError } from "../errors";
+import { AAVE_CLOSE_FACTOR_HF_THRESHOLD } from "../constants";
 import { feedAddress, getFeedPrice, setFeedPrice } from "../oracles/feeds";
 import type { LendingMarket, LiquidationModel } from "../protocols/lending-market";
 import { ensureAllowance } from "../chain/erc20";
@@ -25,6 +32,18 @@ export interface Boundary {
   /** Smallest feed price (E8) at which it does not. */
   smallestFalseE8: string;
 }
+
+/**
+ * Where the 100% close factor starts, as the model places it:
+ * - "none": the protocol has no close factor (Morpho: one liquidation may repay the whole debt); no boundary;
+ * - "health-factor": at HF 0.95, below the liquidation price;
+ * - "reserve-value": where the collateral reserve falls under $2,000 (origin line, MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD),
+ *   between HF 0.95 and 1;
+ * - "liquidation": at the liquidation boundary itself: the position is small enough (origin line: its collateral or
+ *   debt reserve is under $2,000 there) that every liquidation may repay everything, so the two boundaries are one.
+ */
+export const FULL_CLOSE_FACTOR_FROM = ["none", "health-factor", "reserve-value", "liquidation"] as const;
+export type FullCloseFactorFrom = (typeof FULL_CLOSE_FACTOR_FROM)[number];
 
 export interface ThresholdReport {
   market: string;
@@ -39,7 +58,9 @@ export interface ThresholdReport {
     /** |analytic - on-chain| in oracle units (E8): 0 when the model reproduces the protocol exactly. */
     differenceE8: string;
   };
-  /** Aave only. */
+  /** What sets the close-factor boundary (see FULL_CLOSE_FACTOR_FROM); "none" exactly when `closeFactor` is absent. */
+  fullCloseFactorFrom: FullCloseFactorFrom;
+  /** Aave only: the largest price at which one liquidation may repay more than half the debt. */
   closeFactor?: {
     analytic: Boundary;
     onChain: Boundary & { probes: number };
@@ -47,12 +68,14 @@ export interface ThresholdReport {
   };
 }
 
-/** Largest p in [lo, hi] with pred(p) true, given pred(lo) true and pred(hi) false (monotone). */
-async function bisect(
-  lo: bigint,
-  hi: bigint,
-  pred: (p: bigint) => Promise<boolean> | boolean,
-): Promise<{ lo: bigint; hi: bigint; probes: number }> {
+interface Found {
+  lo: bigint;
+  hi: bigint;
+  probes: number;
+}
+
+/** Largest p in [lo, hi] with pred(p) true, given pred(lo) true and pred(hi) false (monotone); ends not evaluated. */
+async function bisect(lo: bigint, hi: bigint, pred: (p: bigint) => Promise<boolean> | boolean): Promise<Found> {
   let probes = 0;
   while (hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
@@ -63,12 +86,59 @@ async function bisect(
   return { lo, hi, probes };
 }
 
+/**
+ * The same boundary as `bisect(min, max, pred)`, searched outward from `guess` with doubling steps, then bisected:
+ * two probes when the guess (the model's boundary) is exact, ~2·log2(error) otherwise, instead of ~27 per boundary.
+ * pred(min) is taken as true and pred(max) as false, as in `bisect`.
+ */
+async function searchFrom(
+  guess: bigint,
+  min: bigint,
+  max: bigint,
+  pred: (p: bigint) => Promise<boolean>,
+): Promise<Found> {
+  let probes = 0;
+  const at = async (p: bigint): Promise<boolean> => {
+    if (p <= min) return true;
+    if (p >= max) return false;
+    probes++;
+    return pred(p);
+  };
+  const start = guess < min ? min : guess >= max ? max - 1n : guess;
+  let lo: bigint;
+  let hi: bigint;
+  let step = 1n;
+  if (await at(start)) {
+    lo = start;
+    for (hi = start + step; await at(hi); hi = start + step > max ? max : start + step) {
+      lo = hi;
+      step *= 2n;
+    }
+  } else {
+    hi = start;
+    for (lo = start - step; !(await at(lo)); lo = start - step < min ? min : start - step) {
+      hi = lo;
+      step *= 2n;
+    }
+  }
+  const rest = await bisect(lo, hi, at);
+  return { lo: rest.lo, hi: rest.hi, probes };
+}
+
 const abs = (x: bigint) => (x < 0n ? -x : x);
+const boundaryOf = (f: Found): Boundary => ({ largestTrueE8: f.lo.toString(), smallestFalseE8: f.hi.toString() });
 
 export interface ThresholdOptions {
-  /** Share of the debt each liquidation probe repays, bps (default 100 = 1%). */
-  probeRepayBps?: bigint;
+  /**
+   * How the on-chain boundaries are searched: "from-prediction" (default) widens from the model's boundary, two
+   * probes when it is exact; "bisection" bisects [1e-8, now] without it (~27 probes per boundary), for an audit that
+   * must not lean on the model even for its starting point.
+   */
+  search?: "from-prediction" | "bisection";
 }
+
+/** Share of the debt repaid when repaying everything the Pool allows would leave dust (origin line), bps. */
+const DUST_FALLBACK_REPAY_BPS = 100n;
 
 export async function verifyThresholds(
   ctx: ChainContext,
@@ -88,7 +158,8 @@ export async function verifyThresholds(
   const risk = await market.riskParams();
   const priceNow = await getFeedPrice(ctx, feed);
 
-  // The liquidator's inventory and approval come before the base snapshot, so probes do not repeat them.
+  // The liquidator's inventory and approval come before the base snapshot, so probes do not repeat them. Twice the
+  // debt: a probe may repay all of it, with interest.
   const debtRaw = pos.debt[0].amountRaw;
   await deal(ctx, market.debt, liquidator, debtRaw * 2n);
   await ensureAllowance(ctx, liquidator, market.debt, market.spender, MaxUint256);
@@ -117,9 +188,11 @@ export async function verifyThresholds(
     );
   }
   const analytic = await bisect(1n, priceNow, (p) => model.liquidatable(p));
+  const search = (guess: bigint, min: bigint, max: bigint, pred: (p: bigint) => Promise<boolean>) =>
+    options.search === "bisection" ? bisect(min, max, pred) : searchFrom(guess, min, max, pred);
 
-  let lastRefusal = "";
-  const repayBps = options.probeRepayBps ?? 100n;
+  const refusals = new Map<bigint, string>();
+  /** One liquidation attempt from the base snapshot; the debt repaid, or undefined when the protocol refused. */
   const probe = async (priceE8: bigint, repayRaw: bigint): Promise<bigint | undefined> => {
     await revertTo(ctx.provider, base);
     base = await snapshot(ctx.provider);
@@ -128,17 +201,31 @@ export async function verifyThresholds(
       return (await market.liquidate(liquidator, account, repayRaw)).repaidRaw;
     } catch (err) {
       if (err instanceof RevertError) {
-        lastRefusal = err.reason;
+        refusals.set(priceE8, err.reason);
         return undefined;
       }
       throw err;
     }
   };
-  const smallRepay = (model.debtRaw * repayBps) / 10_000n || 1n;
+  // MaxUint256 lets the protocol cap the repayment at what it allows (close factor, collateral), which no rule
+  // refuses on a liquidatable position: it repays everything, takes all the collateral, or (a 50% close factor,
+  // so both reserves are over $2,000) leaves half the debt. The one exception, on the origin line, is a 50%
+  // liquidation that would leave under $1,000 of collateral (MustNotLeaveDust): a smaller repayment leaves more of
+  // both, so 1% of the debt (over $2,000 here) is accepted whenever the position is liquidatable.
+  const fallbackRepayRaw = (model.debtRaw * DUST_FALLBACK_REPAY_BPS) / 10_000n || 1n;
+  const liquidates = async (p: bigint): Promise<boolean> => {
+    if ((await probe(p, MaxUint256)) !== undefined) return true;
+    if (!/MustNotLeaveDust/.test(refusals.get(p) ?? "")) return false;
+    return (await probe(p, fallbackRepayRaw)) !== undefined;
+  };
   try {
-    const onChain = await bisect(1n, priceNow, async (p) => (await probe(p, smallRepay)) !== undefined);
-    // Make sure the refusal recorded is the one at the boundary.
-    await probe(onChain.hi, smallRepay);
+    const onChain = await search(analytic.lo, 1n, priceNow, liquidates);
+    let probes = onChain.probes;
+    // The refusal reported is the one at the boundary.
+    if (!refusals.has(onChain.hi)) {
+      await liquidates(onChain.hi);
+      probes++;
+    }
     const report: ThresholdReport = {
       market: market.key,
       account,
@@ -147,35 +234,37 @@ export async function verifyThresholds(
       protocolVersion: risk.version,
       feedPriceNowE8: priceNow.toString(),
       liquidation: {
-        analytic: { largestTrueE8: analytic.lo.toString(), smallestFalseE8: analytic.hi.toString() },
-        onChain: {
-          largestTrueE8: onChain.lo.toString(),
-          smallestFalseE8: onChain.hi.toString(),
-          probes: onChain.probes + 1,
-          refusal: lastRefusal,
-        },
+        analytic: boundaryOf(analytic),
+        onChain: { ...boundaryOf(onChain), probes, refusal: refusals.get(onChain.hi) ?? "" },
         differenceE8: abs(analytic.lo - onChain.lo).toString(),
       },
+      fullCloseFactorFrom: "none",
     };
     const full = model.fullCloseFactor;
     if (full) {
-      // Between a price where HF is well below 0.95 (collateral still covering 75% of the debt) and the liquidation price.
+      // From a price where HF <= 0.90 (the 100% close factor holds under every rule) up to the first price that is
+      // not liquidatable: the 100% close factor only counts where a liquidation is allowed at all.
       const lowHf = await bisect(1n, analytic.lo, (p) => model.healthFactorWad(p) <= 90n * 10n ** 16n);
-      const cfAnalytic = await bisect(lowHf.lo, analytic.lo, (p) => full(p));
-      // Asking for 75% of the debt gets 75% under the 100% close factor and 50% under the default one.
-      const ask = (model.debtRaw * 3n) / 4n;
-      const cfOnChain = await bisect(
+      const cfAnalytic = await bisect(lowHf.lo, analytic.hi, (p) => model.liquidatable(p) && full(p));
+      // Repaying everything allowed repays more than half the debt exactly under the 100% close factor (the 50% one
+      // caps it at half, rounded, of the same debt); at HF >= 0.90 the collateral covers more than half.
+      const half = model.debtRaw / 2n + 1n;
+      const cfOnChain = await search(
+        cfAnalytic.lo,
         lowHf.lo,
-        onChain.lo,
-        async (p) => ((await probe(p, ask)) ?? 0n) > model.debtRaw / 2n + 1n,
+        onChain.hi,
+        async (p) => ((await probe(p, MaxUint256)) ?? 0n) > half,
       );
+      report.fullCloseFactorFrom =
+        cfAnalytic.lo === analytic.lo
+          ? "liquidation"
+          : model.healthFactorWad(cfAnalytic.hi) > AAVE_CLOSE_FACTOR_HF_THRESHOLD &&
+              model.healthFactorWad(cfAnalytic.lo) <= AAVE_CLOSE_FACTOR_HF_THRESHOLD
+            ? "health-factor"
+            : "reserve-value";
       report.closeFactor = {
-        analytic: { largestTrueE8: cfAnalytic.lo.toString(), smallestFalseE8: cfAnalytic.hi.toString() },
-        onChain: {
-          largestTrueE8: cfOnChain.lo.toString(),
-          smallestFalseE8: cfOnChain.hi.toString(),
-          probes: cfOnChain.probes,
-        },
+        analytic: boundaryOf(cfAnalytic),
+        onChain: { ...boundaryOf(cfOnChain), probes: cfOnChain.probes },
         differenceE8: abs(cfAnalytic.lo - cfOnChain.lo).toString(),
       };
     }

@@ -49,15 +49,8 @@ import {
   VariableDebtToken__factory,
 } from "./aave-v3-types";
 import { sameAddress } from "../domain/address";
+import { aaveRulesOf } from "./aave-v3-revisions";
 
-/** Which liquidation logic a Pool revision runs: v3.0.x (revision 1) or the origin line (v3.3 and later). */
-export type AaveLogic = "v3.0" | "origin";
-/** Revisions whose model was checked here against the contracts themselves (v3.0: @aave/core-v3; 10: origin 3.6). */
-const VERIFIED_POOL_REVISIONS: Record<string, AaveLogic> = { "1": "v3.0", "10": "origin" };
-
-function aaveLogicOf(revision: bigint): AaveLogic {
-  return revision === 1n ? "v3.0" : "origin";
-}
 
 /** Origin-line events the v3.0 ABI does not have. */
 const ORIGIN_EVENTS = new Interface([
@@ -427,8 +420,7 @@ export class AaveV3Market implements LendingMarket {
   async liquidationModel(account: string, feedAddress: string, timestamp: bigint): Promise<LiquidationModel> {
     const risk = await this.riskParams();
     const revision = BigInt(risk.raw.poolRevision);
-    const logic = aaveLogicOf(revision);
-    const verified = VERIFIED_POOL_REVISIONS[revision.toString()] === logic;
+    const { rules, release } = aaveRulesOf(revision);
     const priceOf = await this.collateralPriceFn(feedAddress);
     const pool = this.pool();
     const [collReserve, debtReserve] = await Promise.all([
@@ -448,13 +440,13 @@ export class AaveV3Market implements LendingMarket {
     const collDecimals = tokenDecimals(this.ctx, this.collateral);
     const debtDecimals = tokenDecimals(this.ctx, this.debt);
     const at = `LT ${lt} bps, indexes at t=${timestamp}`;
-    if (logic === "v3.0") {
+    if (rules === "v3.0") {
       const collRaw = rayMul(scaledColl, normalizedIncome(collReserve, timestamp));
       const debtRaw = rayMul(scaledDebt, normalizedDebt(debtReserve, timestamp));
       const debtBase = valueInBase(debtRaw, debtPrice, debtDecimals);
       const hf = (p: bigint) => healthFactor(valueInBase(collRaw, priceOf(p), collDecimals), debtBase, lt);
       return {
-        description: `Aave v3.0 GenericLogic health factor and LiquidationLogic close factor (Pool revision ${revision}), ${at}`,
+        description: `Aave v3.0 GenericLogic health factor and LiquidationLogic close factor (Pool revision ${revision}, ${release}), ${at}`,
         healthFactorWad: hf,
         liquidatable: (p) => hf(p) < WAD,
         fullCloseFactor: (p) => hf(p) <= AAVE_CLOSE_FACTOR_HF_THRESHOLD,
@@ -468,14 +460,8 @@ export class AaveV3Market implements LendingMarket {
     const hf = (p: bigint) => healthFactorOrigin(collBase(p), debtBase, lt);
     return {
       description:
-        `Aave origin-line GenericLogic health factor and LiquidationLogic close factor (v3.3 rules, v3.5 rounding; Pool revision ${revision}` +
-        `${
-          verified
-            ? ""
-            : `, model verified on revision ${Object.keys(VERIFIED_POOL_REVISIONS)
-                .filter((k) => VERIFIED_POOL_REVISIONS[k] === "origin")
-                .join(", ")} only`
-        }), ${at}`,
+        `Aave origin-line GenericLogic health factor and LiquidationLogic close factor (v3.3 rules, v3.5 rounding; ` +
+        `Pool revision ${revision}, ${release}), ${at}`,
       healthFactorWad: hf,
       liquidatable: (p) => hf(p) < WAD,
       fullCloseFactor: (p) => fullCloseFactorOrigin(hf(p), collBase(p), debtBase),
@@ -491,7 +477,7 @@ export class AaveV3Market implements LendingMarket {
     const debtRaw = pos.debt[0].amountRaw;
     const margin = debtRaw / 10_000n + 1n;
     const revision = await this.pool().POOL_REVISION();
-    if (aaveLogicOf(revision) === "v3.0") return percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + margin;
+    if (aaveRulesOf(revision).rules === "v3.0") return percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + margin;
     const [risk, prices] = await Promise.all([this.riskParams(), this.pricesBase()]);
     const amounts = liquidationAmountsOrigin({
       userDebtRaw: debtRaw,

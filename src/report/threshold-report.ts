@@ -3,7 +3,7 @@ import fs from "fs";
 import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
-import type { ThresholdReport } from "../metrics/thresholds";
+import { FULL_CLOSE_FACTOR_FROM, ThresholdReport, type FullCloseFactorFrom } from "../metrics/thresholds";
 import { toNumber } from "../math/fixed-point";
 import { table } from "../domain/format";
 
@@ -22,12 +22,30 @@ const ThresholdReportSchema = z.object({
     onChain: boundary.extend({ probes: z.number().int(), refusal: z.string() }),
     differenceE8: int,
   }),
+  fullCloseFactorFrom: z.enum(FULL_CLOSE_FACTOR_FROM),
   closeFactor: z
     .object({ analytic: boundary, onChain: boundary.extend({ probes: z.number().int() }), differenceE8: int })
     .optional(),
 });
 
 const e8 = (v: string) => toNumber(BigInt(v), 8).toFixed(8);
+
+/** The close-factor row's label, and the sentence saying where the boundary comes from. */
+const CLOSE_FACTOR_FROM: Record<FullCloseFactorFrom, { row: string; note: string }> = {
+  none: { row: "", note: "The protocol has no close factor: one liquidation may repay the whole debt." },
+  "health-factor": {
+    row: "close factor 100% (HF <= 0.95)",
+    note: "The 100% close factor starts at HF 0.95, below the liquidation price.",
+  },
+  "reserve-value": {
+    row: "close factor 100% (collateral reserve < $2,000)",
+    note: "The 100% close factor starts where the collateral reserve falls under $2,000, between HF 0.95 and 1.",
+  },
+  liquidation: {
+    row: "close factor 100% (reserve < $2,000: same as liquidatable)",
+    note: "The position is small enough (a reserve under $2,000) that every liquidation may repay it all: the close-factor boundary is the liquidation boundary.",
+  },
+};
 
 export function thresholdMarkdown(r: ThresholdReport): string {
   const rows: string[][] = [
@@ -41,7 +59,7 @@ export function thresholdMarkdown(r: ThresholdReport): string {
   ];
   if (r.closeFactor) {
     rows.push([
-      "close factor 100% (HF <= 0.95)",
+      CLOSE_FACTOR_FROM[r.fullCloseFactorFrom].row,
       e8(r.closeFactor.analytic.largestTrueE8),
       e8(r.closeFactor.onChain.largestTrueE8),
       e8(r.closeFactor.onChain.smallestFalseE8),
@@ -66,6 +84,7 @@ export function thresholdMarkdown(r: ThresholdReport): string {
     ),
     "",
     `On-chain probes: ${r.liquidation.onChain.probes} liquidation attempts from one snapshot; above the boundary the protocol refused with ${r.liquidation.onChain.refusal}.`,
+    CLOSE_FACTOR_FROM[r.fullCloseFactorFrom].note,
   ].join("\n");
 }
 

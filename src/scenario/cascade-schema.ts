@@ -6,9 +6,8 @@ import path from "path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
-import { AAVE_RELEASES } from "../domain/aave-release";
 import { parseUnitsExact } from "../math/fixed-point";
-import { aaveReleaseFrom } from "../domain/aave-release";
+import { AAVE_RELEASES, DEFAULT_AAVE_RELEASE, aaveReleaseFrom } from "../domain/aave-release";
 import { PolicySetSchema, decimal, scenarioName } from "./schema-parts";
 
 const distribution = z.discriminatedUnion("dist", [
@@ -61,11 +60,11 @@ export const CascadeScenarioSchema = z
   .object({
     name: scenarioName,
     description: z.string().optional(),
-    /** aaveRelease: which Aave logic the embedded chain runs (v3.0, or origin-v3.6: mainnet's line since v3.3). */
+    /** aaveRelease: which Aave logic the embedded chain runs (origin-v3.6, mainnet's line since v3.3, by default; or v3.0). */
     chain: z
-      .object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default("v3.0") })
+      .object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default(DEFAULT_AAVE_RELEASE) })
       .strict()
-      .default({ profile: "embedded", aaveRelease: "v3.0" }),
+      .default({ profile: "embedded", aaveRelease: DEFAULT_AAVE_RELEASE }),
     /** Pool depth overrides (USDe per side, whole tokens) by pool key, e.g. "USDe/USDC-0.01%". */
     dex: z
       .object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) })

@@ -2,7 +2,7 @@
  * Which chain a session opens, decided from the command-line values alone (no chain touched), so every refusal is
  * made, and tested, before anything is deployed or forked.
  */
-import type { AaveRelease } from "../domain/aave-release";
+import { DEFAULT_AAVE_RELEASE, type AaveRelease } from "../domain/aave-release";
 import { aaveReleaseFrom } from "../domain/aave-release";
 import { InputError } from "../errors";
 
@@ -16,7 +16,7 @@ export interface SessionFlags {
   profile?: string;
   /** Fork mode: the fork cache directory. */
   forkCache?: string;
-  /** Embedded chain only: which Aave logic to deploy (default v3.0). */
+  /** Embedded chain only: which Aave logic to deploy (default: the origin line). */
   aaveRelease?: string;
   /** Embedded chain only: also deploy the Curve stable-swap pool (EMBEDDED_CURVE_USDE_POOL). */
   curve?: boolean;
@@ -33,7 +33,6 @@ export type SessionMode =
   | { kind: "recorded"; profile: string }
   | { kind: "embedded"; aaveRelease: AaveRelease; curve: boolean };
 
-const DEFAULT_AAVE_RELEASE: AaveRelease = "v3.0";
 
 /**
  * Fork mode when --fork-url (or MAINNET_RPC_URL with --profile) is given; else the deployment --profile records on
