@@ -1,7 +1,7 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { EmbeddedFixture, loadEmbeddedOrigin } from "../fixtures";
+import { EmbeddedFixture, aaveUsdeBorrower, loadEmbeddedOrigin } from "../fixtures";
 import { deployEmbedded } from "../../src/embedded/deploy";
 import { defaultEmbeddedParams } from "../../src/embedded/params";
 import { chainContext, tokenDecimals } from "../../src/chain/context";
@@ -121,6 +121,37 @@ describe("threshold verification (analytic vs on-chain search)", function () {
       }
     });
   }
+
+  // The earlier hand-sized positions, now exact.
+  for (const release of ["v3.0", "origin"] as const) {
+    it(`${release} Aave E-mode USDe/USDC, 100,000 USDe against 80,000 USDC: HF 1 at 0.8/0.92, HF 0.95 at 0.76/0.92`, async function () {
+      const { ctx, users } = await FIXTURES[release]();
+      const [user, liquidator] = users;
+      const market = await aaveUsdeBorrower(ctx, user, 100_000n * WAD, 80_000n * 10n ** 6n);
+      const r = await verifyThresholds(ctx, market, await user.getAddress(), "USDe/USD", liquidator);
+      expect([r.liquidation.differenceE8, r.closeFactor!.differenceE8]).to.deep.equal(["0", "0"]);
+      expect([r.liquidation.onChain.largestTrueE8, r.closeFactor!.onChain.largestTrueE8]).to.deep.equal([
+        "86956521",
+        "82608695",
+      ]);
+      expect(r.liquidation.onChain.refusal).to.match(REFUSAL[release]);
+    });
+  }
+
+  it("Morpho sUSDe/USDC-91.5, 100,000 sUSDe against 100,000 USDC: exact, no close factor", async function () {
+    const { ctx, users } = await loadEmbeddedOrigin();
+    const [user, liquidator] = users;
+    await applyMorphoPolicy(ctx, "sUSDe/USDC-91.5", "market");
+    const market = openMarket(ctx, "morpho-blue:sUSDe/USDC-91.5");
+    await deal(ctx, "sUSDe", user, 100_000n * WAD);
+    await market.supplyCollateral(user, 100_000n * WAD);
+    await market.borrow(user, 100_000n * 10n ** 6n);
+    const r = await verifyThresholds(ctx, market, await user.getAddress(), "USDe/USD", liquidator);
+    expect(r.liquidation.differenceE8).to.equal("0");
+    expect(r.liquidation.onChain.largestTrueE8).to.equal("91840019");
+    expect(r.liquidation.onChain.refusal).to.match(REFUSAL.morpho);
+    expect([r.fullCloseFactorFrom, r.closeFactor]).to.deep.equal(["none", undefined]);
+  });
 
   // The issue's positions: the default 5-round 80% loop on the origin line, searched by plain bisection (no help
   // from the model). Before the fix, --amount 600 found the close-factor boundary at 0.7131 and --amount 300 the
