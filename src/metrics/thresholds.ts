@@ -211,7 +211,7 @@ export async function verifyThresholds(
   // refuses on a liquidatable position: it repays everything, takes all the collateral, or (a 50% close factor,
   // so both reserves are over $2,000) leaves half the debt. The one exception, on the origin line, is a 50%
   // liquidation that would leave under $1,000 of collateral (MustNotLeaveDust): a smaller repayment leaves more of
-  // both, so 1% of the debt (over $2,000 here) is accepted whenever the position is liquidatable.
+  // both, and 1% of a debt over $2,000 leaves 99% of it, over $1,000: accepted whenever the position is liquidatable.
   const fallbackRepayRaw = (model.debtRaw * DUST_FALLBACK_REPAY_BPS) / 10_000n || 1n;
   const liquidates = async (p: bigint): Promise<boolean> => {
     if ((await probe(p, MaxUint256)) !== undefined) return true;

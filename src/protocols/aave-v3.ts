@@ -49,8 +49,7 @@ import {
   VariableDebtToken__factory,
 } from "./aave-v3-types";
 import { sameAddress } from "../domain/address";
-import { aaveRulesOf } from "./aave-v3-revisions";
-
+import { type AaveRevisionRules, aaveRulesOf } from "./aave-v3-revisions";
 
 /** Origin-line events the v3.0 ABI does not have. */
 const ORIGIN_EVENTS = new Interface([
@@ -477,7 +476,8 @@ export class AaveV3Market implements LendingMarket {
     const debtRaw = pos.debt[0].amountRaw;
     const margin = debtRaw / 10_000n + 1n;
     const revision = await this.pool().POOL_REVISION();
-    if (aaveRulesOf(revision).rules === "v3.0") return percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + margin;
+    if (aaveRulesOf(revision).rules === "v3.0")
+      return percentMul(debtRaw, closeFactorBps(pos.healthFactorWad)) + margin;
     const [risk, prices] = await Promise.all([this.riskParams(), this.pricesBase()]);
     const amounts = liquidationAmountsOrigin({
       userDebtRaw: debtRaw,
@@ -627,3 +627,11 @@ export const AAVE_V3: LendingProtocol = {
   },
   applyPolicy: (ctx, policy) => applyAavePolicy(ctx, policy),
 };
+
+/**
+ * The Aave logic a chain runs, read from its Pool: the revision, its release and the rule set the model applies.
+ * Refuses (InputError naming the revision) a Pool whose revision is not modelled, before anything is run on it.
+ */
+export async function aaveLogicOnChain(ctx: ChainContext): Promise<AaveRevisionRules> {
+  return aaveRulesOf(await Pool__factory.connect(ctx.record.aave.pool, ctx.provider).POOL_REVISION());
+}

@@ -55,7 +55,13 @@ export const DepegReportSchema = z.object({
   schemaVersion: z.literal(1),
   scenario: z.string(),
   description: z.string().optional(),
-  chain: z.object({ profile: z.string(), chainId: z.number().int(), startBlock: z.number().int() }),
+  chain: z.object({
+    profile: z.string(),
+    chainId: z.number().int(),
+    startBlock: z.number().int(),
+    /** The Aave logic the run measured: the Pool's revision on chain, its release, the model's rule set. */
+    aave: z.object({ poolRevision: z.number().int(), release: z.string(), rules: z.enum(["v3.0", "v3.5"]) }),
+  }),
   /** Where liquidators sold the seized collateral: uniswap-v3 or curve:<pool key>. */
   liquidatorVenue: z.string(),
   path: z.object({ feed: z.string(), points: z.number().int() }),
@@ -63,6 +69,12 @@ export const DepegReportSchema = z.object({
 });
 
 export type DepegReport = z.infer<typeof DepegReportSchema>;
+
+/** How reports describe the model's Aave rule sets. */
+const AAVE_RULES_TEXT: Record<"v3.0" | "v3.5", string> = {
+  "v3.0": "v3.0 rules (50% close factor above HF 0.95, no minimum sizes, bad debt left on the account)",
+  "v3.5": "v3.3 rules with v3.5 rounding (100% close factor below HF 0.95 or under $2,000, $1,000 dust rule, deficit)",
+};
 export type RunReport = z.infer<typeof RunSchema>;
 
 /** How a run is named in the CSV and the HTML page: "<aave policy>/<morpho policy>". */
@@ -105,6 +117,7 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
   if (r.description) out.push(r.description, "");
   out.push(
     `Chain profile \`${r.chain.profile}\` (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${r.path.feed} path of ${r.path.points} points; liquidators sell on ${r.liquidatorVenue}.`,
+    `Aave Pool revision ${r.chain.aave.poolRevision} (${r.chain.aave.release}): ${AAVE_RULES_TEXT[r.chain.aave.rules]}.`,
     "",
   );
   const summary = depegSummaryTable(r);

@@ -406,7 +406,7 @@ export async function depegHtml(report: DepegReport): Promise<string> {
   ];
   if (r.description) out.push(`<p>${esc(r.description)}</p>`);
   out.push(
-    `<p class="meta">Chain profile <code>${esc(r.chain.profile)}</code> (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${esc(r.path.feed)} path of ${r.path.points} points.</p>`,
+    `<p class="meta">Chain profile <code>${esc(r.chain.profile)}</code> (chain id ${r.chain.chainId}), positions opened by block ${r.chain.startBlock}; ${esc(r.path.feed)} path of ${r.path.points} points; Aave Pool revision ${r.chain.aave.poolRevision} (${esc(r.chain.aave.release)}).</p>`,
   );
   out.push("<h2>Summary by oracle policy</h2>", '<table class="summary"><thead><tr>');
   out.push(...summary.headers.map((h) => `<th>${esc(h)}</th>`), "</tr></thead><tbody>");

@@ -5,6 +5,7 @@
  * rounds until nothing more is liquidated, with `market`-policy oracles following the pool (spot, TWAP or the lower
  * of pool and path) — which can make new positions liquidatable in the next round.
  */
+import { aaveLogicOnChain } from "../protocols/aave-v3";
 import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK } from "../chain/clock";
@@ -60,6 +61,9 @@ export async function runCascade(
   options: RunCascadeOptions,
 ): Promise<CascadeReport> {
   const log = options.log ?? (() => undefined);
+  // Which Aave logic this chain runs (a read: no block is mined); an unmodelled Pool revision is refused here.
+  const { revision: poolRevision, release, rules } = await aaveLogicOnChain(ctx);
+  const aaveLogic = { poolRevision, release, rules };
   const points = exogenousPoints(scenario);
   const plan = planPopulation(scenario.population, scenario.name);
   await validatePopulation(ctx, plan);
@@ -118,7 +122,7 @@ export async function runCascade(
     scenario: scenario.name,
     description: scenario.description,
     liquidatorVenue: dex.name,
-    chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock },
+    chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock, aave: aaveLogic },
     path: { feed: USDE_FEED, points: points.length },
     oracleSource: scenario.oracle.source,
     population: { seed: scenario.population.seed, positions: built.length },

@@ -4,6 +4,7 @@
  * the same snapshot, walk the feed's price path and let the bots sweep once per point. Everything reported is read
  * from events and state.
  */
+import { aaveLogicOnChain } from "../protocols/aave-v3";
 import type { Signer } from "ethers";
 import { InputError } from "../errors";
 import { fmtWadPct } from "../domain/format";
@@ -33,6 +34,9 @@ export async function runDepeg(
   options: RunDepegOptions,
 ): Promise<DepegReport> {
   const log = options.log ?? (() => undefined);
+  // Which Aave logic this chain runs (a read: no block is mined); an unmodelled Pool revision is refused here.
+  const { revision: poolRevision, release, rules } = await aaveLogicOnChain(ctx);
+  const aaveLogic = { poolRevision, release, rules };
   const points = scenario.points;
   const feed = scenario.path.feed;
   if (!ctx.record.feeds[feed])
@@ -124,7 +128,7 @@ export async function runDepeg(
     schemaVersion: 1,
     scenario: scenario.name,
     description: scenario.description,
-    chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock },
+    chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock, aave: aaveLogic },
     liquidatorVenue: scenario.liquidator.venue,
     path: { feed, points: points.length },
     runs: runs.map(reportRunOf),

@@ -33,7 +33,6 @@ export type SessionMode =
   | { kind: "recorded"; profile: string }
   | { kind: "embedded"; aaveRelease: AaveRelease; curve: boolean };
 
-
 /**
  * Fork mode when --fork-url (or MAINNET_RPC_URL with --profile) is given; else the deployment --profile records on
  * the node; else the embedded chain. The fork refuses the embedded chain's flags and needs a profile.

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 import { EventsLib__factory, Morpho__factory, StakedUSDeStandIn__factory } from "../../typechain-types";
-import { loadEmbedded, type EmbeddedFixture } from "../fixtures";
+import { loadEmbedded, loadEmbeddedV30, type EmbeddedFixture } from "../fixtures";
 import { tokenAddress } from "../../src/chain/context";
 import { aaveErrorCodes } from "../../src/chain/errors";
 import { toAssetsUp } from "../../src/math/morpho-blue";
@@ -133,8 +133,8 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       );
     });
 
-    it("without credit delegation Aave's VariableDebtToken underflows (Panic 0x11, v3.0.x has no allowance error)", async function () {
-      const f = await loadEmbedded();
+    it("v3.0: without credit delegation Aave's VariableDebtToken underflows (Panic 0x11, no allowance error)", async function () {
+      const f = await loadEmbeddedV30();
       const looper = await deployLooper(f);
       const { send } = await prepareAaveLoop(f, looper, f.users[2], {
         collateral: "USDe",
@@ -152,8 +152,8 @@ describe("LeverageLooper (one-transaction flash loops on real Aave V3 / Morpho B
       await expect(send()).to.emit(looper, "Looped");
     });
 
-    it("without E-mode the USDe LTV (72%) cannot cover the borrow: Aave error 36", async function () {
-      const f = await loadEmbedded();
+    it("v3.0: without E-mode the USDe LTV (72%) cannot cover the borrow: Aave error 36", async function () {
+      const f = await loadEmbeddedV30();
       const looper = await deployLooper(f);
       const { send } = await prepareAaveLoop(f, looper, f.users[3], {
         collateral: "USDe",

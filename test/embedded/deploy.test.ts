@@ -5,7 +5,7 @@ import http from "http";
 import { AddressInfo } from "net";
 import { JsonRpcProvider } from "ethers";
 import { Morpho__factory } from "../../typechain-types";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, loadEmbeddedV30 } from "../fixtures";
 import { deployEmbedded } from "../../src/embedded/deploy";
 import { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams, EmbeddedParams } from "../../src/embedded/params";
 import { TokenSymbol } from "../../src/domain/tokens";
@@ -25,8 +25,10 @@ describe("embedded chain deployment", function () {
     expect(recorded).to.deep.equal(JSON.parse(JSON.stringify(record)));
   });
 
-  it("configures every Aave reserve with the parameters it was given, read back from chain", async function () {
-    const { record, params } = await loadEmbedded();
+  // v3.0's data provider (getReserveEModeCategory: one category per asset); the origin line's E-mode sets are read
+  // back in test/protocols/aave-v3.test.ts.
+  it("configures every Aave reserve with the parameters it was given, read back from chain (v3.0)", async function () {
+    const { record, params } = await loadEmbeddedV30();
     const dp = AaveProtocolDataProvider__factory.connect(record.aave.dataProvider, hre.ethers.provider);
     for (const r of params.aave.reserves) {
       const cfg = await dp.getReserveConfigurationData(record.tokens[r.asset]!.address);
@@ -78,7 +80,7 @@ describe("embedded chain deployment", function () {
     const text = await deploymentSummary(record, hre.ethers.provider);
     expect(text).to.match(/\| USDe +\| 72\.00% +\| 75\.00%/);
     expect(text).to.match(
-      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, USDC, USDT, sUSDe +\| USDe, USDC, USDT, sUSDe +\|/,
+      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT +\|/,
     );
     expect(text).to.match(/sUSDe\/USDC-91\.5 .*91\.50%/);
     expect(text).to.match(/USDe\/USDC-0\.01%/);
@@ -143,8 +145,17 @@ describe("embedded chain deployment", function () {
         /uniswap\.pools\[0:USDe\/USDC-0\.01%\]\.layers: shares must add up to 10000/,
       ],
       [
-        "E-mode threshold not above an asset's",
+        "E-mode threshold not above a collateral's (origin line: the collateral set)",
         (p) => {
+          p.aave.eModes[0].liquidationThresholdBps = 7400;
+          p.aave.eModes[0].ltvBps = 7300;
+        },
+        /must exceed USDe's own threshold 7500 bps/,
+      ],
+      [
+        "E-mode threshold not above a member's (v3.0: every asset of the category)",
+        (p) => {
+          p.aave.release = "v3.0";
           p.aave.eModes[0].liquidationThresholdBps = 7700;
           p.aave.eModes[0].ltvBps = 7600;
         },

@@ -21,7 +21,7 @@ import {
   SwapRouter__factory,
   UniswapV3Pool__factory,
 } from "../../typechain-types";
-import { loadEmbedded, EmbeddedFixture } from "../fixtures";
+import { loadEmbeddedV30, EmbeddedFixture } from "../fixtures";
 import { sendTx } from "../../src/chain/tx";
 import { latestBlock } from "../../src/chain/clock";
 import { rpc, toQuantity } from "../../src/chain/rpc";
@@ -427,10 +427,10 @@ async function morphoLiquidate(
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe("real protocols on the embedded chain", function () {
+describe("real protocols on the embedded chain (Aave v3.0 logic; the origin line: test/protocols/aave-v3.test.ts)", function () {
   describe("Aave V3 liquidation (E-mode 2, USDe collateral, USDC debt)", function () {
     it("0.95 < HF < 1: close factor 50%, E-mode bonus, protocol fee to the treasury", async function () {
-      const f = await loadEmbedded();
+      const f = await loadEmbeddedV30();
       // 1M USDe at 0.93 against 890k USDC: HF = 0.93 x 0.92 / 0.89 ~ 0.961
       const r = await runAaveLiquidation(f, 93_000_000n);
       expect(r.healthFactorBefore)
@@ -441,7 +441,7 @@ describe("real protocols on the embedded chain", function () {
     });
 
     it("HF < 0.95: close factor 100%, capped by the collateral the user has", async function () {
-      const f = await loadEmbedded();
+      const f = await loadEmbeddedV30();
       // 1M USDe at 0.90 against 890k USDC: HF ~ 0.930. In E-mode a position this far gone holds less collateral than
       // debt x 1.04, so Aave seizes all of it and covers only the debt that buys (the rest stays as unbacked debt).
       const r = await runAaveLiquidation(f, 90_000_000n);
@@ -455,7 +455,7 @@ describe("real protocols on the embedded chain", function () {
 
   describe("Morpho Blue liquidation (USDe/DAI-91.5, oracle on USDe/USD)", function () {
     it("partial: repaid assets and shares follow the LLTV-derived incentive", async function () {
-      const f = await loadEmbedded();
+      const f = await loadEmbeddedV30();
       const s = await openMorphoPosition(f);
       // USDe 0.98: max borrow 1M x 0.98 x 0.915 = 896.7k < 900.4k borrowed.
       const r = await morphoLiquidate(f, s, 98_000_000n, (c) => c / 2n);
@@ -499,7 +499,7 @@ describe("real protocols on the embedded chain", function () {
     });
 
     it("all collateral of an underwater position: the rest of the debt is realized as bad debt", async function () {
-      const f = await loadEmbedded();
+      const f = await loadEmbeddedV30();
       const s = await openMorphoPosition(f);
       const morpho = Morpho__factory.connect(f.record.morpho.morpho, provider);
       const supplyBefore = (await morpho.market(s.id)).totalSupplyAssets;
@@ -533,7 +533,7 @@ describe("real protocols on the embedded chain", function () {
   });
 
   it("Uniswap V3: selling 1M USDe for USDC on the 0.01% pool moves the price against USDe", async function () {
-    const f = await loadEmbedded();
+    const f = await loadEmbeddedV30();
     const { record } = f;
     const user = f.users[2];
     const p = record.uniswap.pools["USDe/USDC-0.01%"];
@@ -611,7 +611,7 @@ describe("real protocols on the embedded chain", function () {
   });
 
   it("Aave Pool and PoolConfigurator run the npm artifacts' bytecode behind EIP-1967 proxies", async function () {
-    const { record } = await loadEmbedded();
+    const { record } = await loadEmbeddedV30();
     const slotAddress = async (proxy: string): Promise<string> =>
       getAddress(`0x${(await provider.getStorage(proxy, EIP1967_IMPLEMENTATION_SLOT)).slice(26)}`);
 

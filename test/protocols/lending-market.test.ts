@@ -69,7 +69,7 @@ describe("protocol adapters", function () {
         (92n * WAD) / 100n,
         (104n * WAD) / 100n,
       ]);
-      expect(r.version).to.equal("aave-v3 Pool revision 1");
+      expect(r.version).to.equal("aave-v3 Pool revision 10");
       const plain = await openMarket(ctx, "aave-v3:USDe/USDC").riskParams();
       expect(plain.liquidationThresholdWad).to.equal((75n * WAD) / 100n);
     });

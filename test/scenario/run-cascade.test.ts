@@ -82,11 +82,11 @@ describe("cascade engine", function () {
     // The deterministic outcome of this scenario (seed 3), as measured from the contracts' events.
     expect(market.totals).to.deep.equal({
       liquidations: 3,
-      repaidUsdWad: "971150393027000000000000",
-      seizedUsdWad: "1006111807175000000000000",
+      repaidUsdWad: "971150393026000000000000",
+      seizedUsdWad: "1006111807174000000000000",
       badDebtUsdWad: "0",
-      liquidatorNetProfitUsdWad: "236079391242152906003400",
-      gasUsed: "1770451",
+      liquidatorNetProfitUsdWad: "236080040130157448219400",
+      gasUsed: "1599691",
       positionsLiquidated: 1,
     });
   });

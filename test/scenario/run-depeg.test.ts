@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { loadEmbedded, loadEmbeddedCurve, smallDepegInput } from "../fixtures";
+import { loadEmbedded, loadEmbeddedCurve, loadEmbeddedV30, smallDepegInput } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { runDepeg } from "../../src/scenario/run-depeg";
@@ -11,8 +11,8 @@ import { DepegReport, DepegReportSchema, writeDepegReport } from "../../src/repo
 const scenario = (patch: Record<string, unknown> = {}) =>
   parseDepegScenario(smallDepegInput("test-depeg", patch), os.tmpdir(), "test.yaml");
 
-async function run(patch: Record<string, unknown> = {}): Promise<DepegReport> {
-  const { ctx, users } = await loadEmbedded();
+async function run(patch: Record<string, unknown> = {}, load = loadEmbedded): Promise<DepegReport> {
+  const { ctx, users } = await load();
   return runDepeg(ctx, scenario(patch), { users: users.slice(0, 10), liquidator: users[10] });
 }
 
@@ -28,13 +28,15 @@ describe("depeg scenario", function () {
   it("liquidates under the market policy and nobody under mainnet's pegged-to-USDT / exchange-rate policies", function () {
     const [market, pegged] = report.runs;
     expect(market.policies).to.deep.equal({ aave: "market", morpho: "market" });
+    // On the origin line (the default, mainnet's logic), and the report says so.
+    expect(report.chain.aave).to.deep.equal({ poolRevision: 10, release: "v3.6.0", rules: "v3.5" });
     expect(market.totals).to.deep.equal({
       liquidations: 8,
       repaidUsdWad: "415584170842447798177924",
       seizedUsdWad: "429102191436318930798069",
-      badDebtUsdWad: "50633397000000000000",
-      liquidatorNetProfitUsdWad: "144406571272346309982380",
-      gasUsed: "4025219",
+      badDebtUsdWad: "50633400000000000000",
+      liquidatorNetProfitUsdWad: "144408291688008352926930",
+      gasUsed: "3629720",
       positionsLiquidated: 2,
     });
     expect(market.totals.positionsLiquidated).to.equal(2);
@@ -139,6 +141,23 @@ describe("depeg scenario", function () {
   });
 });
 
+describe("depeg scenario on Aave v3.0, for comparison with the origin line", function () {
+  it("liquidates the same positions with v3.0's rules and rounding", async function () {
+    const r = await run({}, loadEmbeddedV30);
+    expect(r.chain.aave).to.deep.equal({ poolRevision: 1, release: "v3.0.x", rules: "v3.0" });
+    const [market] = r.runs;
+    expect(market.totals).to.deep.equal({
+      liquidations: 8,
+      repaidUsdWad: "415584170842447798177924",
+      seizedUsdWad: "429102191436318930798069",
+      badDebtUsdWad: "50633397000000000000",
+      liquidatorNetProfitUsdWad: "144406571272346309982380",
+      gasUsed: "4025219",
+      positionsLiquidated: 2,
+    });
+  });
+});
+
 describe("depeg scenario on existing positions (found from the protocols' events)", function () {
   it("measures what the path does to borrowers the harness did not open", async function () {
     const { ctx, users } = await loadEmbedded();
@@ -163,9 +182,11 @@ describe("depeg scenario on existing positions (found from the protocols' events
       ["aave-v3:USDe/USDT:emode-2", a.address, null],
       ["morpho-blue:USDe/DAI-86", b.address, null],
     ]);
-    expect(market.positions.map((p) => p.liquidations)).to.deep.equal([20, 1]);
-    expect(market.totals.repaidUsdWad).to.equal("165000016735842265440000");
-    expect(market.totals.badDebtUsdWad).to.equal("1535000000000000");
+    // Origin line: below HF 0.95 the close factor is 100%, so the Aave position goes in 7 liquidations where v3.0's
+    // repeated 50% took 20 (below), and the last one leaves no debt behind.
+    expect(market.positions.map((p) => p.liquidations)).to.deep.equal([7, 1]);
+    expect(market.totals.repaidUsdWad).to.equal("165000018274842265440000");
+    expect(market.totals.badDebtUsdWad).to.equal("0");
     // HF = 100000 x p x 0.92 / 85000 < 1 below p = 0.924; Morpho: 100000 x p x 0.86 / 80000 < 1 below p = 0.930.
     expect(Number(market.positions[0].predictedLiquidationFeedE8) / 1e8).to.be.closeTo(85_000 / 92_000, 0.001);
     expect(pegged.totals.liquidations).to.equal(0);

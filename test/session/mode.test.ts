@@ -6,7 +6,7 @@ describe("session chooser (sessionMode)", function () {
   const URL = "http://127.0.0.1:8545";
 
   it("opens the embedded chain by default: Aave v3.0, no Curve pool", function () {
-    expect(sessionMode({})).to.deep.equal({ kind: "embedded", aaveRelease: "v3.0", curve: false });
+    expect(sessionMode({})).to.deep.equal({ kind: "embedded", aaveRelease: "origin-v3.6", curve: false });
     expect(sessionMode({ aaveRelease: "origin-v3.6", curve: true })).to.deep.equal({
       kind: "embedded",
       aaveRelease: "origin-v3.6",
@@ -47,7 +47,7 @@ describe("session chooser (sessionMode)", function () {
 
   it("takes MAINNET_RPC_URL as the fork URL only once --profile names the chain", function () {
     const env = { MAINNET_RPC_URL: URL };
-    expect(sessionMode({}, env)).to.deep.equal({ kind: "embedded", aaveRelease: "v3.0", curve: false });
+    expect(sessionMode({}, env)).to.deep.equal({ kind: "embedded", aaveRelease: "origin-v3.6", curve: false });
     expect(sessionMode({ profile: "mainnet" }, env)).to.deep.equal({
       kind: "fork",
       forkUrl: URL,

@@ -58,9 +58,9 @@ describe("openSession", function () {
 
   it("deploys instead when the recorded release or Curve set-up differ", async function () {
     const { record } = await loadEmbedded();
-    expect(recordMatches(record, { aaveRelease: "v3.0", curve: false })).to.equal(true);
-    expect(recordMatches(record, { aaveRelease: "origin-v3.6", curve: false })).to.equal(false);
-    expect(recordMatches(record, { aaveRelease: "v3.0", curve: true })).to.equal(false);
+    expect(recordMatches(record, { aaveRelease: "origin-v3.6", curve: false })).to.equal(true);
+    expect(recordMatches(record, { aaveRelease: "v3.0", curve: false })).to.equal(false);
+    expect(recordMatches(record, { aaveRelease: "origin-v3.6", curve: true })).to.equal(false);
   });
 
   it("opens a deployments file on the node with --profile, and refuses one whose Pool is not there", async function () {
