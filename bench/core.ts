@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const loop = await timed("iterative loop, 5 rounds (16 txs)", () => runIterativeLoop(ctx, market, dex, user, params));
   console.log(`  gas ${loop.totalGasUsed}`);
   await applyAavePolicy(ctx, "market");
-  await timed("thresholds (2 bisections, ~50 liquidation probes)", () =>
+  await timed("thresholds (2 boundaries, searched from the prediction)", () =>
     verifyThresholds(ctx, market, user.address, "USDe/USD", liquidator),
   );
   await setFeedPrice(ctx, "USDe/USD", 75_000_000n);
