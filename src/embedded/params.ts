@@ -326,6 +326,21 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           borrowable: ["USDC", "USDT"],
           source: "Aave V3 Ethereum E-mode category 2 (issue #2; docs/mainnet-params.md)",
         },
+        {
+          id: 11,
+          label: "USDe Stablecoin",
+          ltvBps: 9000,
+          liquidationThresholdBps: 9300,
+          liquidationBonusBps: 10200,
+          // v3.0 gives an asset one category, and USDe is in category 2 there: category 11 exists without members.
+          assets: [],
+          collateral: ["USDe"],
+          // Mainnet also lets USDS be borrowed here (until 3 Dec 2025); the embedded chain has no USDS stand-in yet.
+          borrowable: ["USDC", "USDT"],
+          source:
+            "Aave V3 Ethereum E-mode category 11, created by AIP RemoveUSDeDebtCeilingAndIntroduceUSDeStablecoinsEMode " +
+            "(2025-05-05); unchanged at block 23,549,000 (docs/mainnet-params.md)",
+        },
       ],
       flashLoanPremiumTotalBps: 5, // Aave V3 Ethereum FLASHLOAN_PREMIUM_TOTAL = 0.05%
       flashLoanPremiumToProtocolBps: 0,

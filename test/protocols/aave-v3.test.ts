@@ -108,6 +108,36 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     );
   });
 
+  it("has mainnet's E-mode 11 (USDe Stablecoin, 90/93/2%): USDe collateral, USDC/USDT borrowable; a loop runs in it", async function () {
+    const { ctx, users } = await loadEmbeddedOrigin();
+    const pool = OriginPool__factory.connect(ctx.record.aave.pool, ctx.provider);
+    const idOf = async (s: "USDe" | "sUSDe" | "USDC" | "USDT") =>
+      (await pool.getReserveData(ctx.record.tokens[s]!.address)).id;
+    const bit = (bitmap: bigint, id: bigint) => ((bitmap >> id) & 1n) === 1n;
+    const coll = await pool.getEModeCategoryCollateralBitmap(11);
+    const borrowable = await pool.getEModeCategoryBorrowableBitmap(11);
+    expect([bit(coll, await idOf("USDe")), bit(coll, await idOf("sUSDe"))]).to.deep.equal([true, false]);
+    expect([bit(borrowable, await idOf("USDC")), bit(borrowable, await idOf("USDT"))]).to.deep.equal([true, true]);
+    const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-11");
+    const r = await market.riskParams();
+    expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([
+      (90n * WAD) / 100n,
+      (93n * WAD) / 100n,
+      (102n * WAD) / 100n,
+    ]);
+    // sUSDe is not collateral in category 11: its own reserve parameters apply.
+    expect((await openMarket(ctx, "aave-v3:sUSDe/USDC:emode-11").riskParams()).liquidationThresholdWad).to.equal(
+      (75n * WAD) / 100n,
+    );
+    const user = users[5];
+    await deal(ctx, "USDe", user, 100_000n * WAD);
+    await market.prepare(user);
+    await market.supplyCollateral(user, 100_000n * WAD);
+    await market.borrow(user, USDC(89_000n)); // under the 90% LTV of the category; 72% outside it
+    // HF = 100000 x 0.93 / 89000 = 1.044943820224719101 (USDe and USDC at $1; debt valued rounding up).
+    expect((await market.position(await user.getAddress())).healthFactorWad).to.equal(1_044_943_820_224_719_101n);
+  });
+
   it("refuses to borrow a non-borrowable asset in E-mode, with the origin custom error decoded", async function () {
     const { ctx, users } = await loadEmbeddedOrigin();
     const market = openMarket(ctx, "aave-v3:USDe/DAI:emode-2") as AaveV3Market;
