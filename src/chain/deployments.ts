@@ -1,4 +1,6 @@
 /** Recorded addresses per chain profile (deployments/<profile>.json), written atomically. */
+import { InputError } from "../errors";
+import { readInputFile } from "../domain/input-file";
 import fs from "fs";
 import path from "path";
 import type { AaveRelease } from "../domain/aave-release";
@@ -96,11 +98,50 @@ export function writeDeployment(record: DeploymentRecord, file = deploymentPath(
   writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
-export function readDeployment(profile: string, file = deploymentPath(profile)): DeploymentRecord {
+/**
+ * Reads a deployments file; `field` names it in errors (the `--profile` flag by default). A file that is not JSON, or
+ * not a deployment record, is one sentence naming the first missing or wrong field.
+ */
+export function readDeployment(profile: string, file = deploymentPath(profile), field = "--profile"): DeploymentRecord {
   if (!fs.existsSync(file)) {
-    throw new Error(
-      `deployments: no ${path.relative(process.cwd(), file)}; run \`npx hardhat embedded:deploy\` to create it`,
+    throw new InputError(
+      field,
+      `no ${path.relative(process.cwd(), file)}`,
+      "run `npx hardhat embedded:deploy` to create it, or name a deployments file",
     );
   }
-  return JSON.parse(fs.readFileSync(file, "utf8")) as DeploymentRecord;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readInputFile(file, field));
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(field, `${file} is not valid JSON: ${(err as Error).message}`, "name a deployments file");
+  }
+  const missing = missingRecordField(raw);
+  if (missing !== undefined) {
+    throw new InputError(field, `${file} is not a deployment record: ${missing}`, "name a deployments file");
+  }
+  return raw as DeploymentRecord;
+}
+
+/** The first field a deployment record must have and `raw` lacks (or has of the wrong kind), if any. */
+function missingRecordField(raw: unknown): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+  if (!isObject(raw)) return "not an object";
+  const need: [string, (r: Record<string, unknown>) => unknown, string][] = [
+    ["profile", (r) => r.profile, "string"],
+    ["chainId", (r) => r.chainId, "number"],
+    ["tokens", (r) => r.tokens, "object"],
+    ["feeds", (r) => r.feeds, "object"],
+    ["aave.pool", (r) => (isObject(r.aave) ? r.aave.pool : undefined), "string"],
+    ["aave.oracle", (r) => (isObject(r.aave) ? r.aave.oracle : undefined), "string"],
+    ["morpho.morpho", (r) => (isObject(r.morpho) ? r.morpho.morpho : undefined), "string"],
+    ["morpho.markets", (r) => (isObject(r.morpho) ? r.morpho.markets : undefined), "object"],
+    ["uniswap", (r) => r.uniswap, "object"],
+  ];
+  for (const [name, get, kind] of need) {
+    const v = get(raw);
+    if (typeof v !== kind || v === null) return `${name} is missing or not a ${kind}`;
+  }
+  return undefined;
 }

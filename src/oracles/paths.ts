@@ -2,7 +2,8 @@
  * Price paths: a step, a linear ramp over N blocks, or a CSV of (block or time, price) pairs. A path is walked by
  * advancing the chain (blocks and time) to each point, then setting the feed, then letting the caller act.
  */
-import fs from "fs";
+import { MAX_PATH_BLOCKS, MAX_PATH_POINTS } from "../domain/bounds";
+import { readInputFile } from "../domain/input-file";
 import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK, advance } from "../chain/clock";
 import { InputError } from "../errors";
@@ -66,16 +67,7 @@ export function rampPath(from: string, to: string, blocks: number, points: numbe
  * Offsets must not decrease; prices are decimals > 0.
  */
 export function readPriceCsv(file: string): PathPoint[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError(
-      "path.csv",
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      "give the path of a readable CSV file",
-    );
-  }
+  const text = readInputFile(file, "path.csv", "give the path of a readable CSV file");
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -89,6 +81,9 @@ export function readPriceCsv(file: string): PathPoint[] {
   const byTime = header[0] === "time";
   const rows = lines.slice(1);
   if (rows.length === 0) throw new InputError("path", `${file} has no points`, "add at least one row");
+  if (rows.length > MAX_PATH_POINTS) {
+    throw new InputError("path.csv", `${file} has ${rows.length} points, over the bound of ${MAX_PATH_POINTS}`);
+  }
   const out: PathPoint[] = [];
   let prev = 0;
   rows.forEach((line, i) => {
@@ -97,6 +92,10 @@ export function readPriceCsv(file: string): PathPoint[] {
     if (cells.length !== 2 || !/^\d+$/.test(cells[0]))
       throw new InputError(field, `expected "<whole ${header[0]}>,<price>", got "${line}"`);
     const offset = Number(cells[0]);
+    // Whole path within MAX_PATH_BLOCKS: in seconds, that many 12-second blocks.
+    const maxOffset = byTime ? MAX_PATH_BLOCKS * SECONDS_PER_BLOCK : MAX_PATH_BLOCKS;
+    if (!Number.isSafeInteger(offset) || offset > maxOffset)
+      throw new InputError(field, `${header[0]} ${cells[0]} is past the bound of ${maxOffset}`, "shorten the path");
     if (offset < prev)
       throw new InputError(field, `${header[0]} ${offset} is before the previous row's ${prev}`, "sort the rows");
     const dt = offset - prev;

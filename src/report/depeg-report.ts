@@ -3,7 +3,7 @@
  * and a CSV of the liquidations, all written atomically under reports/<scenario>/. Amounts are decimal strings of raw
  * on-chain integers (bigints), never rounded.
  */
-import fs from "fs";
+import { reportFolder } from "./folder";
 import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
@@ -247,8 +247,7 @@ export async function writeReportFolder(checked: DepegReport, summaryMd: string,
     ["report.html", await depegHtml(checked)],
     ["liquidations.csv", depegCsv(checked)],
   ];
-  const dir = path.join(rootDir, checked.scenario);
-  fs.mkdirSync(dir, { recursive: true });
+  const dir = reportFolder(rootDir, checked.scenario, "scenario name");
   for (const [name, contents] of files) writeFileAtomic(path.join(dir, name), contents);
   return dir;
 }

@@ -1,6 +1,6 @@
 /** Report of one loop: every round's borrow, swap and supply, and the position the protocol reports after it. */
+import { reportFolder } from "./folder";
 import path from "path";
-import fs from "fs";
 import type { ChainContext } from "../chain/context";
 import { writeFileAtomic } from "../chain/deployments";
 import type { LoopResult } from "../strategies/iterative-loop";
@@ -93,8 +93,7 @@ export function writeLoopReport(
   rootDir = path.join(process.cwd(), "reports"),
 ): string {
   const flash = "txHash" in r;
-  const dir = path.join(rootDir, `${flash ? "flash-loop" : "loop"}-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
-  fs.mkdirSync(dir, { recursive: true });
+  const dir = reportFolder(rootDir, `${flash ? "flash-loop" : "loop"}-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
   writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(bigintsToStrings(r), null, 2)}\n`);
   writeFileAtomic(
     path.join(dir, "summary.md"),

@@ -1,5 +1,5 @@
 /** Threshold verification report: JSON (schema below) and Markdown, written atomically under reports/. */
-import fs from "fs";
+import { reportFolder } from "./folder";
 import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
@@ -90,8 +90,7 @@ export function thresholdMarkdown(r: ThresholdReport): string {
 
 export function writeThresholdReport(r: ThresholdReport, rootDir = path.join(process.cwd(), "reports")): string {
   const checked = ThresholdReportSchema.parse(r);
-  const dir = path.join(rootDir, `thresholds-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
-  fs.mkdirSync(dir, { recursive: true });
+  const dir = reportFolder(rootDir, `thresholds-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
   writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(checked, null, 2)}\n`);
   writeFileAtomic(path.join(dir, "summary.md"), `${thresholdMarkdown(r)}\n`);
   return dir;

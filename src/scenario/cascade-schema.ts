@@ -8,7 +8,8 @@ import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { parseUnitsExact } from "../math/fixed-point";
 import { AAVE_RELEASES, DEFAULT_AAVE_RELEASE, aaveReleaseFrom } from "../domain/aave-release";
-import { PolicySetSchema, decimal, scenarioName } from "./schema-parts";
+import { PolicySetSchema, blocksAtPoint, decimal, loopRounds, pathPoints, scenarioName } from "./schema-parts";
+import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
 
 const distribution = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
@@ -44,17 +45,20 @@ const group = z
 
 /** One exogenous point: chain time passes, then the external USDe price (and ETH) are what they are. */
 const point = z
-  .object({ blocks: z.number().int().min(0).default(1), usde: decimal.optional(), eth: decimal.optional() })
+  .object({ blocks: blocksAtPoint.default(1), usde: decimal.optional(), eth: decimal.optional() })
   .strict();
 
 const ramp = z
   .object({
-    points: z.number().int().min(1),
-    blocksPerPoint: z.number().int().min(1).default(1),
+    points: pathPoints,
+    blocksPerPoint: blocksAtPoint.min(1).default(1),
     usde: z.object({ from: decimal, to: decimal }).strict().optional(),
     eth: z.object({ from: decimal, to: decimal }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.points * r.blocksPerPoint <= MAX_PATH_BLOCKS, {
+    message: `points x blocksPerPoint must be at most ${MAX_PATH_BLOCKS} blocks`,
+  });
 
 export const CascadeScenarioSchema = z
   .object({
@@ -70,7 +74,13 @@ export const CascadeScenarioSchema = z
       .object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) })
       .strict()
       .default({ depthPerSide: {} }),
-    population: z.object({ seed: z.number().int().min(0), groups: z.array(group).min(1) }).strict(),
+    population: z
+      .object({ seed: z.number().int().min(0), groups: z.array(group).min(1) })
+      .strict()
+      .refine((p) => p.groups.reduce((n, g) => n + g.count, 0) <= MAX_POPULATION, {
+        message: `at most ${MAX_POPULATION} positions in all groups together`,
+        path: ["groups"],
+      }),
     actors: z
       .object({
         whale: z
@@ -78,7 +88,7 @@ export const CascadeScenarioSchema = z
             wethCollateral: decimal,
             /** USDC borrowed on Aave against the WETH, as a fraction of the WETH value. */
             aaveLtv: decimal,
-            loop: z.object({ market: z.string(), rounds: z.number().int().min(0), ltv: decimal }).strict(),
+            loop: z.object({ market: z.string(), rounds: loopRounds, ltv: decimal }).strict(),
             /** The whale unwinds its loop when its Aave health factor falls below this. */
             unwindBelowHealthFactor: decimal,
           })
@@ -114,7 +124,17 @@ export const CascadeScenarioSchema = z
       .strict()
       .default({}),
     path: z.union([
-      z.object({ points: z.array(point).min(1, "needs at least one point") }).strict(),
+      z
+        .object({
+          points: z
+            .array(point)
+            .min(1, "needs at least one point")
+            .max(MAX_PATH_POINTS, `at most ${MAX_PATH_POINTS} points`)
+            .refine((ps) => ps.reduce((n, p) => n + p.blocks, 0) <= MAX_PATH_BLOCKS, {
+              message: `at most ${MAX_PATH_BLOCKS} blocks over the whole path`,
+            }),
+        })
+        .strict(),
       z.object({ ramp }).strict(),
     ]),
     /**
@@ -131,8 +151,8 @@ export const CascadeScenarioSchema = z
     policies: z.array(PolicySetSchema).min(1),
     stop: z
       .object({
-        maxRounds: z.number().int().min(1).default(200),
-        maxRoundsPerPoint: z.number().int().min(1).default(10),
+        maxRounds: z.number().int().min(1).max(MAX_ROUNDS, `at most ${MAX_ROUNDS}`).default(200),
+        maxRoundsPerPoint: z.number().int().min(1).max(MAX_ROUNDS, `at most ${MAX_ROUNDS}`).default(10),
       })
       .strict()
       .default({ maxRounds: 200, maxRoundsPerPoint: 10 }),

@@ -1,20 +1,20 @@
 /**
  * The depeg scenario file (JSON or YAML), validated with zod: errors name the path of the bad field.
  */
-import fs from "fs";
+import { readInputFile } from "../domain/input-file";
 import path from "path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { PathPoint, buildPath } from "../oracles/paths";
-import { PathSchema, PolicySetSchema, decimal, scenarioName } from "./schema-parts";
+import { PathSchema, PolicySetSchema, decimal, loopRounds, scenarioName } from "./schema-parts";
 
 const LoopSpecSchema = z
   .object({
     market: z.string().min(1),
     initialToken: z.enum(["USDe", "sUSDe"]).default("USDe"),
     initialAmount: decimal,
-    rounds: z.number().int().min(0, "loop count must be >= 0"),
+    rounds: loopRounds,
     targetLtv: decimal,
     /** How many identical positions (each its own account). */
     count: z.number().int().min(1).max(18).default(1),
@@ -66,15 +66,7 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
   const r = { data: parseWithSchema(DepegScenarioSchema, raw, source) };
   if (r.data.existing?.accountsFile) {
     const file = path.resolve(baseDir, r.data.existing.accountsFile);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch (err) {
-      throw new InputError(
-        "existing.accountsFile",
-        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      );
-    }
+    const text = readInputFile(file, "existing.accountsFile");
     const listed = text
       .split(/\r?\n/)
       .map((l) => l.replace(/#.*$/, "").trim())

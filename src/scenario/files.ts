@@ -1,20 +1,12 @@
 /** Reading scenario-like files (YAML or JSON) and validating them with zod: one place for both error messages. */
-import fs from "fs";
 import YAML from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors";
+import { readInputFile } from "../domain/input-file";
 
 /** Reads and parses a YAML (or, by extension, JSON) file; `field` names it in errors. */
 export function readStructuredFile(file: string, field: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError(
-      field,
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const text = readInputFile(file, field);
   try {
     return file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {

@@ -6,13 +6,39 @@
 import { z } from "zod";
 import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { POLICY_KEYS } from "../protocols/registry";
+import {
+  MAX_BLOCKS_PER_POINT,
+  MAX_LOOP_ROUNDS,
+  MAX_NAME_LENGTH,
+  MAX_PATH_BLOCKS,
+  MAX_PATH_POINTS,
+} from "../domain/bounds";
 
 export const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
 
-/** It names the report folder. */
+/** It names the report folder: one path segment inside reports/, never "." or "..". */
 export const scenarioName = z
   .string()
-  .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)");
+  .max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters (it names the report folder)`)
+  .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash and underscore only (it names the report folder)")
+  .refine((s) => !/^\.+$/.test(s), "must not be only dots: it names a folder inside reports/");
+
+/** Blocks mined at one path point. */
+export const blocksAtPoint = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_BLOCKS_PER_POINT, `at most ${MAX_BLOCKS_PER_POINT} blocks per point (about 139 days)`);
+
+/** Rounds of one loop. */
+export const loopRounds = z
+  .number()
+  .int()
+  .min(0, "loop count must be >= 0")
+  .max(MAX_LOOP_ROUNDS, `at most ${MAX_LOOP_ROUNDS} rounds`);
+
+/** Points of a price path. */
+export const pathPoints = z.number().int().min(1).max(MAX_PATH_POINTS, `at most ${MAX_PATH_POINTS} points`);
 
 const OraclePolicySchema = z.enum(ORACLE_POLICIES as [OraclePolicy, ...OraclePolicy[]]);
 
@@ -30,14 +56,19 @@ export const PathSchema = z.union([
   z
     .object({
       feed: z.string().default(DEFAULT_FEED),
-      step: z.object({ to: decimal, afterBlocks: z.number().int().min(0).default(1) }).strict(),
+      step: z.object({ to: decimal, afterBlocks: blocksAtPoint.default(1) }).strict(),
     })
     .strict(),
   z
     .object({
       feed: z.string().default(DEFAULT_FEED),
       ramp: z
-        .object({ from: decimal, to: decimal, blocks: z.number().int().min(1), points: z.number().int().min(1) })
+        .object({
+          from: decimal,
+          to: decimal,
+          blocks: z.number().int().min(1).max(MAX_PATH_BLOCKS, `at most ${MAX_PATH_BLOCKS} blocks`),
+          points: pathPoints,
+        })
         .strict(),
     })
     .strict(),

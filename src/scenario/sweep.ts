@@ -16,7 +16,8 @@ import type { Signer } from "ethers";
 import type { CascadeScenario } from "./cascade-schema";
 import { runCascade } from "./run-cascade";
 import { parseWithSchema, readStructuredFile } from "./files";
-import { decimal } from "./schema-parts";
+import { decimal, loopRounds } from "./schema-parts";
+import { MAX_GRID_POINTS } from "../domain/bounds";
 
 const policyPair = z
   .string()
@@ -30,7 +31,7 @@ export const GridSchema = z
     /** The lowest USDe price of the path: the path's USDe points are rescaled so their minimum is this. */
     floor: z.array(decimal).min(1).optional(),
     /** Loop rounds of every population group. */
-    rounds: z.array(z.number().int().min(0)).min(1).optional(),
+    rounds: z.array(loopRounds).min(1).optional(),
     /** Oracle policies, "aave/morpho". */
     policy: z.array(policyPair).min(1).optional(),
   })
@@ -69,6 +70,10 @@ export function readGrid(file: string): Grid {
 /** Every point of the grid, in a fixed order (floor, then rounds, then policy). */
 export function gridPoints(grid: Grid, scenario: CascadeScenario): GridPoint[] {
   const policies = grid.policy ?? scenario.policies.map((p) => policySetName(p));
+  const size = (grid.floor?.length ?? 1) * (grid.rounds?.length ?? 1) * policies.length;
+  if (size > MAX_GRID_POINTS) {
+    throw new InputError("--grid", `${size} points, over the bound of ${MAX_GRID_POINTS}`, "split the grid into files");
+  }
   const out: GridPoint[] = [];
   for (const floor of grid.floor ?? [undefined]) {
     for (const rounds of grid.rounds ?? [undefined]) {

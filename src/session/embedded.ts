@@ -56,7 +56,7 @@ export async function openEmbedded(
   options: OpenEmbeddedOptions = {},
 ): Promise<ChainContext> {
   const file = options.recordFile ?? deploymentPath("embedded");
-  const recorded = fs.existsSync(file) ? readDeployment("embedded", file) : undefined;
+  const recorded = fs.existsSync(file) ? readDeployment("embedded", file, file) : undefined;
   if (recorded && recordMatches(recorded, choice) && (await provider.getCode(recorded.aave.pool)) !== "0x") {
     return chainContext(provider, recorded, deployer);
   }

@@ -3,6 +3,7 @@
  * supply, each a real transaction, at a target LTV of the last amount supplied. Records the position the
  * protocol reports after every round.
  */
+import { MAX_LOOP_ROUNDS } from "../domain/bounds";
 import type { Signer } from "ethers";
 import { WAD } from "../constants";
 import { InputError } from "../errors";
@@ -48,8 +49,8 @@ export interface LoopResult {
 
 /** Checks loop inputs against the market's on-chain parameters before any transaction. */
 export async function validateLoopParams(market: LendingMarket, p: LoopParams): Promise<void> {
-  if (!Number.isInteger(p.rounds) || p.rounds < 0) {
-    throw new InputError("rounds", `must be a whole number >= 0, got ${p.rounds}`);
+  if (!Number.isInteger(p.rounds) || p.rounds < 0 || p.rounds > MAX_LOOP_ROUNDS) {
+    throw new InputError("rounds", `must be a whole number in [0, ${MAX_LOOP_ROUNDS}], got ${p.rounds}`);
   }
   if (p.initialRaw <= 0n) throw new InputError("initialAmount", "must be > 0");
   if (!LOOP_COLLATERALS.includes(market.collateral)) {

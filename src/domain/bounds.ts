@@ -1,0 +1,34 @@
+/**
+ * Every size a user can give has a bound, named here with its reason, so that no input can make the node panic or
+ * the process run out of memory. Schemas and readers check them before anything is deployed.
+ */
+
+/** Scenario, grid, CSV and deployment files: the canonical scenario is ~2 KB; a CSV path of 10,000 points ~200 KB. */
+export const MAX_INPUT_FILE_BYTES = 1_048_576;
+
+/**
+ * Blocks mined at one path point: 1,000,000 blocks are ~139 days of 12-second blocks. The node mines them in one
+ * call; 10^18 of them made Hardhat's engine panic.
+ */
+export const MAX_BLOCKS_PER_POINT = 1_000_000;
+
+/** Blocks over a whole path (~3.8 years of 12-second blocks): interest accrual stays in the range anyone models. */
+export const MAX_PATH_BLOCKS = 10_000_000;
+
+/** Points of a price path (a step, a ramp, a CSV or a list): each point runs liquidation rounds, ~0.1–1 s each. */
+export const MAX_PATH_POINTS = 10_000;
+
+/** Liquidation rounds of a cascade run (and per path point). */
+export const MAX_ROUNDS = 10_000;
+
+/** Loop rounds of one position: at LTV 0.95, round 50 adds 0.95^50 ≈ 8% of the first borrow; each round is a tx. */
+export const MAX_LOOP_ROUNDS = 50;
+
+/** Positions in a cascade population (the scale benchmark's largest case is 10,000). */
+export const MAX_POPULATION = 10_000;
+
+/** Points of a sweep grid: each point is a whole scenario run. */
+export const MAX_GRID_POINTS = 10_000;
+
+/** Length of a scenario name: it names a report folder. */
+export const MAX_NAME_LENGTH = 100;
