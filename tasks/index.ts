@@ -302,3 +302,32 @@ task(
       console.error(`merged ${args.shards.length} shard(s) into ${args.out}`);
     }),
   );
+
+task(
+  "params:check",
+  "Compares the embedded chain's parameters (Aave reserves, E-modes, rates, oracle sources; Morpho markets) with a forked chain at the pinned block; prints each difference, writes reports/params-check/, exits 1 if any differ",
+)
+  .addOptionalParam("forkUrl", "An archive JSON-RPC URL (or set MAINNET_RPC_URL); never printed")
+  .addOptionalParam("forkBlock", "The pinned block (default: the profile's recorded block)")
+  .addOptionalParam("profile", "The chain profile: mainnet, or the deployments file of the upstream chain", "mainnet")
+  .addOptionalParam("forkCache", "The fork cache directory (default .fork-cache)")
+  .setAction(async (args: ChainFlags, hre) =>
+    runCli(async () => {
+      const { InputError } = await import("../src/errors");
+      const { defaultEmbeddedParams } = await import("../src/embedded/params");
+      const { checkParams, paramsCheckCounts } = await import("../src/embedded/params-check");
+      const { paramsCheckMarkdown, writeParamsCheckReport } = await import("../src/report/params-check-report");
+      const { openTaskSession } = await import("./session");
+      // The check only means something against a fork: without a URL the session would open a recorded deployment.
+      if (!args.forkUrl && !process.env.MAINNET_RPC_URL)
+        throw new InputError("--fork-url", "is required", "give an archive RPC URL or set MAINNET_RPC_URL");
+      const s = await openTaskSession(hre, args);
+      // The session pins --fork-block, else the profile's block (the mainnet profile records the block it was built at).
+      const forkBlock = Number(args.forkBlock ?? s.ctx.record.block);
+      const check = await checkParams(s.ctx, defaultEmbeddedParams(), forkBlock).finally(() => s.close());
+      const dir = writeParamsCheckReport(check);
+      console.log(paramsCheckMarkdown(check));
+      console.error(`report written to ${dir}`);
+      if (paramsCheckCounts(check).differenceCount > 0) process.exitCode = 1;
+    }),
+  );
