@@ -91,7 +91,8 @@ describe("iterative loop", function () {
         /93\.00% is at or above aave-v3:USDe\/USDC:emode-2's liquidation threshold 92\.00%/,
       ],
       [{ targetLtvWad: (91n * WAD) / 100n }, "targetLtv", /above .* max LTV 90\.00%/],
-      [{ rounds: -1 }, "rounds", /must be a whole number >= 0, got -1/],
+      [{ rounds: -1 }, "rounds", /must be a whole number in \[0, 50\], got -1/],
+      [{ rounds: 51 }, "rounds", /must be a whole number in \[0, 50\], got 51/],
       [{ initialRaw: 0n }, "initialAmount", /must be > 0/],
     ];
     const before = await ctx.provider.getBlockNumber();
