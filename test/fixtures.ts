@@ -9,7 +9,7 @@ import { deal } from "../src/chain/cheats";
 import { applyAavePolicy } from "../src/protocols/aave-v3";
 import type { AaveV3Market } from "../src/protocols/aave-v3";
 import { openMarket } from "../src/protocols/registry";
-import { EMBEDDED_CURVE_USDE_POOL, defaultEmbeddedParams } from "../src/embedded/params";
+import { EMBEDDED_CURVE_USDE_POOL, EmbeddedParams, defaultEmbeddedParams } from "../src/embedded/params";
 
 export interface EmbeddedFixture extends EmbeddedDeployment {
   ctx: ChainContext;
@@ -18,51 +18,37 @@ export interface EmbeddedFixture extends EmbeddedDeployment {
   users: HardhatEthersSigner[];
 }
 
-async function embeddedChain(): Promise<EmbeddedFixture> {
+/** The embedded chain deployed with the default parameters, changed by `configure` first. */
+async function embeddedChainWith(configure: (p: EmbeddedParams) => void): Promise<EmbeddedFixture> {
   const [deployer, ...users] = await hre.ethers.getSigners();
-  const deployment = await deployEmbedded(deployer, hre.ethers.provider);
+  const params = defaultEmbeddedParams();
+  configure(params);
+  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
   return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
 }
 
+// loadFixture keys its snapshots by function: one named function per chain.
+const embeddedChain = () => embeddedChainWith(() => undefined);
+const embeddedOriginChain = () => embeddedChainWith((p) => (p.aave.release = "origin-v3.6"));
+const embeddedV30Chain = () => embeddedChainWith((p) => (p.aave.release = "v3.0"));
+const embeddedCurveChain = () => embeddedChainWith((p) => (p.curve.pools = [EMBEDDED_CURVE_USDE_POOL]));
+
+/** The embedded chain with the default parameters (Aave's origin line, mainnet's logic). */
 export function loadEmbedded(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedChain);
 }
 
 /** The chain with Aave's origin line (v3.6, Pool revision 10), named as such: what mainnet runs since v3.3. */
-async function embeddedOriginChain(): Promise<EmbeddedFixture> {
-  const [deployer, ...users] = await hre.ethers.getSigners();
-  const params = defaultEmbeddedParams();
-  params.aave.release = "origin-v3.6";
-  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
-  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
-}
-
 export function loadEmbeddedOrigin(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedOriginChain);
 }
 
 /** The same chain with Aave v3.0 (@aave/core-v3, Pool revision 1), for comparison with the origin line. */
-async function embeddedV30Chain(): Promise<EmbeddedFixture> {
-  const [deployer, ...users] = await hre.ethers.getSigners();
-  const params = defaultEmbeddedParams();
-  params.aave.release = "v3.0";
-  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
-  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
-}
-
 export function loadEmbeddedV30(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedV30Chain);
 }
 
 /** The embedded chain plus a Curve stable-swap pool (Curve's own Vyper bytecode): USDe/USDC/USDT/DAI. */
-async function embeddedCurveChain(): Promise<EmbeddedFixture> {
-  const [deployer, ...users] = await hre.ethers.getSigners();
-  const params = defaultEmbeddedParams();
-  params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
-  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
-  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
-}
-
 export function loadEmbeddedCurve(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedCurveChain);
 }

@@ -1,10 +1,6 @@
-import hre from "hardhat";
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { EmbeddedFixture, aaveUsdeBorrower, loadEmbeddedOrigin } from "../fixtures";
-import { deployEmbedded } from "../../src/embedded/deploy";
-import { defaultEmbeddedParams } from "../../src/embedded/params";
-import { chainContext, tokenDecimals } from "../../src/chain/context";
+import { EmbeddedFixture, aaveUsdeBorrower, loadEmbeddedOrigin, loadEmbeddedV30 } from "../fixtures";
+import { tokenDecimals } from "../../src/chain/context";
 import { deal } from "../../src/chain/cheats";
 import { WAD } from "../../src/constants";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
@@ -14,16 +10,6 @@ import { applyMorphoPolicy } from "../../src/protocols/morpho-blue";
 import { openMarket } from "../../src/protocols/registry";
 import { FullCloseFactorFrom, ThresholdReport, verifyThresholds } from "../../src/metrics/thresholds";
 import { thresholdMarkdown } from "../../src/report/threshold-report";
-
-/** The chain with Aave v3.0 (Pool revision 1), pinned here: the default release may change under the test. */
-async function embeddedV30Chain(): Promise<EmbeddedFixture> {
-  const [deployer, ...users] = await hre.ethers.getSigners();
-  const params = defaultEmbeddedParams();
-  params.aave.release = "v3.0";
-  const deployment = await deployEmbedded(deployer, hre.ethers.provider, { params });
-  return { ...deployment, ctx: chainContext(hre.ethers.provider, deployment.record, deployer), deployer, users };
-}
-const loadEmbeddedV30 = (): Promise<EmbeddedFixture> => loadFixture(embeddedV30Chain);
 
 type Release = "v3.0" | "origin";
 const FIXTURES: Record<Release, () => Promise<EmbeddedFixture>> = {
