@@ -28,7 +28,8 @@ function posCells(ctx: ChainContext, p: PositionState): string[] {
   ];
 }
 
-export function loopMarkdown(r: LoopResult, ctx: ChainContext): string {
+/** `protocolVersion`: what the market's protocol runs, read from chain (e.g. "aave-v3 Pool revision 10"). */
+export function loopMarkdown(r: LoopResult, ctx: ChainContext, protocolVersion: string): string {
   const debtDec = (s: string) => ctx.record.tokens[s as keyof typeof ctx.record.tokens]?.decimals ?? 18;
   const debtSym = r.final.debt[0]?.symbol ?? "";
   const rows = r.rounds.map((x) => [
@@ -41,6 +42,8 @@ export function loopMarkdown(r: LoopResult, ctx: ChainContext): string {
   ]);
   return [
     `# Loop on ${r.market} (account ${r.account})`,
+    "",
+    `Protocol: ${protocolVersion}.`,
     "",
     table(
       [
@@ -61,11 +64,13 @@ export function loopMarkdown(r: LoopResult, ctx: ChainContext): string {
   ].join("\n");
 }
 
-export function flashLoopMarkdown(r: FlashLoopResult, ctx: ChainContext): string {
+export function flashLoopMarkdown(r: FlashLoopResult, ctx: ChainContext, protocolVersion: string): string {
   const dec = (s: string) => ctx.record.tokens[s as keyof typeof ctx.record.tokens]?.decimals ?? 18;
   const debt = r.final.debt[0]?.symbol ?? "";
   return [
     `# Flash-loan loop on ${r.market} (account ${r.account})`,
+    "",
+    `Protocol: ${protocolVersion}.`,
     "",
     `One transaction (${r.txHash}, block ${r.block}, gas ${r.gasUsed}) aiming at the ${r.params.rounds}-round loop at LTV ${fmtUnits(r.params.targetLtvWad * 100n, 18, 2)}%.`,
     "",
@@ -90,14 +95,18 @@ export function flashLoopMarkdown(r: FlashLoopResult, ctx: ChainContext): string
 export function writeLoopReport(
   r: LoopResult | FlashLoopResult,
   ctx: ChainContext,
+  protocolVersion: string,
   rootDir = path.join(process.cwd(), "reports"),
 ): string {
   const flash = "txHash" in r;
   const dir = reportFolder(rootDir, `${flash ? "flash-loop" : "loop"}-${r.market.replace(/[^A-Za-z0-9.-]+/g, "_")}`);
-  writeFileAtomic(path.join(dir, "report.json"), `${JSON.stringify(bigintsToStrings(r), null, 2)}\n`);
+  writeFileAtomic(
+    path.join(dir, "report.json"),
+    `${JSON.stringify(bigintsToStrings({ protocolVersion, ...r }), null, 2)}\n`,
+  );
   writeFileAtomic(
     path.join(dir, "summary.md"),
-    `${flash ? flashLoopMarkdown(r, ctx) : loopMarkdown(r as LoopResult, ctx)}\n`,
+    `${flash ? flashLoopMarkdown(r, ctx, protocolVersion) : loopMarkdown(r as LoopResult, ctx, protocolVersion)}\n`,
   );
   return dir;
 }

@@ -39,12 +39,14 @@ export async function loopCommand(
   await validateLoopParams(market, params);
   await deal(s.ctx, params.initialSymbol, s.users[0], params.initialRaw);
   const dex = new UniswapV3Dex(s.ctx);
+  // Which logic the protocol runs (e.g. the Aave Pool revision), so the report says what it measured.
+  const version = (await market.riskParams()).version;
   if (flash) {
     const result = await runFlashLoop(s.ctx, market, dex, s.users[0], params);
-    return { reportDir: writeLoopReport(result, s.ctx), markdown: flashLoopMarkdown(result, s.ctx) };
+    return { reportDir: writeLoopReport(result, s.ctx, version), markdown: flashLoopMarkdown(result, s.ctx, version) };
   }
   const result = await runIterativeLoop(s.ctx, market, dex, s.users[0], params);
-  return { reportDir: writeLoopReport(result, s.ctx), markdown: loopMarkdown(result, s.ctx) };
+  return { reportDir: writeLoopReport(result, s.ctx, version), markdown: loopMarkdown(result, s.ctx, version) };
 }
 
 /** Points the market's oracle at `policy` through its protocol's own admin path ("keep": leaves it). */

@@ -140,6 +140,8 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
       { LOOPSTRESS_LOCALHOST_URL: upstream.url },
     );
     expect(open.status, open.output).to.equal(0);
+    // The loop report says which logic it measured: the upstream runs the origin line.
+    expect(open.output).to.contain("Protocol: aave-v3 Pool revision 10.");
     const { JsonRpcProvider } = await import("ethers");
     const up = new JsonRpcProvider(upstream.url, undefined, { staticNetwork: true });
     const block = await up.getBlockNumber();
