@@ -59,7 +59,9 @@ task(
       const { runDepeg } = await import("../src/scenario/run-depeg");
       const { writeDepegReport, depegMarkdown } = await import("../src/report/depeg-report");
       const { openTaskSession } = await import("./session");
+      const { checkDepegBeforeOpening } = await import("../src/session");
       const scenario = readDepegScenario(args.scenario);
+      checkDepegBeforeOpening(scenario, args);
       const s = await openTaskSession(hre, args);
       const options = { users: s.users, liquidator: s.liquidator, log: (l: string) => console.error(l) };
       const report = await runDepeg(s.ctx, scenario, options).finally(() => s.close());
@@ -226,10 +228,11 @@ task(
       const { deployEmbeddedContext } = await import("../src/session/embedded");
       const { splitSigners } = await import("../src/session");
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-      const { checkPopulationFits, planPopulation, terminalProgress } = await import("../src/scenario/population");
+      const { terminalProgress } = await import("../src/scenario/population");
+      const { checkCascadeFits } = await import("../src/scenario/fits");
       const scenario = withAaveRelease(readCascadeScenario(args.file), args.aaveRelease);
       const params = embeddedParamsFor(scenario);
-      checkPopulationFits(planPopulation(scenario.population, scenario.name), params);
+      checkCascadeFits(scenario, params);
       const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
       console.error("deploying the embedded chain…");
       const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
@@ -258,7 +261,8 @@ task(
       const path = await import("path");
       const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
       const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
-      const { checkPopulationFits, planPopulation, terminalProgress } = await import("../src/scenario/population");
+      const { terminalProgress } = await import("../src/scenario/population");
+      const { checkCascadeFits } = await import("../src/scenario/fits");
       const sweep = await import("../src/scenario/sweep");
       const { gridPoints, parseShard, readGrid, runSweep, scenarioAt, sweepCsv } = sweep;
       const { deployEmbeddedContext } = await import("../src/session/embedded");
@@ -270,9 +274,7 @@ task(
       const shard = parseShard(args.shard);
       const params = embeddedParamsFor(scenario);
       const all = gridPoints(grid, scenario);
-      for (const p of all) {
-        checkPopulationFits(planPopulation(scenarioAt(scenario, p).population, scenario.name), params);
-      }
+      for (const p of all) checkCascadeFits(scenarioAt(scenario, p), params);
       const mine = all.filter((p) => p.index % shard.count === shard.index);
       const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
       const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);

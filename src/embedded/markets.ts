@@ -20,7 +20,12 @@ const wholeTokens = (params: EmbeddedParams, symbol: TokenSymbol, raw: bigint): 
 
 const PLANNED: Record<ProtocolName, (params: EmbeddedParams, rest: string, field: string) => PlannedMarket> = {
   "aave-v3": (params, rest, field) => {
-    const { debt } = parseAaveMarketKey(rest, field);
+    const { collateral, debt } = parseAaveMarketKey(rest, field);
+    for (const s of [collateral, debt]) {
+      if (!params.aave.reserves.some((r) => r.asset === s)) {
+        throw new InputError(field, `${s} is not an Aave reserve of the embedded chain`);
+      }
+    }
     return { debt, liquidityWhole: wholeTokens(params, debt, params.aave.seedSupplyRaw[debt] ?? 0n) };
   },
   "morpho-blue": (params, rest, field) => {

@@ -7,7 +7,9 @@ import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import type { RpcProvider } from "../chain/rpc";
 import { assertLocalDevNode } from "../chain/safety";
-import { openEmbedded } from "./embedded";
+import { embeddedParamsOf, openEmbedded } from "./embedded";
+import type { DepegScenario } from "../scenario/depeg-schema";
+import { checkDepegFits } from "../scenario/fits";
 import { openFork } from "./fork";
 import { SessionEnv, SessionFlags, sessionMode } from "./mode";
 import { openRecorded } from "./recorded";
@@ -74,4 +76,18 @@ export async function openSession<S extends Signer>(
   }
   const ctx = await openEmbedded(chain.provider, deployer, mode, { log, recordFile: options.embeddedRecordFile });
   return { ctx, users, liquidator, close: noClose };
+}
+
+/**
+ * Before a depeg scenario opens its chain: on the embedded chain, everything the scenario names (feed, markets,
+ * venue) must exist in the parameters the chain will be deployed with, so a typo is refused before any deployment.
+ * A fork or a recorded deployment is checked when it is open (its profile is only known then).
+ */
+export function checkDepegBeforeOpening(
+  scenario: DepegScenario,
+  flags: SessionFlags,
+  env: SessionEnv = process.env,
+): void {
+  const mode = sessionMode(flags, env);
+  if (mode.kind === "embedded") checkDepegFits(scenario, embeddedParamsOf(mode));
 }

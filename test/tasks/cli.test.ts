@@ -53,6 +53,15 @@ describe("command line: bad input exits non-zero with one clear line and writes 
     const missing = hardhat(["depeg", "no-such-scenario.yaml"]);
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.match(/loopstress: scenario: cannot read no-such-scenario\.yaml: ENOENT/);
+    // A feed the chain will not have is refused before the embedded chain is deployed.
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace('feed: USDe/USD, step: { to: "0" }', 'feed: BTC/USD, step: { to: "0.9" }'),
+    );
+    const feed = hardhat(["depeg", file]);
+    expect(feed.status).to.equal(1);
+    expect(feed.stderr).to.match(/^loopstress: path\.feed: unknown feed "BTC\/USD" — use one of /m);
+    expect(feed.stderr).to.not.contain("deploying");
   });
 
   it("swap on the embedded Curve pool prints what the pool paid; an unknown token or pool names the field", function () {

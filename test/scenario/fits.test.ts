@@ -1,0 +1,79 @@
+import { expect } from "chai";
+import os from "os";
+import { defaultEmbeddedParams, EMBEDDED_CURVE_USDE_POOL } from "../../src/embedded/params";
+import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
+import { parseDepegScenario } from "../../src/scenario/depeg-schema";
+import { checkCascadeFits, checkDepegFits } from "../../src/scenario/fits";
+import { smallDepegInput } from "../fixtures";
+
+const depeg = (patch: Record<string, unknown>) =>
+  parseDepegScenario(smallDepegInput("fits", patch), os.tmpdir(), "fits.yaml");
+
+const cascade = (actors: Record<string, unknown>) =>
+  parseCascadeScenario(
+    {
+      name: "fits",
+      population: {
+        seed: 1,
+        groups: [
+          {
+            market: "aave-v3:USDe/USDC:emode-11",
+            count: 1,
+            size: { dist: "fixed", value: "1000" },
+            ltv: { dist: "fixed", value: "0.8" },
+            rounds: { dist: "fixed", value: "2" },
+          },
+        ],
+      },
+      actors,
+      path: { points: [{ blocks: 1, usde: "0.9" }] },
+      policies: [{ aave: "market", morpho: "market" }],
+    },
+    "fits.yaml",
+  );
+
+describe("scenarios checked against the embedded chain's parameters, before anything is deployed", function () {
+  const params = defaultEmbeddedParams();
+
+  it("a scenario that names only what the chain has passes", function () {
+    expect(() => checkDepegFits(depeg({}), params)).to.not.throw();
+    expect(() => checkCascadeFits(cascade({}), params)).to.not.throw();
+  });
+
+  it("an unknown feed, market, reserve or venue is named with the fix", function () {
+    expect(() => checkDepegFits(depeg({ path: { feed: "BTC/USD", step: { to: "0.9" } } }), params)).to.throw(
+      /^path\.feed: unknown feed "BTC\/USD" — use one of USDe\/USD, USDT\/USD/,
+    );
+    const loop = { initialAmount: "1000", rounds: 2, targetLtv: "0.8" };
+    expect(() =>
+      checkDepegFits(depeg({ loops: [{ market: "morpho-blue:USDe/USDT-91.5", ...loop }] }), params),
+    ).to.throw('loops[0].market: unknown market "morpho-blue:USDe/USDT-91.5"');
+    expect(() => checkDepegFits(depeg({ loops: [{ market: "aave-v3:USDe/FRAX:emode-2", ...loop }] }), params)).to.throw(
+      /^loops\[0\]\.market: unknown token "FRAX"/,
+    );
+    expect(() => checkDepegFits(depeg({ liquidator: { venue: "curve:USDe/USDC" } }), params)).to.throw(
+      'liquidator.venue: unknown venue "curve:USDe/USDC" on this embedded chain — use uniswap-v3, or add --curve for curve:USDe/USDC/USDT/DAI',
+    );
+    const withCurve = defaultEmbeddedParams();
+    withCurve.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
+    expect(() =>
+      checkDepegFits(depeg({ liquidator: { venue: "curve:USDe/USDC/USDT/DAI" } }), withCurve),
+    ).to.not.throw();
+  });
+
+  it("a cascade's actor markets and pools are checked too", function () {
+    const whale = {
+      wethCollateral: "100",
+      aaveLtv: "0.5",
+      loop: { market: "morpho-blue:sUSDe/USDT-91.5", rounds: 1, ltv: "0.8" },
+      unwindBelowHealthFactor: "1.1",
+    };
+    expect(() => checkCascadeFits(cascade({ whale }), params)).to.throw(
+      'actors.whale.loop.market: unknown market "morpho-blue:sUSDe/USDT-91.5"',
+    );
+    const liquidityWithdrawal = { pools: ["USDe/USDC-0.05%"], share: "0.5", whenDexPriceBelow: "0.99" };
+    expect(() => checkCascadeFits(cascade({ liquidityWithdrawal }), params)).to.throw(
+      /^actors\.liquidityWithdrawal\.pools\[0\]: unknown pool "USDe\/USDC-0\.05%" — use one of USDe\/USDC-0\.01%/,
+    );
+  });
+});
