@@ -70,6 +70,32 @@ export function smallDepegInput(name: string, patch: Record<string, unknown> = {
   };
 }
 
+/** A one-group cascade scenario (parsing tests only: it is never run): `market` loops of 1,000 USDe, one path point. */
+export function smallCascadeInput(
+  name: string,
+  market: string,
+  patch: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    population: {
+      seed: 1,
+      groups: [
+        {
+          market,
+          count: 1,
+          size: { dist: "fixed", value: "1000" },
+          ltv: { dist: "fixed", value: "0.8" },
+          rounds: { dist: "fixed", value: "2" },
+        },
+      ],
+    },
+    path: { points: [{ blocks: 1, usde: "0.9" }] },
+    policies: [{ aave: "market", morpho: "market" }],
+    ...patch,
+  };
+}
+
 /**
  * A borrower on Aave E-mode USDe/USDC with the USDe oracle on the market feed (policy "market"): `collateralWad`
  * USDe supplied, `debtRaw` USDC borrowed.

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { Contract, MaxUint256 } from "ethers";
 import { loadEmbeddedOrigin, aaveUsdeBorrower } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
+import type { ChainContext } from "../../src/chain/context";
+import type { TokenSymbol } from "../../src/domain/tokens";
 import { SECONDS_PER_BLOCK, latestBlock } from "../../src/chain/clock";
 import { WAD } from "../../src/constants";
 import { applyAavePolicy } from "../../src/protocols/aave-v3";
@@ -67,29 +69,31 @@ async function expectedAt(m: Awaited<ReturnType<typeof originBorrower>>, feedPri
   });
 }
 
+/** Of `symbols`, those an origin-line E-mode category takes as collateral and lets borrow (its bitmaps on chain). */
+async function eModeMembers(
+  ctx: ChainContext,
+  category: number,
+  symbols: TokenSymbol[],
+): Promise<{ collateral: TokenSymbol[]; borrowable: TokenSymbol[] }> {
+  const pool = OriginPool__factory.connect(ctx.record.aave.pool, ctx.provider);
+  const [collateralBitmap, borrowableBitmap] = [
+    await pool.getEModeCategoryCollateralBitmap(category),
+    await pool.getEModeCategoryBorrowableBitmap(category),
+  ];
+  const ids = await Promise.all(
+    symbols.map(async (t) => (await pool.getReserveData(ctx.record.tokens[t]!.address)).id),
+  );
+  const inBitmap = (bitmap: bigint) => symbols.filter((_, i) => ((bitmap >> ids[i]) & 1n) === 1n);
+  return { collateral: inBitmap(collateralBitmap), borrowable: inBitmap(borrowableBitmap) };
+}
+
 describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", function () {
   it("deploys with liquid E-mode: USDe/sUSDe collateral, USDC/USDT borrowable, read through the adapter", async function () {
     const { ctx } = await loadEmbeddedOrigin();
     expect(ctx.record.aave.release).to.equal("origin-v3.6");
-    const pool = OriginPool__factory.connect(ctx.record.aave.pool, ctx.provider);
     expect(await Pool__factory.connect(ctx.record.aave.pool, ctx.provider).POOL_REVISION()).to.equal(10n);
-    const idOf = async (s: "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI") =>
-      (await pool.getReserveData(ctx.record.tokens[s]!.address)).id;
-    const bit = (bitmap: bigint, id: bigint) => ((bitmap >> id) & 1n) === 1n;
-    const coll = await pool.getEModeCategoryCollateralBitmap(2);
-    const borrowable = await pool.getEModeCategoryBorrowableBitmap(2);
-    expect([
-      bit(coll, await idOf("USDe")),
-      bit(coll, await idOf("sUSDe")),
-      bit(coll, await idOf("USDC")),
-      bit(coll, await idOf("DAI")),
-    ]).to.deep.equal([true, true, false, false]);
-    expect([
-      bit(borrowable, await idOf("USDC")),
-      bit(borrowable, await idOf("USDT")),
-      bit(borrowable, await idOf("USDe")),
-      bit(borrowable, await idOf("DAI")),
-    ]).to.deep.equal([true, true, false, false]);
+    const members = await eModeMembers(ctx, 2, ["USDe", "sUSDe", "USDC", "USDT", "DAI"]);
+    expect(members).to.deep.equal({ collateral: ["USDe", "sUSDe"], borrowable: ["USDC", "USDT"] });
     const r = await openMarket(ctx, "aave-v3:sUSDe/USDT:emode-2").riskParams();
     expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([
       (90n * WAD) / 100n,
@@ -110,14 +114,8 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
 
   it("has mainnet's E-mode 11 (USDe Stablecoin, 90/93/2%): USDe collateral, USDC/USDT borrowable; a loop runs in it", async function () {
     const { ctx, users } = await loadEmbeddedOrigin();
-    const pool = OriginPool__factory.connect(ctx.record.aave.pool, ctx.provider);
-    const idOf = async (s: "USDe" | "sUSDe" | "USDC" | "USDT") =>
-      (await pool.getReserveData(ctx.record.tokens[s]!.address)).id;
-    const bit = (bitmap: bigint, id: bigint) => ((bitmap >> id) & 1n) === 1n;
-    const coll = await pool.getEModeCategoryCollateralBitmap(11);
-    const borrowable = await pool.getEModeCategoryBorrowableBitmap(11);
-    expect([bit(coll, await idOf("USDe")), bit(coll, await idOf("sUSDe"))]).to.deep.equal([true, false]);
-    expect([bit(borrowable, await idOf("USDC")), bit(borrowable, await idOf("USDT"))]).to.deep.equal([true, true]);
+    const members = await eModeMembers(ctx, 11, ["USDe", "sUSDe", "USDC", "USDT", "DAI"]);
+    expect(members).to.deep.equal({ collateral: ["USDe"], borrowable: ["USDC", "USDT"] });
     const market = openMarket(ctx, "aave-v3:USDe/USDC:emode-11");
     const r = await market.riskParams();
     expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([

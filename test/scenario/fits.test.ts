@@ -4,33 +4,13 @@ import { defaultEmbeddedParams, EMBEDDED_CURVE_USDE_POOL } from "../../src/embed
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { checkCascadeFits, checkDepegFits } from "../../src/scenario/fits";
-import { smallDepegInput } from "../fixtures";
+import { smallCascadeInput, smallDepegInput } from "../fixtures";
 
 const depeg = (patch: Record<string, unknown>) =>
   parseDepegScenario(smallDepegInput("fits", patch), os.tmpdir(), "fits.yaml");
 
 const cascade = (actors: Record<string, unknown>) =>
-  parseCascadeScenario(
-    {
-      name: "fits",
-      population: {
-        seed: 1,
-        groups: [
-          {
-            market: "aave-v3:USDe/USDC:emode-11",
-            count: 1,
-            size: { dist: "fixed", value: "1000" },
-            ltv: { dist: "fixed", value: "0.8" },
-            rounds: { dist: "fixed", value: "2" },
-          },
-        ],
-      },
-      actors,
-      path: { points: [{ blocks: 1, usde: "0.9" }] },
-      policies: [{ aave: "market", morpho: "market" }],
-    },
-    "fits.yaml",
-  );
+  parseCascadeScenario(smallCascadeInput("fits", "aave-v3:USDe/USDC:emode-11", { actors }), "fits.yaml");
 
 describe("scenarios checked against the embedded chain's parameters, before anything is deployed", function () {
   const params = defaultEmbeddedParams();

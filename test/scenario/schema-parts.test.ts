@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { InputError } from "../../src/errors";
-import { smallDepegInput } from "../fixtures";
+import { smallCascadeInput, smallDepegInput } from "../fixtures";
 
 /** The one-line message a bad scenario gives, or "" when it parses. */
 function refusal(parse: () => unknown): string {
@@ -16,27 +16,7 @@ function refusal(parse: () => unknown): string {
 }
 
 const cascade = (patch: Record<string, unknown>) => () =>
-  parseCascadeScenario(
-    {
-      name: "bounds",
-      population: {
-        seed: 1,
-        groups: [
-          {
-            market: "aave-v3:USDe/USDC:emode-2",
-            count: 2,
-            size: { dist: "fixed", value: "1000" },
-            ltv: { dist: "fixed", value: "0.8" },
-            rounds: { dist: "fixed", value: "2" },
-          },
-        ],
-      },
-      path: { points: [{ blocks: 1, usde: "0.9" }] },
-      policies: [{ aave: "market", morpho: "market" }],
-      ...patch,
-    },
-    "bounds.yaml",
-  );
+  parseCascadeScenario(smallCascadeInput("bounds", "aave-v3:USDe/USDC:emode-2", patch), "bounds.yaml");
 const depeg = (patch: Record<string, unknown>) => () =>
   parseDepegScenario(smallDepegInput("bounds", patch), "/tmp", "bounds.yaml");
 
