@@ -5,10 +5,11 @@ import { CurveStableSwapDex } from "./curve-stableswap";
 import type { Dex } from "./dex";
 import { UniswapV3Dex } from "./uniswap-v3";
 
-const CURVE_VENUE_PREFIX = "curve:";
+export const UNISWAP_V3_VENUE = "uniswap-v3";
+export const CURVE_VENUE_PREFIX = "curve:";
 
 export function openDex(ctx: ChainContext, venue: string, field = "venue"): Dex {
-  if (venue === "uniswap-v3") return new UniswapV3Dex(ctx);
+  if (venue === UNISWAP_V3_VENUE) return new UniswapV3Dex(ctx);
   if (venue.startsWith(CURVE_VENUE_PREFIX)) {
     try {
       return new CurveStableSwapDex(ctx, venue.slice(CURVE_VENUE_PREFIX.length));

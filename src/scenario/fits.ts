@@ -5,14 +5,12 @@
 import type { EmbeddedParams } from "../embedded/params";
 import { plannedMarket } from "../embedded/markets";
 import { FEED_NAMES } from "../domain/feeds";
+import { CURVE_VENUE_PREFIX, UNISWAP_V3_VENUE } from "../dex/venue";
 import { InputError } from "../errors";
 import { ORACLE_FEEDS } from "../oracles/policy";
 import type { CascadeScenario } from "./cascade-schema";
 import type { DepegScenario } from "./depeg-schema";
 import { checkPopulationFits, planPopulation } from "./population";
-
-const UNISWAP_VENUE = "uniswap-v3";
-const CURVE_VENUE_PREFIX = "curve:";
 
 function checkFeed(feed: string, field: string): void {
   const known = [...FEED_NAMES, ...Object.values(ORACLE_FEEDS)] as string[];
@@ -20,15 +18,15 @@ function checkFeed(feed: string, field: string): void {
 }
 
 function checkVenue(params: EmbeddedParams, venue: string, field: string): void {
-  if (venue === UNISWAP_VENUE) return;
+  if (venue === UNISWAP_V3_VENUE) return;
   const pools = params.curve.pools.map((p) => p.key);
   if (venue.startsWith(CURVE_VENUE_PREFIX) && pools.includes(venue.slice(CURVE_VENUE_PREFIX.length))) return;
   throw new InputError(
     field,
     `unknown venue "${venue}" on this embedded chain`,
     pools.length > 0
-      ? `use ${UNISWAP_VENUE} or one of ${pools.map((p) => CURVE_VENUE_PREFIX + p).join(", ")}`
-      : `use ${UNISWAP_VENUE}, or add --curve for ${CURVE_VENUE_PREFIX}USDe/USDC/USDT/DAI`,
+      ? `use ${UNISWAP_V3_VENUE} or one of ${pools.map((p) => CURVE_VENUE_PREFIX + p).join(", ")}`
+      : `use ${UNISWAP_V3_VENUE}, or add --curve for ${CURVE_VENUE_PREFIX}USDe/USDC/USDT/DAI`,
   );
 }
 
