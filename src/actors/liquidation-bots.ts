@@ -1,13 +1,21 @@
 /**
  * The liquidation bots as an actor: once per round they sweep every market, in a fixed order, over the accounts
  * exposed on it, and liquidate whatever the protocol allows (src/strategies/liquidation-bot.ts does the work).
+ * A scenario's mix of liquidator kinds (sellers, inventory liquidators, redeemers) sweeps each market in the order
+ * given: each kind takes what the kinds before it left; each kind is its own account.
  */
 import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import type { Dex } from "../dex/dex";
 import type { LendingMarket } from "../protocols/lending-market";
-import { BotOptions, LiquidationBot, Refusal } from "../strategies/liquidation-bot";
+import { BotOptions, LiquidationBot, LiquidatorKind, Refusal } from "../strategies/liquidation-bot";
+import { actorAddress, actorSigner } from "./accounts";
 import type { Actor, Exposure, LiquidationSweepEvent, RunStart } from "./actor";
+
+/** The bots' settings: how each kind behaves, and the kinds in the order they sweep (default: sellers only). */
+export interface LiquidatorsSetting extends Omit<BotOptions, "kind"> {
+  kinds?: readonly LiquidatorKind[];
+}
 
 /**
  * The order markets are swept in.
@@ -21,7 +29,8 @@ export class LiquidationBots implements Actor {
   readonly name = "liquidators";
   /** They sell the seized collateral on the DEX. */
   readonly movesPrice = true;
-  private bot?: LiquidationBot;
+  private bots: LiquidationBot[] = [];
+  private readonly signers = new Map<LiquidatorKind, Signer>();
   private markets: LendingMarket[] = [];
   private accountsByMarket = new Map<string, string[]>();
 
@@ -30,13 +39,24 @@ export class LiquidationBots implements Actor {
     /** Where the seized collateral is sold. */
     private readonly saleDex: Dex,
     private readonly signer: Signer,
-    private readonly options: BotOptions,
+    private readonly options: LiquidatorsSetting,
     private readonly order: MarketOrder,
   ) {}
 
-  /** A fresh bot per run (its refusals are per run), and the sweep order over what is exposed. */
+  /** The kinds of liquidator, in the order they sweep. */
+  get kinds(): readonly LiquidatorKind[] {
+    return this.options.kinds ?? ["seller"];
+  }
+
+  /** Fresh bots per run (their refusals are per run), and the sweep order over what is exposed. */
   async begin(run: RunStart): Promise<void> {
-    this.bot = new LiquidationBot(this.ctx, this.saleDex, this.signer, this.options);
+    this.bots = [];
+    for (const kind of this.kinds) {
+      const signer = await this.signerOf(kind);
+      // Whitelisting is a transaction: done in every run, since each starts from the snapshot.
+      if (kind === "redeemer") await this.options.minting?.whitelist(await signer.getAddress());
+      this.bots.push(new LiquidationBot(this.ctx, this.saleDex, signer, { ...this.options, kind }));
+    }
     const byKey = new Map<string, LendingMarket>();
     this.accountsByMarket = new Map();
     for (const e of run.exposed) {
@@ -51,10 +71,21 @@ export class LiquidationBots implements Actor {
   }
 
   async react(): Promise<LiquidationSweepEvent> {
-    const bot = this.running();
+    const bots = this.running();
     const outcomes: LiquidationSweepEvent["outcomes"] = [];
-    for (const m of this.markets) outcomes.push(...(await bot.sweep(m, this.accountsOf(m))));
+    for (const m of this.markets) for (const bot of bots) outcomes.push(...(await bot.sweep(m, this.accountsOf(m))));
     return { actor: "liquidators", outcomes };
+  }
+
+  /** The sellers use the scenario's liquidator account; every other kind its own, derived from it. */
+  private async signerOf(kind: LiquidatorKind): Promise<Signer> {
+    if (kind === "seller") return this.signer;
+    let s = this.signers.get(kind);
+    if (!s) {
+      s = await actorSigner(this.ctx, actorAddress(await this.signer.getAddress(), `liquidator:${kind}`));
+      this.signers.set(kind, s);
+    }
+    return s;
   }
 
   /** The bots borrow nothing of their own (flash loans are repaid in the same transaction). */
@@ -62,9 +93,9 @@ export class LiquidationBots implements Actor {
     return [];
   }
 
-  /** Liquidations the protocols refused this run. */
+  /** Liquidations the protocols refused (or a kind declined) this run, by kind in sweep order. */
   get refusals(): Refusal[] {
-    return this.running().refusals;
+    return this.running().flatMap((b) => b.refusals);
   }
 
   /** The market keys in the order this run sweeps them. */
@@ -83,9 +114,9 @@ export class LiquidationBots implements Actor {
     return this.accountsByMarket.get(m.key) ?? [];
   }
 
-  private running(): LiquidationBot {
-    if (!this.bot) throw new Error("liquidation bots: begin() was not called for this run");
-    return this.bot;
+  private running(): LiquidationBot[] {
+    if (this.bots.length === 0) throw new Error("liquidation bots: begin() was not called for this run");
+    return this.bots;
   }
 }
 

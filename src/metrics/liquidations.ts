@@ -5,10 +5,12 @@
  */
 import { z } from "zod";
 import { int } from "../domain/json-schema";
-import type { LiquidationOutcome } from "../strategies/liquidation-bot";
+import { LIQUIDATOR_KINDS, LiquidationOutcome, LiquidatorKind } from "../strategies/liquidation-bot";
 
 /** One liquidation as reports keep it: raw on-chain integers as decimal strings. */
 export const LiquidationRowSchema = z.object({
+  /** Which kind of liquidator: "seller" (sells at once), "inventory" (may hold), "redeemer" (redeems with Ethena). */
+  liquidatorKind: z.enum(LIQUIDATOR_KINDS).default("seller"),
   /** How the liquidator was funded: "flash" (FlashLiquidator, one tx) or "inventory". */
   mode: z.enum(["flash", "inventory"]),
   protocol: z.string(),
@@ -28,8 +30,19 @@ export const LiquidationRowSchema = z.object({
   healthFactorAfterWad: int,
   saleReceivedRaw: int,
   dexPriceAfterSaleWad: int,
+  /** Collateral kept unsold (collateral units), its oracle value and what the DEX would have paid (debt units). */
+  heldRaw: int.default("0"),
+  heldOracleValueRaw: int.default("0"),
+  heldDexQuoteRaw: int.default("0"),
+  /** Seized USDe redeemed with Ethena, and the stablecoin received (in `redemptionAsset` units). */
+  redeemedUsdeRaw: int.default("0"),
+  redemptionAsset: z.string().default(""),
+  redemptionReceivedRaw: int.default("0"),
   flashPremiumRaw: int,
-  /** Sale proceeds - repaid - flash premium, debt units (before gas). */
+  /**
+   * Sale (or redemption) proceeds - repaid - flash premium, debt units (before gas); held collateral counts at its
+   * oracle value less the markdown the liquidator expects.
+   */
   profitRaw: int,
   gasUsed: int,
   gasCostWei: int,
@@ -54,6 +67,7 @@ export type LiquidationTotals = z.infer<typeof LiquidationTotalsSchema>;
 export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): LiquidationRow {
   const r = o.record;
   return {
+    liquidatorKind: o.kind,
     mode: o.mode,
     protocol: r.protocol,
     market: r.market,
@@ -72,6 +86,12 @@ export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): Liquidati
     healthFactorAfterWad: r.healthFactorAfterWad.toString(),
     saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(),
     dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
+    heldRaw: (o.held?.collateralRaw ?? 0n).toString(),
+    heldOracleValueRaw: (o.held?.oracleValueRaw ?? 0n).toString(),
+    heldDexQuoteRaw: (o.held?.dexQuoteRaw ?? 0n).toString(),
+    redeemedUsdeRaw: (o.redemption?.usdeRaw ?? 0n).toString(),
+    redemptionAsset: o.redemption?.asset ?? "",
+    redemptionReceivedRaw: (o.redemption?.receivedRaw ?? 0n).toString(),
     flashPremiumRaw: o.flashPremiumRaw.toString(),
     profitRaw: o.profitRaw.toString(),
     gasUsed: r.gasUsed.toString(),
@@ -112,4 +132,61 @@ export function liquidationTotals(rows: LiquidationRow[], decimalsOf: (symbol: s
     liquidatorNetProfitUsdWad: profit.toString(),
     gasUsed: gas.toString(),
   };
+}
+
+/** What one kind of liquidator did in a run, from the rows alone (USD WAD; held collateral by token, raw). */
+export const KindTotalsSchema = z.object({
+  kind: z.enum(LIQUIDATOR_KINDS),
+  liquidations: z.number().int(),
+  repaidUsdWad: int,
+  /** Debt token received for collateral sold on a DEX, USD. */
+  soldForUsdWad: int,
+  /** Stablecoin received from Ethena for redeemed USDe, USD (1 per unit), and the USDe redeemed. */
+  redeemedForUsdWad: int,
+  redeemedUsdeRaw: int,
+  /** Collateral held unsold, by token, raw units; and its oracle value, USD. */
+  heldRaw: z.record(z.string(), int),
+  heldOracleValueUsdWad: int,
+  netProfitUsdWad: int,
+});
+export type KindTotals = z.infer<typeof KindTotalsSchema>;
+
+/** Totals per liquidator kind, in the order given (kinds with no liquidation included, with zeros). */
+export function totalsByKind(
+  rows: readonly LiquidationRow[],
+  kinds: readonly LiquidatorKind[],
+  decimalsOf: (symbol: string) => number,
+): KindTotals[] {
+  return kinds.map((kind) => {
+    const mine = rows.filter((r) => r.liquidatorKind === kind);
+    const heldRaw: Record<string, bigint> = {};
+    let repaid = 0n,
+      sold = 0n,
+      redeemed = 0n,
+      redeemedUsde = 0n,
+      heldValue = 0n,
+      profit = 0n;
+    for (const r of mine) {
+      const dd = decimalsOf(r.debtAsset);
+      repaid += debtUsdWad(BigInt(r.repaidRaw), dd);
+      sold += debtUsdWad(BigInt(r.saleReceivedRaw), dd);
+      if (r.redemptionAsset !== "")
+        redeemed += debtUsdWad(BigInt(r.redemptionReceivedRaw), decimalsOf(r.redemptionAsset));
+      redeemedUsde += BigInt(r.redeemedUsdeRaw);
+      if (BigInt(r.heldRaw) > 0n) heldRaw[r.collateralAsset] = (heldRaw[r.collateralAsset] ?? 0n) + BigInt(r.heldRaw);
+      heldValue += debtUsdWad(BigInt(r.heldOracleValueRaw), dd);
+      profit += BigInt(r.netProfitUsdWad);
+    }
+    return {
+      kind,
+      liquidations: mine.length,
+      repaidUsdWad: repaid.toString(),
+      soldForUsdWad: sold.toString(),
+      redeemedForUsdWad: redeemed.toString(),
+      redeemedUsdeRaw: redeemedUsde.toString(),
+      heldRaw: Object.fromEntries(Object.entries(heldRaw).map(([k, v]) => [k, v.toString()])),
+      heldOracleValueUsdWad: heldValue.toString(),
+      netProfitUsdWad: profit.toString(),
+    };
+  });
 }

@@ -187,10 +187,11 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
             .join(", ")}.`,
         );
     }
+    if (run.byLiquidatorKind.length > 1) out.push("", liquidatorKindsTable(run));
     if (run.refusals.length > 0) {
       const byReason = new Map<string, number>();
       for (const f of run.refusals) {
-        const reason = f.reason.replace(/\(.*$/, "");
+        const reason = `${f.liquidator === "seller" ? "" : `${f.liquidator}: `}${f.reason.replace(/\(.*$/, "")}`;
         byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
       }
       out.push(
@@ -207,6 +208,38 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
       );
   }
   return out.join("\n");
+}
+
+/** What each kind of liquidator did in a run: liquidations, what it repaid, and how it disposed of the collateral. */
+function liquidatorKindsTable(run: CascadeReport["runs"][number]): string {
+  const tokens = (raw: Record<string, string>): string =>
+    Object.entries(raw)
+      .map(([k, v]) => `${toNumber(BigInt(v), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${k}`)
+      .join(", ") || "—";
+  return table(
+    [
+      "liquidator",
+      "liquidations",
+      "debt repaid",
+      "sold for",
+      "USDe redeemed",
+      "redeemed for",
+      "held",
+      "held at oracle",
+      "net profit",
+    ],
+    run.byLiquidatorKind.map((k) => [
+      k.kind,
+      k.liquidations,
+      usd(k.repaidUsdWad),
+      usd(k.soldForUsdWad),
+      `${toNumber(BigInt(k.redeemedUsdeRaw), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDe`,
+      usd(k.redeemedForUsdWad),
+      tokens(k.heldRaw),
+      usd(k.heldOracleValueUsdWad),
+      usd(k.netProfitUsdWad),
+    ]),
+  );
 }
 
 /** Validates, renders everything, then writes report.json, summary.md, report.html and liquidations.csv atomically. */

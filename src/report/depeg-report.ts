@@ -11,7 +11,13 @@ import { toNumber } from "../math/fixed-point";
 import { HF_NO_DEBT_WAD, table } from "../domain/format";
 import { int } from "../domain/json-schema";
 import { PROTOCOL_LABELS, policySetLabel, policySetName } from "../protocols/registry";
-import { LiquidationRow, LiquidationRowSchema, LiquidationTotalsSchema } from "../metrics/liquidations";
+import {
+  KindTotalsSchema,
+  LiquidationRow,
+  LiquidationRowSchema,
+  LiquidationTotalsSchema,
+} from "../metrics/liquidations";
+import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 
 const PositionRowSchema = z.object({
   account: z.string(),
@@ -41,14 +47,23 @@ export const RunSchema = z.object({
   ),
   positions: z.array(PositionRowSchema),
   liquidations: z.array(LiquidationRowSchema),
-  /** Liquidations a protocol refused, with the decoded revert. */
-  refusals: z.array(z.object({ market: z.string(), borrower: z.string(), reason: z.string() })),
+  /** Liquidations a protocol refused (the decoded revert), or a kind of liquidator declined (its reason). */
+  refusals: z.array(
+    z.object({
+      market: z.string(),
+      borrower: z.string(),
+      reason: z.string(),
+      liquidator: z.enum(LIQUIDATOR_KINDS).default("seller"),
+    }),
+  ),
   // Key order as reports have always written it: the count of positions right after the count of liquidations.
   totals: z.object({
     liquidations: LiquidationTotalsSchema.shape.liquidations,
     positionsLiquidated: z.number().int(),
     ...LiquidationTotalsSchema.omit({ liquidations: true }).shape,
   }),
+  /** What each kind of liquidator did, in the order they swept. */
+  byLiquidatorKind: z.array(KindTotalsSchema).default([]),
 });
 
 export const DepegReportSchema = z.object({

@@ -9,6 +9,7 @@ import { parseWithSchema, readStructuredFile } from "./files";
 import { parseUnitsExact } from "../math/fixed-point";
 import { AAVE_RELEASES, DEFAULT_AAVE_RELEASE, aaveReleaseFrom } from "../domain/aave-release";
 import { PolicySetSchema, blocksAtPoint, decimal, loopRounds, pathPoints, scenarioName } from "./schema-parts";
+import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
 
 const distribution = z.discriminatedUnion("dist", [
@@ -117,9 +118,27 @@ export const CascadeScenarioSchema = z
           .strict()
           .optional(),
         liquidators: z
-          .object({ mode: z.enum(["flash", "inventory"]).default("flash"), sell: z.boolean().default(true) })
+          .object({
+            /** How sellers fund a liquidation: a flash loan (one transaction) or their own inventory. */
+            mode: z.enum(["flash", "inventory"]).default("flash"),
+            /** Inventory-funded sellers: sell what they seize (false: keep it). */
+            sell: z.boolean().default(true),
+            /**
+             * The kinds of liquidator and the order they sweep each market in: "seller" sells at once, "inventory"
+             * holds what it cannot sell at a profit when the bonus covers the markdown it expects, "redeemer" redeems
+             * seized USDe with Ethena (needs the minting contract).
+             */
+            kinds: z
+              .array(z.enum(LIQUIDATOR_KINDS))
+              .min(1)
+              .max(LIQUIDATOR_KINDS.length)
+              .refine((k) => new Set(k).size === k.length, { message: "each kind at most once" })
+              .default(["seller"]),
+            /** Inventory liquidators: the markdown they expect on held collateral, bps of the oracle price. */
+            expectedMarkdownBps: z.number().int().min(0).max(10_000).default(100),
+          })
           .strict()
-          .default({ mode: "flash", sell: true }),
+          .default({ mode: "flash", sell: true, kinds: ["seller"], expectedMarkdownBps: 100 }),
       })
       .strict()
       .default({}),

@@ -20,7 +20,14 @@ import type { UniswapV3Dex } from "../dex/uniswap-v3";
 import { sameAddress } from "../domain/address";
 import { PolicySet, policyReadsFeed } from "../domain/oracle-policy";
 import type { TokenSymbol } from "../domain/tokens";
-import { debtUsdWad, LiquidationRow, liquidationRow, liquidationTotals } from "../metrics/liquidations";
+import {
+  debtUsdWad,
+  KindTotals,
+  LiquidationRow,
+  liquidationRow,
+  liquidationTotals,
+  totalsByKind,
+} from "../metrics/liquidations";
 import { getFeedPrice, setFeedPrice } from "../oracles/feeds";
 import type { LendingMarket } from "../protocols/lending-market";
 import { applyPolicies, policyOf } from "../protocols/registry";
@@ -81,6 +88,7 @@ export interface EngineRun {
   liquidations: LiquidationRow[];
   refusals: Refusal[];
   totals: RunReport["totals"];
+  byLiquidatorKind: KindTotals[];
   actorEvents: CascadeRun["actorEvents"];
   converged: boolean;
   roundLimitReached: boolean;
@@ -101,6 +109,7 @@ export function reportRunOf(r: EngineRun): RunReport {
     liquidations: r.liquidations,
     refusals: r.refusals,
     totals: r.totals,
+    byLiquidatorKind: r.byLiquidatorKind,
   };
 }
 
@@ -201,6 +210,7 @@ async function runOnce(run: ScenarioRun, policies: PolicySet): Promise<EngineRun
       ...liquidationTotals(state.rows, decimalsOf),
       positionsLiquidated: positions.filter((p) => p.liquidations > 0).length,
     },
+    byLiquidatorKind: totalsByKind(state.rows, run.bots.kinds, decimalsOf),
     actorEvents: state.actorEvents,
     converged: state.converged,
     roundLimitReached: state.round >= run.rounds.max,

@@ -12,7 +12,8 @@ import { SECONDS_PER_BLOCK } from "../chain/clock";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
 import { openMarket } from "../protocols/registry";
 import type { Actor } from "../actors/actor";
-import { LiquidationBots } from "../actors/liquidation-bots";
+import { LiquidationBots, LiquidatorsSetting } from "../actors/liquidation-bots";
+import { openEthenaMinting } from "../protocols/ethena-minting";
 import { LiquidityWithdrawal } from "../actors/liquidity-withdrawal";
 import { CrossMarginedMarketMaker } from "../actors/market-maker";
 import { PegArbitrageur } from "../actors/peg-arbitrageur";
@@ -99,7 +100,7 @@ export async function runCascade(
     ctx,
     dex,
     options.liquidator,
-    scenario.actors.liquidators,
+    liquidatorsSetting(ctx, scenario.actors.liquidators),
     "largest-incentive-first",
   );
   const { startBlock, runs } = await runPolicySets(
@@ -134,6 +135,17 @@ export async function runCascade(
       roundLimitReached: r.roundLimitReached,
       liquidatableLeft: r.liquidatableLeft,
     })),
+  };
+}
+
+/** The scenario's liquidator mix as the bots take it (a redeemer drives Ethena's minting contract). */
+function liquidatorsSetting(ctx: ChainContext, l: CascadeScenario["actors"]["liquidators"]): LiquidatorsSetting {
+  return {
+    mode: l.mode,
+    sell: l.sell,
+    kinds: l.kinds,
+    expectedMarkdownBps: BigInt(l.expectedMarkdownBps),
+    minting: l.kinds.includes("redeemer") ? openEthenaMinting(ctx) : undefined,
   };
 }
 

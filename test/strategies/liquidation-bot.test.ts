@@ -92,4 +92,55 @@ describe("liquidation bot", function () {
     expect(await balance(f, "sUSDe", liq.address)).to.equal(0n);
     expect((await market.position(user.address)).debt[0].amountRaw).to.equal(0n);
   });
+
+  it("inventory kind: liquidates where a seller refused (drained pool), holds the USDe, values it at the oracle less its markdown", async function () {
+    const f = await loadEmbedded();
+    const [user, seller, whale, holder] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 90_000_000n);
+    const dex = new UniswapV3Dex(f.ctx);
+    await deal(f.ctx, "USDe", whale, 19_500_000n * WAD);
+    await dex.swapExactIn(whale, "USDe", "USDC", 19_500_000n * WAD);
+    const sellers = new LiquidationBot(f.ctx, dex, seller);
+    expect(await sellers.sweep(market, [user.address])).to.deep.equal([]);
+    expect(sellers.refusals.map((r) => r.liquidator)).to.deep.equal(["seller"]);
+
+    const bot = new LiquidationBot(f.ctx, dex, holder, { kind: "inventory", maxCallsPerPosition: 1 });
+    const [o, ...rest] = await bot.sweep(market, [user.address]);
+    expect(rest).to.deep.equal([]);
+    expect(bot.refusals).to.deep.equal([]);
+    expect([o.kind, o.mode, o.sale]).to.deep.equal(["inventory", "inventory", undefined]);
+    const held = o.held!;
+    expect(held.collateralRaw).to.equal(o.record.seizedRaw);
+    expect(await balance(f, "USDe", holder.address)).to.equal(held.collateralRaw);
+    expect(held.oracleValueRaw).to.equal((o.record.seizedRaw * o.record.collateralPriceWad) / WAD);
+    // Selling would have lost money; holding is worth the oracle value less the expected 1%.
+    expect(held.dexQuoteRaw < o.record.repaidRaw).to.equal(true);
+    expect(o.profitRaw).to.equal((held.oracleValueRaw * 9_900n) / 10_000n - o.record.repaidRaw);
+    expect([o.record.repaidRaw, o.record.seizedRaw, held.dexQuoteRaw]).to.deep.equal(PINNED_HOLD);
+  });
+
+  it("inventory kind: declines, once, where the bonus does not cover the markdown it expects", async function () {
+    const f = await loadEmbedded();
+    const [user, holder] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 90_000_000n);
+    const bot = new LiquidationBot(f.ctx, new UniswapV3Dex(f.ctx), holder, {
+      kind: "inventory",
+      expectedMarkdownBps: 500n,
+    });
+    expect(await bot.sweep(market, [user.address])).to.deep.equal([]);
+    expect(await bot.sweep(market, [user.address])).to.deep.equal([]);
+    expect(bot.refusals).to.deep.equal([
+      {
+        market: market.key,
+        borrower: user.address,
+        reason: "BonusBelowMarkdown(incentiveBps=10360, expectedMarkdownBps=500)",
+        liquidator: "inventory",
+      },
+    ]);
+  });
 });
+
+/** Repaid USDC (50% close factor at HF 0.974), USDe seized (repaid / 0.90 x 1.036 net bonus), what the pool would pay. */
+const PINNED_HOLD = [42_500_000_002n, 48_922_222_224_524_444_444_444n, 32_079_044_627n];
