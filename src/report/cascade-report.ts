@@ -3,12 +3,12 @@
  * per run, the round-by-round record of the cascade and what the actors did. Written atomically under
  * reports/<scenario>/.
  */
-import { policySetLabel, policySetName } from "../protocols/registry";
 import path from "path";
 import { z } from "zod";
 import { toNumber } from "../math/fixed-point";
-import { DepegReportSchema, RunSchema, depegMarkdown, writeReportFolder } from "./depeg-report";
+import { DepegReportSchema, RunSchema, depegMarkdown, runLabel, runName, writeReportFolder } from "./depeg-report";
 import { table } from "../domain/format";
+import { validationMarkdown } from "./validation";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 
@@ -31,6 +31,8 @@ const RoundSchema = z.object({
   poolUsdeRaw: int,
   badDebtUsdWad: int,
   cumulativeBadDebtUsdWad: int,
+  /** USDe redeemed with Ethena this round by the redemption arbitrageur. */
+  redeemedUsdeRaw: int.default("0"),
 });
 
 const ActorEventSchema = z.union([
@@ -88,7 +90,9 @@ const usd = (wad: string) => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US
 const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
 
 export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
-  const out: string[] = [depegMarkdown(r, options), "", "## The cascade, side by side"];
+  const out: string[] = [depegMarkdown(r, options), ""];
+  if (r.validation) out.push(validationMarkdown(r.validation), "");
+  out.push("## The cascade, side by side");
   out.push(
     `Population of ${r.population.positions} positions (seed ${r.population.seed}); under \`market\` policies the USDe oracle follows ${{ path: "the exogenous path", dex: "the USDe/USDC pool's spot price", twap: "the pool's TWAP", min: "the lower of the exogenous path and the pool" }[r.oracleSource] ?? r.oracleSource}.`,
     "",
@@ -107,7 +111,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
         "still liquidatable",
       ],
       r.runs.map((run) => [
-        policySetName(run.policies).split("/").join(" / "),
+        runName(run).split("/").join(" / "),
         run.rounds.length,
         run.converged ? "yes" : run.roundLimitReached ? "no (round limit)" : "no",
         run.rounds.length
@@ -135,7 +139,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
     ),
   );
   for (const run of r.runs) {
-    out.push("", `### Rounds — ${policySetLabel(run.policies)}`);
+    out.push("", `### Rounds — ${runLabel(run)}`);
     out.push(
       table(
         [

@@ -18,6 +18,7 @@ import {
   LiquidationTotalsSchema,
 } from "../metrics/liquidations";
 import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
+import { ValidationSchema } from "./validation";
 
 const PositionRowSchema = z.object({
   account: z.string(),
@@ -42,6 +43,8 @@ const PositionRowSchema = z.object({
 export const RunSchema = z.object({
   /** One policy per protocol, keyed by the registry's policy keys: { aave: "market", morpho: "fixed" }. */
   policies: z.record(z.string(), z.string()),
+  /** A counterfactual's change to the scenario (e.g. "redemptions paused"); "" for the scenario as written. */
+  variant: z.string().default(""),
   points: z.array(
     z.object({ block: z.number().int(), feedPriceE8: int, dexUsdeUsdcWad: int, liquidations: z.number().int() }),
   ),
@@ -81,6 +84,8 @@ export const DepegReportSchema = z.object({
   liquidatorVenue: z.string(),
   path: z.object({ feed: z.string(), points: z.number().int() }),
   runs: z.array(RunSchema),
+  /** The scenario's published facts checked on the run under mainnet's own policies (when the scenario has any). */
+  validation: ValidationSchema.optional(),
 });
 
 export type DepegReport = z.infer<typeof DepegReportSchema>;
@@ -93,7 +98,12 @@ const AAVE_RULES_TEXT: Record<"v3.0" | "v3.5", string> = {
 export type RunReport = z.infer<typeof RunSchema>;
 
 /** How a run is named in the CSV and the HTML page: "<aave policy>/<morpho policy>". */
-export const runName = (run: RunReport): string => policySetName(run.policies);
+export const runName = (run: RunReport): string =>
+  `${policySetName(run.policies)}${run.variant ? ` (${run.variant})` : ""}`;
+
+/** How headings name a run: its policies, then its variant. */
+export const runLabel = (run: RunReport): string =>
+  `${policySetLabel(run.policies)}${run.variant ? `, ${run.variant}` : ""}`;
 
 const usd = (wad: string): string =>
   `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
@@ -138,7 +148,7 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
   const summary = depegSummaryTable(r);
   out.push("## Summary by oracle policy", table(summary.headers, summary.rows), "");
   for (const run of r.runs) {
-    out.push(`## ${policySetLabel(run.policies)}`, "");
+    out.push(`## ${runLabel(run)}`, "");
     if (run.totals.liquidations === 0) {
       out.push(
         `**No position was liquidated**: under these policies the oracles never saw the ${r.path.feed} path.`,

@@ -3,13 +3,13 @@
  * four charts drawn in Node by Vega-Lite → Vega → SVG. Numbers are converted from the report's raw integer strings
  * to JS numbers here, for display only.
  */
-import { policySetLabel } from "../protocols/registry";
 import { pathToFileURL } from "url";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite" with { "resolution-mode": "import" };
 import type { TopLevelSpec } from "vega-lite" with { "resolution-mode": "import" };
 import { toNumber } from "../math/fixed-point";
-import { type DepegReport, type RunReport, depegSummaryTable, runName } from "./depeg-report";
+import type { Validation } from "./validation";
+import { type DepegReport, type RunReport, depegSummaryTable, runLabel, runName } from "./depeg-report";
 import { decimalsOfSymbol } from "../domain/tokens";
 import { HF_NO_DEBT_WAD } from "../domain/format";
 
@@ -391,6 +391,24 @@ footer { margin-top: 2rem; font-size: .8rem; color: #666; }
 `;
 
 /** The HTML page of a depeg report: self-contained (a strict Content-Security-Policy forbids any fetch or script). */
+/** The validation table: each published fact, the check, what the harness measured, whether it holds. */
+function validationHtml(v: Validation): string {
+  const rows = v.rows.map(
+    (x) =>
+      `<tr class="${x.holds ? "holds" : "fails"}"><td>${esc(x.fact)}</td><td>${esc(x.check)}</td><td class="num">${esc(x.measured)}</td><td>${x.holds ? "yes" : "<strong>no</strong>"}</td><td>${esc(x.source)}</td></tr>`,
+  );
+  const verdict = v.holds
+    ? `Every fact holds under <code>${esc(v.run)}</code>: the replay reproduces the record.`
+    : `<strong>${v.rows.filter((x) => !x.holds).length} of ${v.rows.length} facts do not hold under <code>${esc(v.run)}</code>: the counterfactuals are not yet validated.</strong>`;
+  return [
+    "<h2>Validation against the record</h2>",
+    `<p class="notice">${verdict}</p>`,
+    '<table class="validation"><thead><tr><th>fact</th><th>check</th><th>measured</th><th>holds</th><th>source</th></tr></thead><tbody>',
+    ...rows,
+    "</tbody></table>",
+  ].join("\n");
+}
+
 export async function depegHtml(report: DepegReport): Promise<string> {
   const r = report;
   const summary = depegSummaryTable(r);
@@ -414,9 +432,10 @@ export async function depegHtml(report: DepegReport): Promise<string> {
     out.push(`<tr>${row.map((c, i) => `<td${numeric.has(i) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`);
   }
   out.push("</tbody></table>");
+  if (r.validation) out.push(validationHtml(r.validation));
   for (const [i, run] of r.runs.entries()) {
     const name = runName(run);
-    out.push(`<section class="run" data-run="${esc(name)}">`, `<h2>${esc(policySetLabel(run.policies))}</h2>`);
+    out.push(`<section class="run" data-run="${esc(name)}">`, `<h2>${esc(runLabel(run))}</h2>`);
     if (run.totals.liquidations === 0) {
       out.push(
         `<p class="notice"><strong>No position was liquidated</strong>: under these policies the oracles never saw the ${esc(r.path.feed)} path.</p>`,

@@ -10,6 +10,11 @@ import { parseUnitsExact } from "../math/fixed-point";
 import { AAVE_RELEASES, DEFAULT_AAVE_RELEASE, aaveReleaseFrom } from "../domain/aave-release";
 import { PolicySetSchema, blocksAtPoint, decimal, loopRounds, pathPoints, scenarioName } from "./schema-parts";
 import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
+import { policySetName } from "../protocols/registry";
+import { ValidationInputSchema } from "./validation";
+
+/** Policy sets (and counterfactual runs) per scenario: each is a full run of the cascade. */
+const MAX_POLICY_SETS = 16;
 import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
 
 const distribution = z.discriminatedUnion("dist", [
@@ -167,7 +172,17 @@ export const CascadeScenarioSchema = z
       })
       .strict()
       .default({ source: "min", twapSeconds: 1800 }),
-    policies: z.array(PolicySetSchema).min(1),
+    policies: z.array(PolicySetSchema).min(1).max(MAX_POLICY_SETS),
+    /**
+     * Counterfactual runs beside the policy runs: `redemptionsPaused` runs these policy sets again with Ethena's
+     * redemptions disabled (the gatekeeper's switch), to show how much redemption capacity mattered.
+     */
+    counterfactuals: z
+      .object({ redemptionsPaused: z.array(PolicySetSchema).max(MAX_POLICY_SETS).default([]) })
+      .strict()
+      .default({ redemptionsPaused: [] }),
+    /** Published facts the replay must reproduce, checked on the run under mainnet's own policies. */
+    validation: ValidationInputSchema.optional(),
     stop: z
       .object({
         maxRounds: z.number().int().min(1).max(MAX_ROUNDS, `at most ${MAX_ROUNDS}`).default(200),
@@ -224,7 +239,23 @@ export function exogenousPoints(s: CascadeScenario): ExogenousPoint[] {
 export function parseCascadeScenario(raw: unknown, source: string): CascadeScenario {
   const scenario = parseWithSchema(CascadeScenarioSchema, raw, source);
   exogenousPoints(scenario);
+  checkRunsNamed(scenario);
   return scenario;
+}
+
+/** The validation's run and every counterfactual must name a policy set the scenario runs. */
+function checkRunsNamed(s: CascadeScenario): void {
+  const names = s.policies.map(policySetName);
+  const known = (field: string, p: Record<string, string>) => {
+    if (!names.includes(policySetName(p)))
+      throw new InputError(
+        field,
+        `${policySetName(p)} is not one of the scenario's policy sets (${names.join(", ")})`,
+        "name a policy set listed under policies",
+      );
+  };
+  s.counterfactuals.redemptionsPaused.forEach((p, i) => known(`counterfactuals.redemptionsPaused[${i}]`, p));
+  if (s.validation) known("validation.policies", s.validation.policies);
 }
 
 export function readCascadeScenario(file: string): CascadeScenario {

@@ -80,9 +80,21 @@ export interface ScenarioRun {
   log: (line: string) => void;
 }
 
+/**
+ * One run of a scenario: the oracle policies, and for a counterfactual a named variant that changes the chain at the
+ * start of the run (e.g. "redemptions paused": Ethena's gatekeeper disables redeeming).
+ */
+export interface RunSpec {
+  policies: PolicySet;
+  variant?: string;
+  setUp?: () => Promise<void>;
+}
+
 /** One policy run as the engine records it; run-depeg and run-cascade shape their reports from it. */
 export interface EngineRun {
   policies: PolicySet;
+  /** "" for a run under the scenario as written. */
+  variant: string;
   rounds: CascadeRun["rounds"];
   positions: RunReport["positions"];
   liquidations: LiquidationRow[];
@@ -99,6 +111,7 @@ export interface EngineRun {
 export function reportRunOf(r: EngineRun): RunReport {
   return {
     policies: r.policies,
+    variant: r.variant,
     points: r.rounds.map((x) => ({
       block: x.block,
       feedPriceE8: x.feedPriceE8,
@@ -146,15 +159,17 @@ function exposures(run: ScenarioRun): Exposure[] {
   ];
 }
 
-/** Runs every policy set from the same snapshot; the chain is left as it was before the first run. */
+/** Runs every policy set (or run spec) from the same snapshot; the chain is left as it was before the first run. */
 export async function runPolicySets(
   run: ScenarioRun,
-  policySets: readonly PolicySet[],
+  specs: readonly (PolicySet | RunSpec)[],
 ): Promise<{ startBlock: number; runs: EngineRun[] }> {
   const start = await latestBlock(run.ctx.provider);
   let base = await snapshot(run.ctx.provider);
   const runs: EngineRun[] = [];
-  for (const [i, policies] of policySets.entries()) {
+  for (const [i, item] of specs.entries()) {
+    const spec: RunSpec = isRunSpec(item) ? item : { policies: item };
+    const policies = spec.policies;
     if (i > 0) {
       await revertTo(run.ctx.provider, base);
       base = await snapshot(run.ctx.provider);
@@ -162,15 +177,20 @@ export async function runPolicySets(
     run.log(
       `policies: ${Object.entries(policies)
         .map(([k, v]) => `${k} ${v}`)
-        .join(", ")}`,
+        .join(", ")}${spec.variant ? `; ${spec.variant}` : ""}`,
     );
-    runs.push(await runOnce(run, policies));
+    await spec.setUp?.();
+    runs.push({ ...(await runOnce(run, policies)), variant: spec.variant ?? "" });
   }
   await revertTo(run.ctx.provider, base);
   return { startBlock: Number(start.number), runs };
 }
 
-async function runOnce(run: ScenarioRun, policies: PolicySet): Promise<EngineRun> {
+function isRunSpec(x: PolicySet | RunSpec): x is RunSpec {
+  return typeof (x as RunSpec).policies === "object";
+}
+
+async function runOnce(run: ScenarioRun, policies: PolicySet): Promise<Omit<EngineRun, "variant">> {
   const { ctx } = run;
   const exposed = exposures(run);
   await applyPolicies(
@@ -337,6 +357,7 @@ async function runRound(run: ScenarioRun, state: RunState, pathPoint: number): P
     poolUsdeRaw: pool.aRaw.toString(),
     badDebtUsdWad: badUsdWad.toString(),
     cumulativeBadDebtUsdWad: state.badDebtCumUsdWad.toString(),
+    redeemedUsdeRaw: "0",
   });
   if (outcomes.length > 0) {
     const prices = `USDe/USDC ${fmt(dexBeforeWad)} → ${fmt(dexAfterWad)}, ${run.feed} ${Number(feedUsedE8) / 1e8}`;

@@ -23,6 +23,7 @@ import type { CascadeScenario, ExogenousPoint } from "./cascade-schema";
 import { exogenousPoints } from "./cascade-schema";
 import { PathStep, TrackedPosition, reportRunOf, runPolicySets } from "./engine";
 import { USDE_FEED, oracleFollower } from "./oracle-follower";
+import { evaluateValidation } from "./validation";
 import { buildPopulation, planPopulation, validatePopulation } from "./population";
 
 export interface RunCascadeOptions {
@@ -118,7 +119,7 @@ export async function runCascade(
     },
     scenario.policies,
   );
-  return {
+  const report: CascadeReport = {
     schemaVersion: 1,
     scenario: scenario.name,
     description: scenario.description,
@@ -136,6 +137,7 @@ export async function runCascade(
       liquidatableLeft: r.liquidatableLeft,
     })),
   };
+  return scenario.validation ? { ...report, validation: evaluateValidation(scenario.validation, report) } : report;
 }
 
 /** The scenario's liquidator mix as the bots take it (a redeemer drives Ethena's minting contract). */

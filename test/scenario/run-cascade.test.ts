@@ -7,6 +7,7 @@ import { CascadeReport, CascadeReportSchema, cascadeMarkdown } from "../../src/r
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { checkPopulationFits, planPopulation } from "../../src/scenario/population";
 import { runCascade } from "../../src/scenario/run-cascade";
+import { evaluateValidation } from "../../src/scenario/validation";
 
 const base = {
   name: "test-cascade",
@@ -127,6 +128,29 @@ describe("cascade engine", function () {
     }
   });
 
+  it("checks the scenario's published facts on the run under mainnet's policies, each measured from the report's rows", function () {
+    const validation = {
+      policies: { aave: "pegged-to-USDT", morpho: "exchange-rate" },
+      facts: [
+        { fact: "USDe held on chain", source: "test", measure: "dex-usde-low", min: "0.99" },
+        {
+          fact: "no loop liquidated",
+          source: "test",
+          measure: "liquidated-usd",
+          collateral: ["USDe", "sUSDe"],
+          max: "0",
+        },
+        { fact: "WETH sold on chain", source: "test", measure: "sold-on-chain-share", collateral: ["WETH"], min: "1" },
+      ],
+    };
+    const scenario = parseCascadeScenario({ ...base, validation }, "test.yaml");
+    const v = evaluateValidation(scenario.validation!, report);
+    expect(v.run).to.equal("pegged-to-USDT/exchange-rate");
+    expect(v.rows.map((r) => [r.check, r.measured, r.measuredRaw, r.holds])).to.deep.equal(PINNED_VALIDATION);
+    expect(v.holds).to.equal(false);
+    expect(cascadeMarkdown({ ...report, validation: v })).to.include("1 of 3 facts do not hold");
+  });
+
   it("the same scenario file gives the same report", async function () {
     expect(await run()).to.deep.equal(report);
   });
@@ -179,3 +203,15 @@ describe("cascade engine", function () {
     });
   });
 });
+
+/** The whale's unwind leaves the pool at 0.99901; no loop is liquidated; no WETH liquidation happens (0 of 0 fails). */
+const PINNED_VALIDATION = [
+  ["lowest USDe/USDC pool price ≥ 0.99", "0.9990 USDC per USDe", "999014000000000000", true],
+  ["debt repaid by liquidations (USD) (USDe/sUSDe collateral) ≤ 0", "$0 (0 liquidations)", "0", true],
+  [
+    "share of liquidations whose collateral was sold or redeemed on chain (WETH collateral) ≥ 1",
+    "0 of 0 liquidations",
+    "0",
+    false,
+  ],
+];
