@@ -268,10 +268,12 @@ async function runRound(run: ScenarioRun, state: RunState, pathPoint: number): P
   const { ctx, dex } = run;
   const round = state.round;
   let moved = false;
+  let redeemedUsdeRaw = 0n;
   // Actors react to the market as it is now, in list order.
   for (const actor of run.actors) {
     const ev = await actor.react({ round, pathPoint });
     if (!ev) continue;
+    if (ev.actor === "redemption-arbitrageur") redeemedUsdeRaw += BigInt(ev.usdeRedeemedRaw);
     state.actorEvents.push({ round, ...reported(ev) });
     run.log(`  round ${round}: ${describe(ev)}`);
     if (actor.movesPrice) {
@@ -327,6 +329,7 @@ async function runRound(run: ScenarioRun, state: RunState, pathPoint: number): P
     poolUsdeRaw: pool.aRaw.toString(),
     badDebtUsdWad: badUsdWad.toString(),
     cumulativeBadDebtUsdWad: state.badDebtCumUsdWad.toString(),
+    redeemedUsdeRaw: redeemedUsdeRaw.toString(),
   });
   if (outcomes.length > 0) {
     const prices = `USDe/USDC ${fmt(dexBeforeWad)} → ${fmt(dexAfterWad)}, ${run.feed} ${Number(feedUsedE8) / 1e8}`;
@@ -389,6 +392,11 @@ function describe(ev: ActorEvent): string {
       );
     case "market-maker":
       return `the market maker has ${JSON.stringify(ev.collateralLeftRaw)} left`;
+    case "redemption-arbitrageur":
+      return (
+        `the redemption arbitrageur redeems ${fmt(BigInt(ev.usdeRedeemedRaw))} USDe for ${ev.asset}, ` +
+        `USDe/${ev.asset} ${fmtWad(ev.dexPriceBeforeWad)} → ${fmtWad(ev.dexPriceAfterWad)}`
+      );
     case "liquidators":
       return `${ev.outcomes.length} liquidation(s)`;
   }
