@@ -62,6 +62,9 @@ export class RedemptionArbitrageur implements Actor {
   readonly movesPrice = true;
   readonly account: string;
   private readonly minting: EthenaMinting;
+  /** The knobs, parsed when the actor is built (before any transaction). */
+  private readonly capacityRaw: bigint;
+  private readonly gasPriceWei: bigint;
   private signer?: Signer;
   /** The block it first saw a discount in, this run. */
   private firstDiscountBlock?: bigint;
@@ -74,10 +77,8 @@ export class RedemptionArbitrageur implements Actor {
   ) {
     this.account = actorAddress(scenario, "redemption-arbitrageur");
     this.minting = openEthenaMinting(ctx);
-  }
-
-  private capacityRaw(): bigint {
-    return parseUnitsExact(this.spec.capacityPerBlockUsde, 18, `${FIELD}.capacityPerBlockUsde`);
+    this.capacityRaw = parseUnitsExact(spec.capacityPerBlockUsde, 18, `${FIELD}.capacityPerBlockUsde`);
+    this.gasPriceWei = parseUnitsExact(spec.gasPriceGwei, 9, `${FIELD}.gasPriceGwei`);
   }
 
   private async user(): Promise<Signer> {
@@ -87,7 +88,7 @@ export class RedemptionArbitrageur implements Actor {
 
   /** The contract as the scenario sets it (capacity, fee, gatekeeper); whitelisting; a stablecoin inventory. */
   async open(): Promise<void> {
-    const capacity = this.capacityRaw();
+    const capacity = this.capacityRaw;
     await setEthenaRedeemLimitPerBlock(this.ctx, capacity);
     await setEthenaFeeBps(this.ctx, BigInt(this.spec.feeBps));
     if (this.spec.paused) await pauseEthenaMinting(this.ctx);
@@ -115,8 +116,7 @@ export class RedemptionArbitrageur implements Actor {
 
   /** Gas of a buy + redeem in USD (WAD), at the scenario's gas price and the ETH/USD feed. */
   async gasCostUsdWad(): Promise<bigint> {
-    const gasWei = parseUnitsExact(this.spec.gasPriceGwei, 9, `${FIELD}.gasPriceGwei`) * BUY_AND_REDEEM_GAS;
-    return (gasWei * (await getFeedPrice(this.ctx, ETH_FEED))) / E8;
+    return (this.gasPriceWei * BUY_AND_REDEEM_GAS * (await getFeedPrice(this.ctx, ETH_FEED))) / E8;
   }
 
   /** Buys and redeems once when USDe trades below the threshold (after the delay); else nothing. */

@@ -133,7 +133,10 @@ export const CascadeScenarioSchema = z
             capacityPerBlockUsde: decimal.default(ETHENA_REDEEM_PER_BLOCK_USDE.toString()),
             /** Ethena's redemption fee, bps; 0 by default (Ethena documents no protocol fee). At most 1000 (10%). */
             feeBps: z.number().int().min(0).max(MAX_REDEMPTION_FEE_BPS).default(0),
-            /** The gas price the arbitrageur pays, gwei (its cost per buy + redeem, in USD at the ETH/USD feed). */
+            /**
+             * The gas price the arbitrageur pays, gwei (its cost per buy + redeem, in USD at the ETH/USD feed). 10 is
+             * not calibrated: no gas figure for 10 Oct 2025 has been found; gas spiked that day.
+             */
             gasPriceGwei: decimal.default("10"),
             /** It starts only this many blocks after it first sees a discount (0: at once). */
             delayBlocks: z.number().int().min(0).max(MAX_PATH_BLOCKS).default(0),
