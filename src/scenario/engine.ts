@@ -5,9 +5,10 @@
  *
  * Once per oracle-policy set, from the same snapshot: apply the policies (one place: `applyPolicies`), let every
  * actor begin, then for each path point: advance the chain, set the point's feeds, let the oracle follow, then run
- * rounds. In a round the scenario's actors react in list order (run-cascade.ts: the whale, the liquidity withdrawal,
- * the market maker, who does nothing until the end), then the liquidation bots sweep every market; after an actor that
- * moves the pool price acts (the whale, the bots), the oracle follows again. A point's rounds end
+ * rounds. In a round the scenario's actors react in list order (run-cascade.ts: the whale, the redemption
+ * arbitrageur, the liquidity withdrawal, the market maker, who does nothing until the end), then the liquidation bots
+ * sweep every market; after an actor that moves the pool price acts (the whale, the redemption arbitrageur, the bots),
+ * the oracle follows again. A point's rounds end
  * when a round liquidates nothing and no actor moved the price. Everything recorded is read from chain state and
  * events: health factors, liquidation rows, pool prices and depth, bad debt.
  */
