@@ -1,6 +1,6 @@
 /**
  * One interface for everything that acts in a scenario: the whale, the market maker, the market makers pulling
- * liquidity, the peg arbitrageur and the liquidation bots. The scenario engine (src/scenario/engine.ts) opens the
+ * liquidity, the peg arbitrageur, the redemption arbitrageur and the liquidation bots. The scenario engine (src/scenario/engine.ts) opens the
  * actors once, then per oracle-policy run calls `begin`, asks each actor to `react` once per round in a fixed order,
  * and `end` after the walk. Actors never read each other's state: what they see is the chain.
  */
@@ -58,6 +58,31 @@ export interface MarketMakerEvent {
   collateralSeizedRaw: Record<string, string>;
 }
 
+/** One round of the redemption arbitrageur: USDe bought on a pool, then redeemed with Ethena (raw amounts, WAD prices). */
+export interface RedemptionEvent {
+  actor: "redemption-arbitrageur";
+  account: string;
+  /** The stablecoin it bought USDe with and redeemed for. */
+  asset: "USDC" | "USDT";
+  pool: string;
+  usdeBoughtRaw: string;
+  stableSpentRaw: string;
+  usdeRedeemedRaw: string;
+  /** Stablecoin received from Ethena, and Ethena's fee, raw. */
+  receivedRaw: string;
+  feeRaw: string;
+  /** USDe's pool price in the stablecoin before and after, and the threshold it bought below. */
+  dexPriceBeforeWad: string;
+  dexPriceAfterWad: string;
+  thresholdWad: string;
+  /** Gas of the buy and the redeem (measured), and the gas cost it reckons with (scenario gas price x ETH feed). */
+  gasUsed: string;
+  gasCostUsdWad: string;
+  /** Received − spent − gas cost, USD (stablecoins at 1). */
+  profitUsdWad: string;
+  redeemTxHash: string;
+}
+
 /** One sweep of the liquidation bots over every exposed account (possibly liquidating nobody). */
 export interface LiquidationSweepEvent {
   actor: "liquidators";
@@ -65,7 +90,7 @@ export interface LiquidationSweepEvent {
 }
 
 /** What reports list as actor events (the bots' sweeps are reported as liquidation rows instead). */
-export type ReportedActorEvent = WhaleUnwindEvent | LiquidityWithdrawalEvent | MarketMakerEvent;
+export type ReportedActorEvent = WhaleUnwindEvent | LiquidityWithdrawalEvent | MarketMakerEvent | RedemptionEvent;
 export type ActorEvent = ReportedActorEvent | LiquidationSweepEvent;
 
 /** After the walk: the rows liquidated so far and the last round's number. */

@@ -41,6 +41,11 @@ export interface CurvePoolRecord {
   coins: TokenSymbol[];
 }
 
+/** Ethena's minting contract: EthenaMinting V2 on mainnet, our stand-in on the embedded chain. */
+export interface EthenaRecord {
+  minting: string;
+}
+
 export interface DeploymentRecord {
   profile: string;
   chainId: number;
@@ -71,6 +76,8 @@ export interface DeploymentRecord {
   };
   /** Curve stable-swap pools by key (absent in records written before Curve was supported). */
   curve?: { pools: Record<string, CurvePoolRecord> };
+  /** Absent in records written before Ethena's minting contract was modelled. */
+  ethena?: EthenaRecord;
   uniswap: {
     factory: string;
     swapRouter: string;

@@ -31,6 +31,7 @@ import { TokenSymbol } from "../domain/tokens";
 import { validateEmbeddedParams } from "./validate";
 import { AAVE_DEPLOYERS } from "./aave";
 import { deployCurvePools } from "./curve";
+import { deployEthenaMinting } from "./ethena";
 import { deployContract, fund } from "./steps";
 
 export interface DeployOptions {
@@ -265,6 +266,10 @@ export async function deployEmbedded(
   if (params.curve.pools.length > 0) log("Curve: stable-swap pools");
   const curvePools = await deployCurvePools(provider, deployer, params, tokens);
 
+  // ---- Ethena's minting stand-in (last: the addresses above stay where they were) ---------------------------
+  log("Ethena: minting stand-in");
+  const ethena = await deployEthenaMinting(provider, deployer, params, tokens);
+
   const block = await provider.getBlockNumber();
   const record: DeploymentRecord = {
     profile: "embedded",
@@ -275,6 +280,7 @@ export async function deployEmbedded(
     feeds,
     aave,
     morpho: { morpho: morphoC.address, irm: irm.address, markets },
+    ethena,
     uniswap: {
       factory: factoryC.address,
       swapRouter: router.address,

@@ -127,6 +127,36 @@ export const EMBEDDED_CURVE_USDE_POOL: CurvePoolParams = {
     "shape of a Curve USD stable pool; not mainnet's USDe/USDC pool (Stableswap-NG, 2 coins), whose A and fee the adapter reads on a fork",
 };
 
+/** One stablecoin of the minting stand-in: its per-block limits and the reserve deposited at deployment. */
+export interface EthenaAssetParams {
+  asset: "USDC" | "USDT";
+  /** USDe per block, whole tokens. */
+  maxMintPerBlock: bigint;
+  maxRedeemPerBlock: bigint;
+  /** Whole tokens of the stablecoin held by the minting contract (what redemptions are paid from). */
+  reserve: bigint;
+}
+
+/** Ethena's minting contract as the embedded chain's stand-in runs it (contracts/ethena/EthenaMintingStandIn.sol). */
+export interface EthenaMintingParams {
+  assets: EthenaAssetParams[];
+  /** USDe per block across assets, whole tokens. */
+  globalMaxMintPerBlock: bigint;
+  globalMaxRedeemPerBlock: bigint;
+  /** Fee on mint and redeem, bps: a harness knob, 0 by default (Ethena documents no protocol fee). */
+  feeBps: number;
+  /** Where each figure comes from. */
+  source: { limits: string; reserve: string; fee: string };
+}
+
+/**
+ * Redemptions on 10-11 Oct 2025: ~$1.2B "through the stress period" (Ethena Foundation, "USDe Analysis during the
+ * Oct 10th-11th Volatility Event", gov.ethenafoundation.com/t/706) to ~$2B within 24 h (Guy Young, Ethena, reported
+ * by ethnews.com). $2B over 7,200 twelve-second blocks is ~277,800 USDe per block: the capacity was at least that.
+ * No 2025 value of EthenaMinting V2's maxRedeemPerBlock has been published.
+ */
+export const ETHENA_REDEEM_PER_BLOCK_USDE = 280_000n;
+
 export interface EmbeddedParams {
   tokens: TokenParams[];
   /** Initial feed answers, USD 8 decimals. */
@@ -161,6 +191,8 @@ export interface EmbeddedParams {
   curve: {
     pools: CurvePoolParams[];
   };
+  /** The minting stand-in, deployed last. */
+  ethena: EthenaMintingParams;
 }
 
 const units = (amount: bigint, decimals: number): bigint => amount * 10n ** BigInt(decimals);
@@ -455,6 +487,36 @@ export function defaultEmbeddedParams(): EmbeddedParams {
       ],
     },
     curve: { pools: [] },
+    ethena: {
+      assets: [
+        {
+          asset: "USDC",
+          maxMintPerBlock: ETHENA_REDEEM_PER_BLOCK_USDE,
+          maxRedeemPerBlock: ETHENA_REDEEM_PER_BLOCK_USDE,
+          reserve: 37_000_000n,
+        },
+        {
+          asset: "USDT",
+          maxMintPerBlock: ETHENA_REDEEM_PER_BLOCK_USDE,
+          maxRedeemPerBlock: ETHENA_REDEEM_PER_BLOCK_USDE,
+          reserve: 37_000_000n,
+        },
+      ],
+      globalMaxMintPerBlock: ETHENA_REDEEM_PER_BLOCK_USDE,
+      globalMaxRedeemPerBlock: ETHENA_REDEEM_PER_BLOCK_USDE,
+      feeBps: 0,
+      source: {
+        limits:
+          "redemption volume of 10-11 Oct 2025, ~$2B in 24 h (ethnews.com, Guy Young of Ethena; Ethena Foundation " +
+          "post 706 says ~$1.2B): ~277,800 USDe per 12 s block, rounded to 280,000; no V2 limit value is published, " +
+          "mint is given the same",
+        reserve:
+          "'about 0.50%' of backing held as stablecoins in the minting contract (ethena-labs.gitbook.io, peg " +
+          "arbitrage mechanism) x USDe supply $14.8B on 10 Oct (CryptoSlate) = ~$74M, split USDC/USDT; mainnet " +
+          "refills it from reserves, the embedded chain does not",
+        fee: "no protocol mint/redeem fee is documented by Ethena (the RFQ quote carries the spread): 0",
+      },
+    },
   };
 }
 

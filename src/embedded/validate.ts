@@ -222,4 +222,25 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     }
     if (pool.depthPerCoin <= 0n) throw new InputError(`${at}.depthPerCoin`, "must be > 0 whole tokens");
   });
+  validateEthena(p, token);
+}
+
+/** Ethena's minting stand-in: its stablecoins exist, limits and reserves are not negative, the fee is a bps share. */
+function validateEthena(p: EmbeddedParams, token: (field: string, symbol: string) => TokenSymbol): void {
+  const e = p.ethena;
+  bps("ethena.feeBps", e.feeBps);
+  token("ethena", "USDe");
+  e.assets.forEach((a, i) => {
+    const at = `ethena.assets[${i}:${a.asset}]`;
+    token(`${at}.asset`, a.asset);
+    for (const [k, v] of [
+      ["maxMintPerBlock", a.maxMintPerBlock],
+      ["maxRedeemPerBlock", a.maxRedeemPerBlock],
+      ["reserve", a.reserve],
+    ] as const) {
+      if (v < 0n) throw new InputError(`${at}.${k}`, `must be >= 0 whole tokens, got ${v}`);
+    }
+  });
+  if (e.globalMaxMintPerBlock < 0n || e.globalMaxRedeemPerBlock < 0n)
+    throw new InputError("ethena.globalMaxRedeemPerBlock", "per-block limits must be >= 0 whole USDe");
 }

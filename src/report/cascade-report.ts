@@ -65,6 +65,25 @@ const ActorEventSchema = z.union([
     collateralLeftRaw: z.record(z.string(), int),
     collateralSeizedRaw: z.record(z.string(), int),
   }),
+  z.object({
+    round: z.number().int(),
+    actor: z.literal("redemption-arbitrageur"),
+    account: z.string(),
+    asset: z.enum(["USDC", "USDT"]),
+    pool: z.string(),
+    usdeBoughtRaw: int,
+    stableSpentRaw: int,
+    usdeRedeemedRaw: int,
+    receivedRaw: int,
+    feeRaw: int,
+    dexPriceBeforeWad: int,
+    dexPriceAfterWad: int,
+    thresholdWad: int,
+    gasUsed: int,
+    gasCostUsdWad: int,
+    profitUsdWad: int,
+    redeemTxHash: z.string(),
+  }),
 ]);
 
 export const CascadeRunSchema = RunSchema.extend({
@@ -88,6 +107,8 @@ export type CascadeRun = z.infer<typeof CascadeRunSchema>;
 
 const usd = (wad: string) => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
 const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
+const usde = (raw: bigint) => `${toNumber(raw, 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDe`;
+const redeemedIn = (run: CascadeRun) => run.rounds.reduce((s, x) => s + BigInt(x.redeemedUsdeRaw), 0n);
 
 export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [depegMarkdown(r, options), ""];
@@ -109,6 +130,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
         "collateral sold",
         "bad debt",
         "still liquidatable",
+        "redeemed with Ethena",
       ],
       r.runs.map((run) => [
         runName(run).split("/").join(" / "),
@@ -135,6 +157,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
         usd(run.rounds.reduce((s, x) => s + BigInt(x.volumeSoldUsdWad), 0n).toString()),
         usd(run.totals.badDebtUsdWad),
         run.liquidatableLeft,
+        usde(redeemedIn(run)),
       ]),
     ),
   );
@@ -152,9 +175,12 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
           "sold",
           "USDC left in pool",
           "bad debt (cum.)",
+          "redeemed (USDe)",
         ],
         run.rounds
-          .filter((x) => x.liquidations > 0 || x.round === 1 || x.round === run.rounds.length)
+          .filter(
+            (x) => x.liquidations > 0 || x.redeemedUsdeRaw !== "0" || x.round === 1 || x.round === run.rounds.length,
+          )
           .map((x) => [
             x.round,
             x.pathPoint,
@@ -165,6 +191,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
             usd(x.volumeSoldUsdWad),
             toNumber(BigInt(x.poolUsdcLeftRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 }),
             usd(x.cumulativeBadDebtUsdWad),
+            toNumber(BigInt(x.redeemedUsdeRaw), 18).toLocaleString("en-US", { maximumFractionDigits: 0 }),
           ]),
       ),
     );
@@ -178,6 +205,11 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
         out.push(
           "",
           `- Round ${e.round}: market makers pulled ${e.share} of their liquidity from ${e.pools.join(", ")}; price impact of selling ${e.saleUsde} USDe: ${e.impactBeforeBps} → ${e.impactAfterBps} bps.`,
+        );
+      if (e.actor === "redemption-arbitrageur")
+        out.push(
+          "",
+          `- Round ${e.round}: the redemption arbitrageur bought ${usde(BigInt(e.usdeBoughtRaw))} for ${toNumber(BigInt(e.stableSpentRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${e.asset} and redeemed ${usde(BigInt(e.usdeRedeemedRaw))} with Ethena; USDe/${e.asset} ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
         );
       if (e.actor === "market-maker")
         out.push(

@@ -16,6 +16,10 @@ import { ValidationInputSchema } from "./validation";
 /** Policy sets (and counterfactual runs) per scenario: each is a full run of the cascade. */
 const MAX_POLICY_SETS = 16;
 import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
+import { ETHENA_REDEEM_PER_BLOCK_USDE } from "../embedded/params";
+
+/** A redemption fee above 10% is no longer a redemption anyone arbitrages. */
+const MAX_REDEMPTION_FEE_BPS = 1000;
 
 const distribution = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
@@ -119,6 +123,31 @@ export const CascadeScenarioSchema = z
             whenDexPriceBelow: decimal,
             /** A sale (USDe) whose price impact is measured just before and just after the withdrawal. */
             measureSaleUsde: decimal.default("1000000"),
+          })
+          .strict()
+          .optional(),
+        /**
+         * Redemptions with Ethena: a whitelisted arbitrageur buys USDe on the pools below 1 − fee − gas per USDe and
+         * redeems it, at most one redeem transaction (the contract's per-block limit) per round.
+         */
+        redemptions: z
+          .object({
+            /**
+             * USDe redeemable per block, whole tokens (the minting contract's maxRedeemPerBlock, per asset and global).
+             * 280,000: ~$2B redeemed in 24 h on 10-11 Oct 2025 over 7,200 blocks (src/embedded/params.ts).
+             */
+            capacityPerBlockUsde: decimal.default(ETHENA_REDEEM_PER_BLOCK_USDE.toString()),
+            /** Ethena's redemption fee, bps; 0 by default (Ethena documents no protocol fee). At most 1000 (10%). */
+            feeBps: z.number().int().min(0).max(MAX_REDEMPTION_FEE_BPS).default(0),
+            /**
+             * The gas price the arbitrageur pays, gwei (its cost per buy + redeem, in USD at the ETH/USD feed). 10 is
+             * not calibrated: no gas figure for 10 Oct 2025 has been found; gas spiked that day.
+             */
+            gasPriceGwei: decimal.default("10"),
+            /** It starts only this many blocks after it first sees a discount (0: at once). */
+            delayBlocks: z.number().int().min(0).max(MAX_PATH_BLOCKS).default(0),
+            /** Ethena's gatekeeper has disabled mint and redeem: nothing is redeemed. */
+            paused: z.boolean().default(false),
           })
           .strict()
           .optional(),
@@ -255,6 +284,13 @@ function checkRunsNamed(s: CascadeScenario): void {
       );
   };
   s.counterfactuals.redemptionsPaused.forEach((p, i) => known(`counterfactuals.redemptionsPaused[${i}]`, p));
+  const redeems = s.actors.redemptions !== undefined || s.actors.liquidators.kinds.includes("redeemer");
+  if (s.counterfactuals.redemptionsPaused.length > 0 && !redeems)
+    throw new InputError(
+      "counterfactuals.redemptionsPaused",
+      "the scenario has no redemptions to pause",
+      "add actors.redemptions or a redeemer to actors.liquidators.kinds",
+    );
   if (s.validation) known("validation.policies", s.validation.policies);
 }
 

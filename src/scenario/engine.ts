@@ -5,9 +5,10 @@
  *
  * Once per oracle-policy set, from the same snapshot: apply the policies (one place: `applyPolicies`), let every
  * actor begin, then for each path point: advance the chain, set the point's feeds, let the oracle follow, then run
- * rounds. In a round the scenario's actors react in list order (run-cascade.ts: the whale, the liquidity withdrawal,
- * the market maker, who does nothing until the end), then the liquidation bots sweep every market; after an actor that
- * moves the pool price acts (the whale, the bots), the oracle follows again. A point's rounds end
+ * rounds. In a round the scenario's actors react in list order (run-cascade.ts: the whale, the redemption
+ * arbitrageur, the liquidity withdrawal, the market maker, who does nothing until the end), then the liquidation bots
+ * sweep every market; after an actor that moves the pool price acts (the whale, the redemption arbitrageur, the bots),
+ * the oracle follows again. A point's rounds end
  * when a round liquidates nothing and no actor moved the price. Everything recorded is read from chain state and
  * events: health factors, liquidation rows, pool prices and depth, bad debt.
  */
@@ -298,10 +299,12 @@ async function runRound(run: ScenarioRun, state: RunState, pathPoint: number): P
   const { ctx, dex } = run;
   const round = state.round;
   let moved = false;
+  let redeemedUsdeRaw = 0n;
   // Actors react to the market as it is now, in list order.
   for (const actor of run.actors) {
     const ev = await actor.react({ round, pathPoint });
     if (!ev) continue;
+    if (ev.actor === "redemption-arbitrageur") redeemedUsdeRaw += BigInt(ev.usdeRedeemedRaw);
     state.actorEvents.push({ round, ...reported(ev) });
     run.log(`  round ${round}: ${describe(ev)}`);
     if (actor.movesPrice) {
@@ -357,7 +360,7 @@ async function runRound(run: ScenarioRun, state: RunState, pathPoint: number): P
     poolUsdeRaw: pool.aRaw.toString(),
     badDebtUsdWad: badUsdWad.toString(),
     cumulativeBadDebtUsdWad: state.badDebtCumUsdWad.toString(),
-    redeemedUsdeRaw: "0",
+    redeemedUsdeRaw: redeemedUsdeRaw.toString(),
   });
   if (outcomes.length > 0) {
     const prices = `USDe/USDC ${fmt(dexBeforeWad)} → ${fmt(dexAfterWad)}, ${run.feed} ${Number(feedUsedE8) / 1e8}`;
@@ -420,6 +423,11 @@ function describe(ev: ActorEvent): string {
       );
     case "market-maker":
       return `the market maker has ${JSON.stringify(ev.collateralLeftRaw)} left`;
+    case "redemption-arbitrageur":
+      return (
+        `the redemption arbitrageur redeems ${fmt(BigInt(ev.usdeRedeemedRaw))} USDe for ${ev.asset}, ` +
+        `USDe/${ev.asset} ${fmtWad(ev.dexPriceBeforeWad)} → ${fmtWad(ev.dexPriceAfterWad)}`
+      );
     case "liquidators":
       return `${ev.outcomes.length} liquidation(s)`;
   }

@@ -13,15 +13,16 @@ import type { UniswapV3Dex } from "../dex/uniswap-v3";
 import { openMarket } from "../protocols/registry";
 import type { Actor } from "../actors/actor";
 import { LiquidationBots, LiquidatorsSetting } from "../actors/liquidation-bots";
-import { openEthenaMinting } from "../protocols/ethena-minting";
+import { openEthenaMinting, pauseEthenaMinting } from "../protocols/ethena-minting";
 import { LiquidityWithdrawal } from "../actors/liquidity-withdrawal";
 import { CrossMarginedMarketMaker } from "../actors/market-maker";
 import { PegArbitrageur } from "../actors/peg-arbitrageur";
+import { RedemptionArbitrageur } from "../actors/redemption-arbitrageur";
 import { TwoLayerWhale } from "../actors/whale";
 import type { CascadeReport } from "../report/cascade-report";
 import type { CascadeScenario, ExogenousPoint } from "./cascade-schema";
 import { exogenousPoints } from "./cascade-schema";
-import { PathStep, TrackedPosition, reportRunOf, runPolicySets } from "./engine";
+import { PathStep, RunSpec, TrackedPosition, reportRunOf, runPolicySets } from "./engine";
 import { USDE_FEED, oracleFollower } from "./oracle-follower";
 import { evaluateValidation } from "./validation";
 import { buildPopulation, planPopulation, validatePopulation } from "./population";
@@ -35,25 +36,30 @@ export interface RunCascadeOptions {
 const ETH_FEED = "ETH/USD";
 
 /**
- * The scenario's actors in the order they react in a round: the whale (its unwind moves the pool), then the market
- * makers pulling liquidity (triggered by the pool price the whale left), then the market maker (it only reports at
- * the end). The liquidation bots sweep after all of them; the peg arbitrageur acts only while positions are opened.
+ * The scenario's actors in the order they react in a round: the whale (its unwind moves the pool), the redemption
+ * arbitrageur (buys back the discount the whale left and redeems it with Ethena), then the market makers pulling
+ * liquidity (triggered by the pool price left), then the market maker (it only reports at the end). The liquidation bots sweep after all of them; the peg arbitrageur acts only while positions are opened.
  */
 function scenarioActors(ctx: ChainContext, dex: UniswapV3Dex, scenario: CascadeScenario): Actor[] {
   const a = scenario.actors;
   const out: Actor[] = [];
   if (a.whale) out.push(new TwoLayerWhale(ctx, dex, scenario.name, a.whale));
+  if (a.redemptions) out.push(new RedemptionArbitrageur(ctx, dex, scenario.name, a.redemptions));
   if (a.liquidityWithdrawal) out.push(new LiquidityWithdrawal(ctx, dex, a.liquidityWithdrawal));
   if (a.marketMaker) out.push(new CrossMarginedMarketMaker(ctx, scenario.name, a.marketMaker));
   return out;
 }
 
-/** The order actors open their positions in (after the population): the whale, then the market maker. */
-const OPEN_ORDER: readonly string[] = ["whale", "market-maker"];
+/**
+ * The order actors open in (after the population): the whale, the market maker, then the redemption arbitrageur
+ * (whitelisting, Ethena's limits, its stablecoins).
+ */
+const OPEN_ORDER: readonly string[] = ["whale", "market-maker", "redemption-arbitrageur"];
 
 const OPEN_LOG: Record<string, string> = {
   whale: "actors: the two-layer whale opens WETH → USDC on Aave and a USDe loop on Morpho",
   "market-maker": "actors: the cross-margined market maker opens its Aave account",
+  "redemption-arbitrageur": "actors: the redemption arbitrageur is whitelisted with Ethena and holds USDC/USDT",
 };
 
 export async function runCascade(
@@ -117,7 +123,7 @@ export async function runCascade(
       follower: oracleFollower(ctx, dex, scenario.oracle.source, scenario.oracle.twapSeconds),
       log,
     },
-    scenario.policies,
+    runSpecs(ctx, scenario),
   );
   const report: CascadeReport = {
     schemaVersion: 1,
@@ -138,6 +144,21 @@ export async function runCascade(
     })),
   };
   return scenario.validation ? { ...report, validation: evaluateValidation(scenario.validation, report) } : report;
+}
+
+/** How reports name the counterfactual in which Ethena's gatekeeper has disabled redeeming. */
+const REDEMPTIONS_PAUSED = "redemptions paused";
+
+/** The policy runs, then the counterfactuals: the same policies with Ethena's redemptions paused. */
+function runSpecs(ctx: ChainContext, scenario: CascadeScenario): RunSpec[] {
+  return [
+    ...scenario.policies.map((policies) => ({ policies })),
+    ...scenario.counterfactuals.redemptionsPaused.map((policies) => ({
+      policies,
+      variant: REDEMPTIONS_PAUSED,
+      setUp: () => pauseEthenaMinting(ctx),
+    })),
+  ];
 }
 
 /** The scenario's liquidator mix as the bots take it (a redeemer drives Ethena's minting contract). */

@@ -51,6 +51,7 @@ async function checkProfileOnChain(provider: RpcProvider, record: DeploymentReco
     ["morpho.morpho", record.morpho.morpho],
     ["uniswap.swapRouter", record.uniswap.swapRouter],
     ["uniswap.quoter", record.uniswap.quoter],
+    ...(record.ethena ? [["ethena.minting", record.ethena.minting] as [string, string]] : []),
     ...Object.entries(record.feeds).map(([n, a]) => [`feeds["${n}"]`, a] as [string, string]),
   ];
   for (const [field, address] of named) {

@@ -166,6 +166,41 @@ describe("cascade engine", function () {
     expect(cascadeMarkdown(r)).to.contain("did not converge: it hit the round limit");
   });
 
+  it("records per round the USDe the redemption arbitrageur redeemed with Ethena, and the summary shows it", async function () {
+    const r = await run({ actors: { ...base.actors, redemptions: {} } });
+    const [pegged, market] = r.runs;
+    // Under mainnet's policies it buys back the whale's discount in three rounds (280,000 USDe a block at most).
+    expect(
+      pegged.rounds.filter((y) => y.redeemedUsdeRaw !== "0").map((y) => [y.round, y.redeemedUsdeRaw]),
+    ).to.deep.equal([
+      [1, "279999548116492911652652"],
+      [2, "279999945931996465333656"],
+      [3, "202699757819260282235456"],
+    ]);
+    expect(pegged.totals.liquidations).to.equal(0);
+    // Under the market policy it lifts the pool after every liquidation's sale: 22 rounds of redemptions.
+    expect(market.rounds.reduce((s, y) => s + BigInt(y.redeemedUsdeRaw), 0n)).to.equal(
+      6_082_689_891_485_254_877_907_188n,
+    );
+    expect(market.rounds.filter((y) => y.redeemedUsdeRaw !== "0")).to.have.length(22);
+    expect(market.totals.liquidations).to.equal(12);
+    for (const x of r.runs) {
+      const events = x.actorEvents.flatMap((e) => (e.actor === "redemption-arbitrageur" ? [e] : []));
+      expect(events.map((e) => [e.round, e.usdeRedeemedRaw])).to.deep.equal(
+        x.rounds.filter((y) => y.redeemedUsdeRaw !== "0").map((y) => [y.round, y.redeemedUsdeRaw]),
+      );
+    }
+    // Without the actor nothing is redeemed.
+    expect(report.runs.every((x) => x.rounds.every((y) => y.redeemedUsdeRaw === "0"))).to.equal(true);
+    const md = cascadeMarkdown(r);
+    expect(md).to.contain("| redeemed with Ethena |");
+    expect(md).to.contain("| 762,699 USDe ");
+    expect(md).to.contain("| 6,082,690 USDe ");
+    expect(md).to.contain(
+      "- Round 3: the redemption arbitrageur bought 202,700 USDe for 202,658 USDC and redeemed 202,700 USDe with Ethena; USDe/USDC 0.9995 → 0.9999.",
+    );
+  });
+
   describe("bad scenario files fail before anything is deployed, naming the field", function () {
     it("unknown keys, wrong types, impossible values", function () {
       expect(() => parseCascadeScenario({ ...base, extra: 1 }, "s.yaml")).to.throw(

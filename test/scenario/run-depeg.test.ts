@@ -151,8 +151,8 @@ describe("depeg scenario on Aave v3.0, for comparison with the origin line", fun
       repaidUsdWad: "415584170842447798177924",
       seizedUsdWad: "429102191436318930798069",
       badDebtUsdWad: "50633397000000000000",
-      liquidatorNetProfitUsdWad: "144406571272346309982380",
-      gasUsed: "4025219",
+      liquidatorNetProfitUsdWad: "144406595989046482999281",
+      gasUsed: "4019537",
       positionsLiquidated: 2,
     });
   });

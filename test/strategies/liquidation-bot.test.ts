@@ -7,6 +7,7 @@ import { applyMorphoPolicy } from "../../src/protocols/morpho-blue";
 import { setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { LiquidationBot } from "../../src/strategies/liquidation-bot";
+import { openEthenaMinting, pauseEthenaMinting } from "../../src/protocols/ethena-minting";
 import { flashLiquidator } from "../../src/chain/tools";
 import { IERC20Metadata__factory } from "../../typechain-types";
 import type { EmbeddedFixture } from "../fixtures";
@@ -139,6 +140,45 @@ describe("liquidation bot", function () {
         liquidator: "inventory",
       },
     ]);
+  });
+
+  it("redeemer kind: liquidates a USDe loop in a drained pool and redeems the seized USDe with Ethena 1:1", async function () {
+    const f = await loadEmbedded();
+    const [user, whale, redeemer] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 90_000_000n);
+    const dex = new UniswapV3Dex(f.ctx);
+    await deal(f.ctx, "USDe", whale, 19_500_000n * WAD);
+    await dex.swapExactIn(whale, "USDe", "USDC", 19_500_000n * WAD);
+    const minting = openEthenaMinting(f.ctx);
+    await minting.whitelist(redeemer.address);
+    const bot = new LiquidationBot(f.ctx, dex, redeemer, { kind: "redeemer", minting, maxCallsPerPosition: 1 });
+    const [o, ...rest] = await bot.sweep(market, [user.address]);
+    expect(rest).to.deep.equal([]);
+    expect(bot.refusals).to.deep.equal([]);
+    expect([o.kind, o.sale, o.held]).to.deep.equal(["redeemer", undefined, undefined]);
+    const r = o.redemption!;
+    expect(r.asset).to.equal("USDC");
+    expect(r.usdeRaw).to.equal(o.record.seizedRaw);
+    expect(await balance(f, "USDe", redeemer.address)).to.equal(0n);
+    // No protocol fee: 1 USDC per USDe, rounded down to USDC's 6 decimals.
+    expect(r.receivedRaw).to.equal(o.record.seizedRaw / 10n ** 12n);
+    expect(o.profitRaw).to.equal(r.receivedRaw - o.record.repaidRaw);
+    expect([o.record.repaidRaw, r.receivedRaw]).to.deep.equal([42_500_000_001n, 48_922_222_223n]);
+  });
+
+  it("redeemer kind: leaves sUSDe (a cooldown, no instant redemption) and declines when redemptions are paused", async function () {
+    const f = await loadEmbedded();
+    const [user, redeemer] = f.users;
+    const market = await aavePosition(f, user);
+    await setFeedPrice(f.ctx, "USDe/USD", 90_000_000n);
+    const minting = openEthenaMinting(f.ctx);
+    await minting.whitelist(redeemer.address);
+    await pauseEthenaMinting(f.ctx);
+    const bot = new LiquidationBot(f.ctx, new UniswapV3Dex(f.ctx), redeemer, { kind: "redeemer", minting });
+    expect(await bot.sweep(openMarket(f.ctx, "aave-v3:sUSDe/USDC:emode-2"), [user.address])).to.deep.equal([]);
+    expect(await bot.sweep(market, [user.address])).to.deep.equal([]);
+    expect(bot.refusals.map((r) => r.reason)).to.deep.equal(["RedemptionUnavailable(asset=USDC)"]);
   });
 });
 

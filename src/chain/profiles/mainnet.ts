@@ -17,10 +17,14 @@ export const MAINNET_CHAIN_ID = 1;
 /** A block on 10 Oct 2025 before the crash (~23,549,000; its timestamp is logged when forking). */
 export const MAINNET_DEFAULT_FORK_BLOCK = 23_549_000;
 
-/** Ethena (ethena.fi docs, "Key addresses"). */
+/**
+ * Ethena (ethena.fi docs, "Key addresses"). The minting contract is EthenaMinting V2, live since 2024-07-08
+ * (docs.ethena.fi/solution-design/minting-usde/mint-and-redeem-contract-v2; also in ethena-labs/ethena-minting-client).
+ */
 const ETHENA = {
   USDe: "0x4c9EDD5852cd905f086C759E8383e09bff1E68B3",
   sUSDe: "0x9D39A5DE30e57443BfF2A8307A4256c8797A3497",
+  minting: "0xe3490297a08d6fC8Da46Edb7B6142E4F461b62D3",
 } as const;
 
 /** Morpho Blue core (docs.morpho.org, "Addresses"). */
@@ -163,6 +167,7 @@ export async function buildMainnetProfile(
       reserves,
     },
     morpho: { morpho: MORPHO_BLUE, irm: ZeroAddress, markets },
+    ethena: { minting: ETHENA.minting },
     uniswap: {
       factory: UNISWAP_V3.factory,
       swapRouter: UNISWAP_V3.swapRouter,
