@@ -58,6 +58,14 @@ export interface MarketMakerEvent {
   collateralSeizedRaw: Record<string, string>;
 }
 
+/** The CEX–DEX arbitrageur moved the WETH pools to the ETH/USD feed price (the CEX price). */
+export interface CexDexArbitrageEvent {
+  actor: "cex-dex-arbitrageur";
+  /** The price it moved the pools to, USD per ETH, WAD. */
+  ethUsdWad: string;
+  trades: { pool: string; sold: string; soldRaw: string; priceBeforeWad: string; priceAfterWad: string }[];
+}
+
 /** One sweep of the liquidation bots over every exposed account (possibly liquidating nobody). */
 export interface LiquidationSweepEvent {
   actor: "liquidators";
@@ -65,7 +73,7 @@ export interface LiquidationSweepEvent {
 }
 
 /** What reports list as actor events (the bots' sweeps are reported as liquidation rows instead). */
-export type ReportedActorEvent = WhaleUnwindEvent | LiquidityWithdrawalEvent | MarketMakerEvent;
+export type ReportedActorEvent = WhaleUnwindEvent | LiquidityWithdrawalEvent | MarketMakerEvent | CexDexArbitrageEvent;
 export type ActorEvent = ReportedActorEvent | LiquidationSweepEvent;
 
 /** After the walk: the rows liquidated so far and the last round's number. */

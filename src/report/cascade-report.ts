@@ -9,6 +9,7 @@ import { z } from "zod";
 import { toNumber } from "../math/fixed-point";
 import { DepegReportSchema, RunSchema, depegMarkdown, writeReportFolder } from "./depeg-report";
 import { table } from "../domain/format";
+import { VenueSalesSchema } from "../metrics/liquidations";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 
@@ -58,6 +59,14 @@ const ActorEventSchema = z.union([
   }),
   z.object({
     round: z.number().int(),
+    actor: z.literal("cex-dex-arbitrageur"),
+    ethUsdWad: int,
+    trades: z.array(
+      z.object({ pool: z.string(), sold: z.string(), soldRaw: int, priceBeforeWad: int, priceAfterWad: int }),
+    ),
+  }),
+  z.object({
+    round: z.number().int(),
     actor: z.literal("market-maker"),
     account: z.string(),
     collateralLeftRaw: z.record(z.string(), int),
@@ -73,6 +82,8 @@ export const CascadeRunSchema = RunSchema.extend({
   roundLimitReached: z.boolean(),
   /** Positions still liquidatable at the end (e.g. refused as unprofitable). */
   liquidatableLeft: z.number().int(),
+  /** What the liquidators sold, per venue and pair (summed from the liquidation rows). */
+  salesByVenue: z.array(VenueSalesSchema),
 });
 
 export const CascadeReportSchema = DepegReportSchema.extend({
@@ -85,6 +96,8 @@ export type CascadeReport = z.infer<typeof CascadeReportSchema>;
 export type CascadeRun = z.infer<typeof CascadeRunSchema>;
 
 const usd = (wad: string) => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+const units = (raw: string, decimals: number) =>
+  toNumber(BigInt(raw), decimals).toLocaleString("en-US", { maximumFractionDigits: 2 });
 const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
 
 export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
@@ -135,6 +148,20 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
     ),
   );
   for (const run of r.runs) {
+    if (run.salesByVenue.length > 0) {
+      out.push("", `### Where the liquidators sold — ${policySetLabel(run.policies)}`);
+      out.push(
+        table(
+          ["venue", "sales", "sold", "received"],
+          run.salesByVenue.map((v) => [
+            v.venue,
+            v.sales,
+            `${units(v.soldRaw, v.soldDecimals)} ${v.sold}`,
+            `${units(v.receivedRaw, v.receivedDecimals)} ${v.received}`,
+          ]),
+        ),
+      );
+    }
     out.push("", `### Rounds — ${policySetLabel(run.policies)}`);
     out.push(
       table(

@@ -10,6 +10,12 @@ import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK } from "../chain/clock";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
+import { openBestQuote } from "../dex/best-quote";
+import { CexDexArbitrageur, needsCexDexArbitrage } from "../actors/cex-dex-arbitrageur";
+import { salesByVenue } from "../metrics/liquidations";
+import { tokenDecimals } from "../chain/context";
+import type { TokenSymbol } from "../domain/tokens";
 import { openMarket } from "../protocols/registry";
 import type { Actor } from "../actors/actor";
 import { LiquidationBots } from "../actors/liquidation-bots";
@@ -33,14 +39,18 @@ export interface RunCascadeOptions {
 const ETH_FEED = "ETH/USD";
 
 /**
- * The scenario's actors in the order they react in a round: the whale (its unwind moves the pool), then the market
- * makers pulling liquidity (triggered by the pool price the whale left), then the market maker (it only reports at
- * the end). The liquidation bots sweep after all of them; the peg arbitrageur acts only while positions are opened.
+ * The scenario's actors in the order they react in a round: the CEX–DEX arbitrageur (the WETH pools follow ETH
+ * before anyone sells WETH), the whale (its unwind moves the pool), then the market makers pulling liquidity
+ * (triggered by the pool price the whale left), then the market maker (it only reports at the end). The liquidation
+ * bots sweep after all of them; the peg arbitrageur acts only while positions are opened.
  */
-function scenarioActors(ctx: ChainContext, dex: UniswapV3Dex, scenario: CascadeScenario): Actor[] {
+function scenarioActors(ctx: ChainContext, dex: UniswapV3Dex, saleDex: Dex, scenario: CascadeScenario): Actor[] {
   const a = scenario.actors;
   const out: Actor[] = [];
-  if (a.whale) out.push(new TwoLayerWhale(ctx, dex, scenario.name, a.whale));
+  if (needsCexDexArbitrage(movesEth(scenario), collateralOf(scenario))) {
+    out.push(new CexDexArbitrageur(ctx, dex, scenario.name));
+  }
+  if (a.whale) out.push(new TwoLayerWhale(ctx, dex, scenario.name, a.whale, saleDex));
   if (a.liquidityWithdrawal) out.push(new LiquidityWithdrawal(ctx, dex, a.liquidityWithdrawal));
   if (a.marketMaker) out.push(new CrossMarginedMarketMaker(ctx, scenario.name, a.marketMaker));
   return out;
@@ -67,7 +77,9 @@ export async function runCascade(
   const points = exogenousPoints(scenario);
   const plan = planPopulation(scenario.population, scenario.name);
   await validatePopulation(ctx, plan);
-  const actors = scenarioActors(ctx, dex, scenario);
+  // Where the actors and bots sell: the best quote across the scenario's venues (every venue of the chain by default).
+  const saleDex = openBestQuote(ctx, scenario.dex.venues);
+  const actors = scenarioActors(ctx, dex, saleDex, scenario);
   for (const a of actors) if (a instanceof LiquidityWithdrawal) a.validate();
 
   log(`population: opening ${plan.length} positions`);
@@ -97,7 +109,7 @@ export async function runCascade(
 
   const bots = new LiquidationBots(
     ctx,
-    dex,
+    saleDex,
     options.liquidator,
     scenario.actors.liquidators,
     "largest-incentive-first",
@@ -121,7 +133,7 @@ export async function runCascade(
     schemaVersion: 1,
     scenario: scenario.name,
     description: scenario.description,
-    liquidatorVenue: dex.name,
+    liquidatorVenue: saleDex.name,
     chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock, aave: aaveLogic },
     path: { feed: USDE_FEED, points: points.length },
     oracleSource: scenario.oracle.source,
@@ -133,6 +145,7 @@ export async function runCascade(
       converged: r.converged,
       roundLimitReached: r.roundLimitReached,
       liquidatableLeft: r.liquidatableLeft,
+      salesByVenue: salesByVenue(r.liquidations, (s) => tokenDecimals(ctx, s as TokenSymbol)),
     })),
   };
 }
@@ -145,4 +158,21 @@ function cascadeStep(p: ExogenousPoint): PathStep {
     feeds: p.ethE8 === undefined ? [] : [{ feed: ETH_FEED, priceE8: p.ethE8 }],
     exogenousE8: p.usdeE8,
   };
+}
+
+/** Whether the scenario's path sets ETH/USD anywhere. */
+function movesEth(scenario: CascadeScenario): boolean {
+  return exogenousPoints(scenario).some((p) => p.ethE8 !== undefined);
+}
+
+/** The collateral the scenario's positions and actors hold (market keys name it: "<protocol>:<collateral>/..."). */
+function collateralOf(scenario: CascadeScenario): TokenSymbol[] {
+  const a = scenario.actors;
+  const keys = [...scenario.population.groups.map((g) => g.market), ...(a.whale ? [a.whale.loop.market] : [])];
+  const fromKeys = keys.map((k) => k.slice(k.indexOf(":") + 1).split("/")[0] as TokenSymbol);
+  return [
+    ...fromKeys,
+    ...(a.whale ? (["WETH"] as TokenSymbol[]) : []),
+    ...(Object.keys(a.marketMaker?.collateral ?? {}) as TokenSymbol[]),
+  ];
 }

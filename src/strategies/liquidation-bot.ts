@@ -30,6 +30,8 @@ export interface SaleRecord {
   /** DEX price of the collateral in the debt token before and after the sale, WAD. */
   priceBeforeWad: bigint;
   priceAfterWad: bigint;
+  /** Where it was sold, e.g. "uniswap-v3:WETH/USDT-0.05%" or "curve:USDe/USDC/USDT/DAI". */
+  venue: string;
   txHash: string;
 }
 
@@ -68,6 +70,20 @@ async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigin
   const feed = AggregatorV3Interface__factory.connect(address, ctx.provider);
   const [, answer] = await feed.latestRoundData();
   return (answer * WAD) / 10n ** (await feed.decimals());
+}
+
+/** Collateral raw a liquidation of the whole debt would seize (bonus included), capped at what the position holds. */
+async function seizeEstimate(market: LendingMarket, borrower: string): Promise<bigint> {
+  const [pos, priceWad, risk] = await Promise.all([
+    market.position(borrower),
+    market.collateralPriceWad(), // debt raw per 1e18 collateral raw
+    market.riskParams(),
+  ]);
+  const collateralRaw = pos.collateral[0]?.amountRaw ?? 0n;
+  const debtRaw = pos.debt[0]?.amountRaw ?? 0n;
+  if (priceWad === 0n) return collateralRaw;
+  const seizedRaw = (((debtRaw * WAD) / priceWad) * risk.liquidationIncentiveWad) / WAD;
+  return seizedRaw < collateralRaw ? seizedRaw : collateralRaw;
 }
 
 export class LiquidationBot {
@@ -142,22 +158,20 @@ export class LiquidationBot {
   private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
     const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
-    const f = await market.flashLiquidate(
-      contract,
-      borrower,
-      MaxUint256,
-      this.dex.saleRoute(market.collateral, market.debt),
-    );
+    // The route best for what the sale will be: the collateral the whole debt would seize, bonus included.
+    const sale = await this.dex.saleRoute(market.collateral, market.debt, await seizeEstimate(market, borrower));
+    const f = await market.flashLiquidate(contract, borrower, MaxUint256, sale.route);
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
-    const sale: SaleRecord = {
+    const sold: SaleRecord = {
       soldRaw: f.soldRaw,
       receivedRaw: f.saleProceedsRaw,
       priceBeforeWad,
       priceAfterWad: await this.dex.price(market.collateral, market.debt),
+      venue: sale.venue,
       txHash: f.record.txHash,
     };
-    return this.outcome(market, f.record, sale, f.flashPremiumRaw, f.profitRaw, gasCostWei);
+    return this.outcome(market, f.record, sold, f.flashPremiumRaw, f.profitRaw, gasCostWei);
   }
 
   private async viaInventory(market: LendingMarket, borrower: string, debtRaw: bigint): Promise<LiquidationOutcome> {
@@ -182,6 +196,7 @@ export class LiquidationBot {
         receivedRaw: s.amountOutRaw,
         priceBeforeWad: s.priceBeforeWad,
         priceAfterWad: s.priceAfterWad,
+        venue: s.venue,
         txHash: s.receipt.hash,
       };
     }

@@ -5,7 +5,7 @@
  */
 import { MaxUint256, Signer } from "ethers";
 import { WAD } from "../constants";
-import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
 import type { LendingMarket } from "../protocols/lending-market";
 
 export interface UnwindStep {
@@ -35,7 +35,7 @@ export interface UnwindOptions {
 
 export async function unwind(
   market: LendingMarket,
-  dex: UniswapV3Dex,
+  dex: Dex,
   user: Signer,
   options: UnwindOptions = {},
 ): Promise<UnwindResult> {
