@@ -40,6 +40,11 @@ export class CexDexArbitrageur implements Actor {
     this.account = actorAddress(scenario, "cex-dex-arbitrageur");
   }
 
+  /** Each policy run starts from the snapshot, taken before this account had gas money: fund it again. */
+  async begin(): Promise<void> {
+    this.signer = await actorSigner(this.ctx, this.account);
+  }
+
   /** The WETH pools of the chain, by their stablecoin. */
   pairs(): TokenSymbol[] {
     return WETH_PAIRS.filter((s) => this.dex.poolFor("WETH", s) !== undefined);

@@ -80,15 +80,68 @@ describe("cascade engine", function () {
     }
     expect(pegged.totals.liquidations).to.equal(0);
     // The deterministic outcome of this scenario (seed 3), as measured from the contracts' events.
+    // Re-measured when the Curve pool joined the venues: USDe sold there, above the drained Uniswap pool's price.
     expect(market.totals).to.deep.equal({
-      liquidations: 3,
-      repaidUsdWad: "971150393026000000000000",
-      seizedUsdWad: "1006111807174000000000000",
-      badDebtUsdWad: "0",
-      liquidatorNetProfitUsdWad: "236080040130157448219400",
-      gasUsed: "1599691",
-      positionsLiquidated: 1,
+      liquidations: 6,
+      repaidUsdWad: "4507175967976000000000000",
+      seizedUsdWad: "4658233526205000000000000",
+      badDebtUsdWad: "716589993738000000000000",
+      liquidatorNetProfitUsdWad: "1677795046228118880480400",
+      gasUsed: "3049606",
+      positionsLiquidated: 5,
     });
+  });
+
+  it("a cascade routes each sale to the venue quoting best: seized USDe to Curve, sUSDe through the Uniswap hub", function () {
+    const market = report.runs[1];
+    expect(market.liquidations.map((l) => l.saleVenue)).to.deep.equal([
+      "curve:USDe/USDC/USDT/DAI",
+      "uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%",
+      "curve:USDe/USDC/USDT/DAI",
+      "curve:USDe/USDC/USDT/DAI",
+      "curve:USDe/USDC/USDT/DAI",
+      "curve:USDe/USDC/USDT/DAI",
+    ]);
+    expect(market.salesByVenue).to.deep.equal([
+      {
+        venue: "curve:USDe/USDC/USDT/DAI",
+        sold: "USDe",
+        soldDecimals: 18,
+        soldRaw: "5261522661341237503022681",
+        received: "USDC",
+        receivedDecimals: 6,
+        receivedRaw: "4857699207806",
+        sales: 5,
+      },
+      {
+        venue: "uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%",
+        sold: "sUSDe",
+        soldDecimals: 18,
+        soldRaw: "1155649357327731092436974",
+        received: "USDC",
+        receivedDecimals: 6,
+        receivedRaw: "1329325944177",
+        sales: 1,
+      },
+    ]);
+    expect(cascadeMarkdown(report)).to.include(
+      "| curve:USDe/USDC/USDT/DAI                    | 5     | 5,261,522.66 USDe  | 4,857,699.21 USDC |",
+    );
+  });
+
+  it("the WETH pools follow ETH: the CEX–DEX arbitrageur moves them to the ETH/USD feed before the bots sweep", function () {
+    for (const r of report.runs) {
+      const moves = r.actorEvents.filter((e) => e.actor === "cex-dex-arbitrageur");
+      expect(moves.map((e) => e.round)).to.deep.equal([1, 3]);
+      const [first] = moves;
+      if (first?.actor !== "cex-dex-arbitrageur") throw new Error("no arbitrage event");
+      expect(first.ethUsdWad).to.equal("4000000000000000000000");
+      expect(first.trades.map((t) => [t.pool, t.sold, t.soldRaw, t.priceAfterWad])).to.deep.equal([
+        ["WETH/USDC", "WETH", "6205462816160464918865", "3999999999000000000000"],
+        ["WETH/USDT", "WETH", "1241092563232092982996", "4000000000000000000000"],
+        ["WETH/DAI", "WETH", "248288076215315134077", "4000000000000016000000"],
+      ]);
+    }
   });
 
   it("round-by-round numbers add up to the totals", function () {
