@@ -34,6 +34,7 @@ export function openBestQuote(ctx: ChainContext, venues?: readonly string[], fie
   return new BestQuoteDex(
     ctx,
     names.map((v, i) => openDex(ctx, v, `${field}[${i}]`)),
+    names,
   );
 }
 
@@ -45,8 +46,10 @@ export class BestQuoteDex implements Dex {
   constructor(
     private readonly ctx: ChainContext,
     readonly venues: readonly Dex[],
+    /** The venues as scenario files name them (default: each DEX's name). */
+    venueNames: readonly string[] = venues.map((v) => v.name),
   ) {
-    this.name = `best quote of ${venues.map((v) => v.name).join(", ")}`;
+    this.name = `best quote of ${venueNames.join(", ")}`;
     this.spender = venues[0].spender;
   }
 

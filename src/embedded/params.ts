@@ -503,7 +503,7 @@ const VOLATILE_LAYERS: UniswapLiquidityLayer[] = [
  * WETH/USDC, WETH/USDT, WETH/DAI at mainnet's 0.05% tier, starting at the ETH/USD feed's initial price. Depth, WETH
  * per side (the same value of the stablecoin on the other side), from the nearest public figure found: mainnet's
  * USDC/WETH 0.05% pool held $100.6M of TVL (how2claude.com/claude-code/5i, read at block 24,959,248 — later than
- * 10 Oct 2025; no dated Oct 2025 figure for any WETH pool was found, see docs/calibration.md), i.e. about $50M per
+ * 10 Oct 2025; no dated Oct 2025 figure for any WETH pool was found, see docs/mainnet-params.md), i.e. about $50M per
  * side, 11,500 WETH at 4,350 USD. WETH/USDT and WETH/DAI: no figure found; set at a fifth and a twenty-fifth of it
  * (EST: USDT and DAI pairs are shallower than USDC on Uniswap V3).
  */
