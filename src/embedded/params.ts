@@ -125,7 +125,7 @@ export interface CurvePoolParams {
 export const CURVE_TEMPLATE_DECIMALS = [18, 6, 6, 18] as const;
 
 /**
- * A USDe/USDC/USDT/DAI Curve pool, deployed by default (cascades sell on Uniswap V3 and on Curve); A and fee as
+ * A USDe/USDC/USDT/DAI Curve pool, on every cascade's chain (cascades sell on Uniswap V3 and on Curve); A and fee as
  * typical of Curve's USD stable pools (read from chain on mainnet).
  */
 export const EMBEDDED_CURVE_USDE_POOL: CurvePoolParams = {
@@ -168,7 +168,10 @@ export interface EmbeddedParams {
   uniswap: {
     pools: UniswapPoolParams[];
   };
-  /** EMBEDDED_CURVE_USDE_POOL by default; deployed last, so no other address depends on it. */
+  /**
+   * Deployed last, so no other address depends on them. None by default (the recorded embedded deployment, the loop,
+   * swap and depeg tasks: `--curve` adds EMBEDDED_CURVE_USDE_POOL); every cascade's chain has EMBEDDED_CURVE_USDE_POOL.
+   */
   curve: {
     pools: CurvePoolParams[];
   };
@@ -467,7 +470,7 @@ export function defaultEmbeddedParams(): EmbeddedParams {
         ...WETH_POOLS,
       ],
     },
-    curve: { pools: [EMBEDDED_CURVE_USDE_POOL] },
+    curve: { pools: [] },
   };
 }
 

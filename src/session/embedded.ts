@@ -22,8 +22,7 @@ export interface EmbeddedChoice {
 export function embeddedParamsOf(choice: EmbeddedChoice): EmbeddedParams {
   const params = defaultEmbeddedParams();
   params.aave.release = choice.aaveRelease;
-  // A session's chain has the Curve pool only when asked (--curve); cascades' chains always have it.
-  params.curve.pools = choice.curve ? [EMBEDDED_CURVE_USDE_POOL] : [];
+  if (choice.curve) params.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
   return params;
 }
 

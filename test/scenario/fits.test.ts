@@ -4,6 +4,7 @@ import { defaultEmbeddedParams, EMBEDDED_CURVE_USDE_POOL } from "../../src/embed
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { checkCascadeFits, checkDepegFits } from "../../src/scenario/fits";
+import { embeddedParamsFor } from "../../src/scenario/cascade-chain";
 import { smallCascadeInput, smallDepegInput } from "../fixtures";
 
 const depeg = (patch: Record<string, unknown>) =>
@@ -32,15 +33,13 @@ describe("scenarios checked against the embedded chain's parameters, before anyt
       /^loops\[0\]\.market: unknown token "FRAX"/,
     );
     expect(() => checkDepegFits(depeg({ liquidator: { venue: "curve:USDe/USDC" } }), params)).to.throw(
-      'liquidator.venue: unknown venue "curve:USDe/USDC" on this embedded chain — use uniswap-v3 or one of curve:USDe/USDC/USDT/DAI',
+      'liquidator.venue: unknown venue "curve:USDe/USDC" on this embedded chain — use uniswap-v3, or add --curve for curve:USDe/USDC/USDT/DAI',
     );
-    const withoutCurve = defaultEmbeddedParams();
-    withoutCurve.curve.pools = [];
-    expect(() => checkDepegFits(depeg({ liquidator: { venue: "curve:USDe/USDC/USDT/DAI" } }), withoutCurve)).to.throw(
-      'liquidator.venue: unknown venue "curve:USDe/USDC/USDT/DAI" on this embedded chain — use uniswap-v3, or add --curve for curve:USDe/USDC/USDT/DAI',
-    );
-    expect(() => checkDepegFits(depeg({ liquidator: { venue: "curve:USDe/USDC/USDT/DAI" } }), params)).to.not.throw();
-    expect(params.curve.pools).to.deep.equal([EMBEDDED_CURVE_USDE_POOL]);
+    const withCurve = defaultEmbeddedParams();
+    withCurve.curve.pools = [EMBEDDED_CURVE_USDE_POOL];
+    expect(() =>
+      checkDepegFits(depeg({ liquidator: { venue: "curve:USDe/USDC/USDT/DAI" } }), withCurve),
+    ).to.not.throw();
   });
 
   it("a cascade's actor markets and pools are checked too", function () {
@@ -60,6 +59,7 @@ describe("scenarios checked against the embedded chain's parameters, before anyt
   });
 
   it("a collateral with no route to its debt token on the scenario's venues is refused before the run, naming the field", function () {
+    const params = embeddedParamsFor(cascade({}));
     const curveOnly = { depthPerSide: {}, venues: ["curve:USDe/USDC/USDT/DAI"] };
     const marketMaker = { collateral: { USDe: "1000", WETH: "10" }, debt: "USDT", borrowShareOfLimit: "0.5" };
     const withMm = parseCascadeScenario(
