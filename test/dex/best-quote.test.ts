@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadEmbeddedCurve } from "../fixtures";
+import { loadCascadeChain } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { WAD } from "../../src/constants";
 import { openBestQuote } from "../../src/dex/best-quote";
@@ -13,7 +13,7 @@ const SALE = 2_000_000n * WAD;
 
 describe("best quote across venues", function () {
   it("quotes, routes and swaps on Uniswap V3 while it pays more than Curve, and the result names the venue", async function () {
-    const { ctx, users } = await loadEmbeddedCurve();
+    const { ctx, users } = await loadCascadeChain();
     const router = openBestQuote(ctx);
     // What each venue pays for the same sale now (measured, then pinned).
     expect(await new UniswapV3Dex(ctx).quoteExactIn("USDe", "USDC", SALE)).to.equal(1_999_467_647_748n);
@@ -29,7 +29,7 @@ describe("best quote across venues", function () {
   });
 
   it("routes to Curve once a sale has drained the Uniswap pool, for a flash sale's route and for a swap", async function () {
-    const { ctx, users } = await loadEmbeddedCurve();
+    const { ctx, users } = await loadCascadeChain();
     const router = openBestQuote(ctx);
     const uni = new UniswapV3Dex(ctx);
     await deal(ctx, "USDe", users[1], 15_000_000n * WAD);
@@ -47,7 +47,7 @@ describe("best quote across venues", function () {
   });
 
   it("a sale too large for either venue alone is split when the split pays strictly more", async function () {
-    const { ctx, users } = await loadEmbeddedCurve();
+    const { ctx, users } = await loadCascadeChain();
     const router = openBestQuote(ctx);
     const big = 22_000_000n * WAD;
     await deal(ctx, "USDe", users[0], big);
@@ -62,7 +62,7 @@ describe("best quote across venues", function () {
   });
 
   it("the venues a scenario names are the only ones used: hasRoute is any of them", function () {
-    return loadEmbeddedCurve().then(({ ctx }) => {
+    return loadCascadeChain().then(({ ctx }) => {
       expect(openBestQuote(ctx).hasRoute("WETH", "USDT")).to.equal(true);
       expect(openBestQuote(ctx, [CURVE]).hasRoute("WETH", "USDT")).to.equal(false);
       expect(openBestQuote(ctx, [CURVE]).hasRoute("USDe", "USDT")).to.equal(true);

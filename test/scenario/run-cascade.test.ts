@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadEmbeddedCurve } from "../fixtures";
+import { loadCascadeChain } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import { defaultEmbeddedParams } from "../../src/embedded/params";
@@ -57,7 +57,7 @@ const base = {
 };
 
 async function run(patch: Record<string, unknown> = {}): Promise<CascadeReport> {
-  const { ctx, users } = await loadEmbeddedCurve();
+  const { ctx, users } = await loadCascadeChain();
   const scenario = parseCascadeScenario({ ...base, ...patch }, "test.yaml");
   return runCascade(ctx, new UniswapV3Dex(ctx), scenario, { liquidator: users[18] });
 }
