@@ -23,6 +23,7 @@ import type { Dex } from "../dex/dex";
 import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";
 import { sameAddress } from "../domain/address";
+import { seizeEstimate } from "./seize-estimate";
 
 export interface SaleRecord {
   soldRaw: bigint;
@@ -70,20 +71,6 @@ async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigin
   const feed = AggregatorV3Interface__factory.connect(address, ctx.provider);
   const [, answer] = await feed.latestRoundData();
   return (answer * WAD) / 10n ** (await feed.decimals());
-}
-
-/** Collateral raw a liquidation of the whole debt would seize (bonus included), capped at what the position holds. */
-async function seizeEstimate(market: LendingMarket, borrower: string): Promise<bigint> {
-  const [pos, priceWad, risk] = await Promise.all([
-    market.position(borrower),
-    market.collateralPriceWad(), // debt raw per 1e18 collateral raw
-    market.riskParams(),
-  ]);
-  const collateralRaw = pos.collateral[0]?.amountRaw ?? 0n;
-  const debtRaw = pos.debt[0]?.amountRaw ?? 0n;
-  if (priceWad === 0n) return collateralRaw;
-  const seizedRaw = (((debtRaw * WAD) / priceWad) * risk.liquidationIncentiveWad) / WAD;
-  return seizedRaw < collateralRaw ? seizedRaw : collateralRaw;
 }
 
 export class LiquidationBot {
@@ -159,19 +146,19 @@ export class LiquidationBot {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
     const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
     // The route best for what the sale will be: the collateral the whole debt would seize, bonus included.
-    const sale = await this.dex.saleRoute(market.collateral, market.debt, await seizeEstimate(market, borrower));
-    const f = await market.flashLiquidate(contract, borrower, MaxUint256, sale.route);
+    const route = await this.dex.saleRoute(market.collateral, market.debt, await seizeEstimate(market, borrower));
+    const f = await market.flashLiquidate(contract, borrower, MaxUint256, route.route);
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
-    const sold: SaleRecord = {
+    const sale: SaleRecord = {
       soldRaw: f.soldRaw,
       receivedRaw: f.saleProceedsRaw,
       priceBeforeWad,
       priceAfterWad: await this.dex.price(market.collateral, market.debt),
-      venue: sale.venue,
+      venue: route.venue,
       txHash: f.record.txHash,
     };
-    return this.outcome(market, f.record, sold, f.flashPremiumRaw, f.profitRaw, gasCostWei);
+    return this.outcome(market, f.record, sale, f.flashPremiumRaw, f.profitRaw, gasCostWei);
   }
 
   private async viaInventory(market: LendingMarket, borrower: string, debtRaw: bigint): Promise<LiquidationOutcome> {
