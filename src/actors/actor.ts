@@ -35,6 +35,8 @@ export interface WhaleUnwindEvent {
   /** Collateral sold on the DEX and USDC received. */
   soldRaw: string;
   receivedRaw: string;
+  /** The venues its sales went to, in order of first use. */
+  saleVenues: string[];
   dexPriceBeforeWad: string;
   dexPriceAfterWad: string;
   morphoDebtLeftRaw: string;

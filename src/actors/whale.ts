@@ -123,6 +123,7 @@ export class TwoLayerWhale implements Actor {
       account: this.account,
       aaveHealthFactorWad: hf.toString(),
       soldRaw: r.soldRaw.toString(),
+      saleVenues: [...new Set(r.steps.map((s) => s.venue))],
       receivedRaw: r.receivedRaw.toString(),
       dexPriceBeforeWad: before.toString(),
       dexPriceAfterWad: (await this.dex.price("USDe", "USDC")).toString(),

@@ -42,6 +42,7 @@ const ActorEventSchema = z.union([
     aaveHealthFactorWad: int,
     soldRaw: int,
     receivedRaw: int,
+    saleVenues: z.array(z.string()),
     dexPriceBeforeWad: int,
     dexPriceAfterWad: int,
     morphoDebtLeftRaw: int,
@@ -195,7 +196,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
       if (e.actor === "whale")
         out.push(
           "",
-          `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
+          `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC on ${e.saleVenues.join(", ")}; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
         );
       if (e.actor === "liquidity-withdrawal")
         out.push(

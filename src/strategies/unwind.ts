@@ -13,6 +13,8 @@ export interface UnwindStep {
   soldForRaw: bigint;
   repaidRaw: bigint;
   dexPriceAfterWad: bigint;
+  /** Where the step's sale went (SwapResult.venue). */
+  venue: string;
 }
 
 export interface UnwindResult {
@@ -76,6 +78,7 @@ export async function unwind(
       soldForRaw: swap.amountOutRaw,
       repaidRaw: repaid,
       dexPriceAfterWad: swap.priceAfterWad,
+      venue: swap.venue,
     });
   }
   const end = await market.position(account);

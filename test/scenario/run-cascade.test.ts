@@ -168,6 +168,8 @@ describe("cascade engine", function () {
       expect(BigInt(w.aaveHealthFactorWad)).to.be.lessThan(110n * 10n ** 16n);
       expect(w.soldRaw).to.equal("4992157429414258345492983");
       expect(w.dexPriceAfterWad).to.equal("999014000000000000");
+      // sUSDe has no Curve pool: the unwind sells through Uniswap's USDe hub.
+      expect(w.saleVenues).to.deep.equal(["uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%"]);
     }
   });
 
