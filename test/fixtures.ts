@@ -3,6 +3,7 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployEmbedded, EmbeddedDeployment } from "../src/embedded/deploy";
+import { deployCurvePools } from "../src/embedded/curve";
 import type { Signer } from "ethers";
 import { ChainContext, chainContext } from "../src/chain/context";
 import { deal } from "../src/chain/cheats";
@@ -51,6 +52,23 @@ export function loadEmbeddedV30(): Promise<EmbeddedFixture> {
 /** The embedded chain plus a Curve stable-swap pool (Curve's own Vyper bytecode): USDe/USDC/USDT/DAI. */
 export function loadEmbeddedCurve(): Promise<EmbeddedFixture> {
   return loadFixture(embeddedCurveChain);
+}
+
+/**
+ * A cascade's chain: the default chain plus the Curve USDe pool deployed on top of it, as `embeddedParamsFor` deploys
+ * it (Curve last). Built from loadEmbedded()'s snapshot, so its addresses do not depend on which fixtures ran before.
+ */
+async function cascadeChain(): Promise<EmbeddedFixture> {
+  const base = await loadEmbedded();
+  const params: EmbeddedParams = { ...base.params, curve: { pools: [EMBEDDED_CURVE_USDE_POOL] } };
+  const pools = await deployCurvePools(hre.ethers.provider, base.deployer, params, base.record.tokens);
+  const record = { ...base.record, curve: { pools } };
+  return { ...base, params, record, ctx: chainContext(hre.ethers.provider, record, base.deployer) };
+}
+
+/** The chain cascades run on (the default chain and the Curve pool), at the same addresses in every test order. */
+export function loadCascadeChain(): Promise<EmbeddedFixture> {
+  return loadFixture(cascadeChain);
 }
 
 /** The small depeg scenario the scenario and report tests run: an Aave and a Morpho loop, a ramp to 0.65, two policy sets. */

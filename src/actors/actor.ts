@@ -35,6 +35,8 @@ export interface WhaleUnwindEvent {
   /** Collateral sold on the DEX and USDC received. */
   soldRaw: string;
   receivedRaw: string;
+  /** The venues its sales went to, in order of first use. */
+  saleVenues: string[];
   dexPriceBeforeWad: string;
   dexPriceAfterWad: string;
   morphoDebtLeftRaw: string;
@@ -65,6 +67,8 @@ export interface RedemptionEvent {
   /** The stablecoin it bought USDe with and redeemed for. */
   asset: "USDC" | "USDT";
   pool: string;
+  /** Where it bought, e.g. "uniswap-v3:USDe/USDC-0.01%". */
+  venue: string;
   usdeBoughtRaw: string;
   stableSpentRaw: string;
   usdeRedeemedRaw: string;
@@ -83,6 +87,14 @@ export interface RedemptionEvent {
   redeemTxHash: string;
 }
 
+/** The CEX–DEX arbitrageur moved the WETH pools to the ETH/USD feed price (the CEX price). */
+export interface CexDexArbitrageEvent {
+  actor: "cex-dex-arbitrageur";
+  /** The price it moved the pools to, USD per ETH, WAD. */
+  ethUsdWad: string;
+  trades: { pool: string; sold: string; soldRaw: string; priceBeforeWad: string; priceAfterWad: string }[];
+}
+
 /** One sweep of the liquidation bots over every exposed account (possibly liquidating nobody). */
 export interface LiquidationSweepEvent {
   actor: "liquidators";
@@ -90,7 +102,8 @@ export interface LiquidationSweepEvent {
 }
 
 /** What reports list as actor events (the bots' sweeps are reported as liquidation rows instead). */
-export type ReportedActorEvent = WhaleUnwindEvent | LiquidityWithdrawalEvent | MarketMakerEvent | RedemptionEvent;
+export type ReportedActorEvent =
+  WhaleUnwindEvent | LiquidityWithdrawalEvent | MarketMakerEvent | RedemptionEvent | CexDexArbitrageEvent;
 export type ActorEvent = ReportedActorEvent | LiquidationSweepEvent;
 
 /** After the walk: the rows liquidated so far and the last round's number. */

@@ -161,6 +161,7 @@ export class RedemptionArbitrageur implements Actor {
       account: this.account,
       asset,
       pool: swap.pool,
+      venue: swap.venue,
       usdeBoughtRaw: swap.amountOutRaw.toString(),
       stableSpentRaw: swap.amountInRaw.toString(),
       usdeRedeemedRaw: r.usdeRaw.toString(),

@@ -11,6 +11,7 @@ import { tokenAddress } from "../chain/context";
 import type { ChainContext } from "../chain/context";
 import { deal } from "../chain/cheats";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
 import { parseUnitsExact } from "../math/fixed-point";
 import { openMarket } from "../protocols/registry";
 import type { LendingMarket } from "../protocols/lending-market";
@@ -43,6 +44,8 @@ export class TwoLayerWhale implements Actor {
     private readonly dex: UniswapV3Dex,
     scenario: string,
     readonly spec: WhaleSpec,
+    /** Where the unwind sells (default the USDe pools it opened on). */
+    private readonly saleDex: Dex = dex,
   ) {
     this.account = actorAddress(scenario, "whale");
     this.aave = openMarket(ctx, "aave-v3:WETH/USDC", "actors.whale");
@@ -100,10 +103,10 @@ export class TwoLayerWhale implements Actor {
     this.unwound = true;
     const user = await this.user();
     const before = await this.dex.price("USDe", "USDC");
-    const r = await unwind(this.loop, this.dex, user);
+    const r = await unwind(this.loop, this.saleDex, user);
     // What the unwind raised repays Aave; any other loan token is sold for USDC first.
     if (this.loop.debt !== "USDC" && r.surplusRaw > 0n)
-      await this.dex.swapExactIn(user, this.loop.debt, "USDC", r.surplusRaw);
+      await this.saleDex.swapExactIn(user, this.loop.debt, "USDC", r.surplusRaw);
     const usdc = await IERC20Metadata__factory.connect(tokenAddress(this.ctx, "USDC"), this.ctx.provider).balanceOf(
       this.account,
     );
@@ -120,6 +123,7 @@ export class TwoLayerWhale implements Actor {
       account: this.account,
       aaveHealthFactorWad: hf.toString(),
       soldRaw: r.soldRaw.toString(),
+      saleVenues: [...new Set(r.steps.map((s) => s.venue))],
       receivedRaw: r.receivedRaw.toString(),
       dexPriceBeforeWad: before.toString(),
       dexPriceAfterWad: (await this.dex.price("USDe", "USDC")).toString(),

@@ -18,8 +18,11 @@ import { InputError } from "../errors";
 import { CURVE_FEE_DENOMINATOR } from "../math/curve-stableswap";
 import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
-import type { Dex, SwapResult } from "./dex";
+import type { Dex, SaleRoute, SwapResult } from "./dex";
 import { sameAddress } from "../domain/address";
+
+/** A Curve pool's venue name is this prefix and its key (venue.ts's CURVE_VENUE_PREFIX). */
+export const CURVE_VENUE_NAME_PREFIX = "curve:";
 
 const POOL_ABI = [
   "function get_dy(int128 i, int128 j, uint256 dx) view returns (uint256)",
@@ -124,9 +127,17 @@ export class CurveStableSwapDex implements Dex {
   }
 
   /** pool ‖ i ‖ j behind the venue byte: one pool, no hops. */
-  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
+  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): Promise<SaleRoute> {
     const [i, j] = [this.index(tokenIn, "tokenIn"), this.index(tokenOut, "tokenOut")];
-    return concat([SALE_VENUE.curve, this.pool.address, toBeHex(i, 1), toBeHex(j, 1)]);
+    return Promise.resolve({
+      route: concat([SALE_VENUE.curve, this.pool.address, toBeHex(i, 1), toBeHex(j, 1)]),
+      venue: this.venue,
+    });
+  }
+
+  /** "curve:<pool key>", as scenario files name it. */
+  get venue(): string {
+    return `${CURVE_VENUE_NAME_PREFIX}${this.key}`;
   }
 
   /** A() and fee() as the pool reports them (fee in 1e10 units). */
@@ -207,6 +218,7 @@ export class CurveStableSwapDex implements Dex {
       priceBeforeWad,
       priceAfterWad: await this.price(tokenIn, tokenOut),
       pool: this.pool.address,
+      venue: this.venue,
       receipt,
     };
   }

@@ -14,7 +14,16 @@ export interface SwapResult {
   priceBeforeWad: bigint;
   priceAfterWad: bigint;
   pool: string;
+  /** Where the sale went, e.g. "uniswap-v3:WETH/USDT-0.05%" or "curve:USDe/USDC/USDT/DAI". */
+  venue: string;
   receipt: ContractTransactionReceipt;
+}
+
+/** What our contracts sell along (contracts/libraries/Swaps.sol), and the venue it names. */
+export interface SaleRoute {
+  /** A venue byte, then the venue's route. */
+  route: string;
+  venue: string;
 }
 
 /** Venue bytes of a sale route (contracts/libraries/Swaps.sol). */
@@ -34,8 +43,11 @@ export interface Dex {
   priceImpactBps(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint>;
   /** Whether a sale of tokenIn for tokenOut has a pool (or a route through one) on this venue. */
   hasRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): boolean;
-  /** The route our contracts sell along (contracts/libraries/Swaps.sol): a venue byte, then the venue's route. */
-  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string;
+  /**
+   * The route our contracts sell along (contracts/libraries/Swaps.sol). `amountInRaw`, when known, lets a venue with
+   * several pools pick the best for that amount.
+   */
+  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw?: bigint): Promise<SaleRoute>;
   /** Executes an exact-input swap from `user` (approval included); reverts decoded if below minOutRaw. */
   swapExactIn(
     user: Signer,

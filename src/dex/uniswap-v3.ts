@@ -21,11 +21,15 @@ import { InputError } from "../errors";
 import { rawPriceWadFromSqrtX96, sqrtPriceX96FromRatio } from "../math/uniswap-v3";
 import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
-import type { Dex, SwapResult } from "./dex";
+import type { Dex, SaleRoute, SwapResult } from "./dex";
 import { sameAddress } from "../domain/address";
 
+/** The venue's name in scenario files and reports (venue.ts's UNISWAP_V3_VENUE). */
+export const UNISWAP_V3_VENUE_NAME = "uniswap-v3";
+
 /** The hub token for two-hop routes. */
-const HUB: TokenSymbol = "USDe";
+export const UNISWAP_HUB: TokenSymbol = "USDe";
+const HUB = UNISWAP_HUB;
 
 export interface Hop {
   tokenIn: TokenSymbol;
@@ -34,7 +38,7 @@ export interface Hop {
 }
 
 export class UniswapV3Dex implements Dex {
-  readonly name = "uniswap-v3";
+  readonly name = UNISWAP_V3_VENUE_NAME;
   readonly spender: string;
 
   constructor(private readonly ctx: ChainContext) {
@@ -85,12 +89,22 @@ export class UniswapV3Dex implements Dex {
     }
   }
 
-  /** Uniswap V3 path bytes: token ‖ fee (uint24) ‖ token … (used by our flash-loan contracts too). */
   /** The Uniswap V3 path behind the venue byte. */
-  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
-    return concat([SALE_VENUE.uniswapV3, this.path(tokenIn, tokenOut)]);
+  saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): Promise<SaleRoute> {
+    return Promise.resolve({
+      route: concat([SALE_VENUE.uniswapV3, this.path(tokenIn, tokenOut)]),
+      venue: this.venueOf(tokenIn, tokenOut),
+    });
   }
 
+  /** "uniswap-v3:<pool key>", hops joined by ">" (e.g. "uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%"). */
+  venueOf(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
+    const pools = Object.entries(this.ctx.record.uniswap.pools);
+    const keyOf = (h: Hop) => pools.find(([, p]) => sameAddress(p.address, h.pool.address))?.[0] ?? h.pool.address;
+    return `${UNISWAP_V3_VENUE_NAME}:${this.route(tokenIn, tokenOut).map(keyOf).join(">")}`;
+  }
+
+  /** Uniswap V3 path bytes: token ‖ fee (uint24) ‖ token … (used by our flash-loan contracts too). */
   path(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
     const hops = this.route(tokenIn, tokenOut);
     const parts: string[] = [tokenAddress(this.ctx, hops[0].tokenIn)];
@@ -168,6 +182,7 @@ export class UniswapV3Dex implements Dex {
       pool: this.route(tokenIn, tokenOut)
         .map((h) => h.pool.address)
         .join(">"),
+      venue: this.venueOf(tokenIn, tokenOut),
       receipt,
     };
   }

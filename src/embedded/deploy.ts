@@ -26,7 +26,8 @@ import { MAX_TICK, MIN_TICK, TICK_SPACING, alignTick, sqrtPriceX96FromRatio, tic
 import { morphoMarketId } from "../math/morpho-blue";
 import { morphoOracleConfigFor } from "../oracles/policy";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
-import { EmbeddedParams, defaultEmbeddedParams } from "./params";
+import { EmbeddedParams, FEED_PRICE_PREFIX, defaultEmbeddedParams } from "./params";
+import type { FeedName } from "../domain/feeds";
 import { TokenSymbol } from "../domain/tokens";
 import { validateEmbeddedParams } from "./validate";
 import { AAVE_DEPLOYERS } from "./aave";
@@ -193,6 +194,10 @@ export async function deployEmbedded(
       if (p.tokenA !== "sUSDe" || !tokens.sUSDe)
         throw new Error(`${at}.initialPrice: "vault-rate" needs tokenA = sUSDe`);
       priceWad = await StakedUSDeStandIn__factory.connect(tokens.sUSDe.address, deployer).convertToAssets(WAD);
+    } else if (p.initialPrice.startsWith(FEED_PRICE_PREFIX)) {
+      // A stablecoin quote counts at 1 USD: the feed's answer (8 decimals) is the price of A in B.
+      const feedE8 = params.feedsE8[p.initialPrice.slice(FEED_PRICE_PREFIX.length) as FeedName];
+      priceWad = feedE8 * 10n ** 10n;
     } else {
       priceWad = parseUnitsExact(p.initialPrice, 18, `${at}.initialPrice`);
     }

@@ -10,6 +10,7 @@ import { PROTOCOL_NAMES } from "../protocols/registry";
 import type { EmbeddedParams } from "./params";
 
 export interface PlannedMarket {
+  collateral: TokenSymbol;
   debt: TokenSymbol;
   /** Debt-token liquidity the embedded deployment supplies to the market, whole tokens. */
   liquidityWhole: bigint;
@@ -26,12 +27,12 @@ const PLANNED: Record<ProtocolName, (params: EmbeddedParams, rest: string, field
         throw new InputError(field, `${s} is not an Aave reserve of the embedded chain`);
       }
     }
-    return { debt, liquidityWhole: wholeTokens(params, debt, params.aave.seedSupplyRaw[debt] ?? 0n) };
+    return { collateral, debt, liquidityWhole: wholeTokens(params, debt, params.aave.seedSupplyRaw[debt] ?? 0n) };
   },
   "morpho-blue": (params, rest, field) => {
     const m = params.morpho.markets.find((x) => x.key === rest);
     if (!m) throw new InputError(field, `unknown market "morpho-blue:${rest}"`);
-    return { debt: m.loan, liquidityWhole: wholeTokens(params, m.loan, m.supplyRaw) };
+    return { collateral: m.collateral, debt: m.loan, liquidityWhole: wholeTokens(params, m.loan, m.supplyRaw) };
   },
 };
 

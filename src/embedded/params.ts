@@ -88,12 +88,20 @@ export interface UniswapPoolParams {
   tokenA: TokenSymbol;
   tokenB: TokenSymbol;
   fee: number;
-  /** Initial price of A in B ("1" = peg; sUSDe/USDe pools use the vault rate when "vault-rate"). */
-  initialPrice: string | "vault-rate";
+  /**
+   * Initial price of A in B ("1" = peg; sUSDe/USDe pools use the vault rate when "vault-rate"; a WETH/stablecoin
+   * pool starts at the ETH/USD feed's initial answer with "feed:ETH/USD", B counted at 1 USD).
+   */
+  initialPrice: string | "vault-rate" | `${typeof FEED_PRICE_PREFIX}${FeedName}`;
   /** Amount of token A (and the same value of token B) deposited across all layers, whole tokens. */
   depthPerSide: bigint;
   layers: UniswapLiquidityLayer[];
+  /** Where the depth and shape come from (pools without one: docs/mainnet-params.md, "Uniswap V3"). */
+  source?: string;
 }
+
+/** `initialPrice: "feed:<feed>"`: the pool starts at that feed's initial answer (feedsE8). */
+export const FEED_PRICE_PREFIX = "feed:";
 
 /**
  * A Curve stable-swap pool of the embedded chain. The one Curve pool bytecode npm carries is Curve's early 4-coin
@@ -116,7 +124,10 @@ export interface CurvePoolParams {
 /** Curve's early StableSwap fixes each coin's decimals (PRECISION_MUL). */
 export const CURVE_TEMPLATE_DECIMALS = [18, 6, 6, 18] as const;
 
-/** A USDe/USDC/USDT/DAI Curve pool; A and fee as typical of Curve's USD stable pools (read from chain on mainnet). */
+/**
+ * A USDe/USDC/USDT/DAI Curve pool, on every cascade's chain (cascades sell on Uniswap V3 and on Curve); A and fee as
+ * typical of Curve's USD stable pools (read from chain on mainnet).
+ */
 export const EMBEDDED_CURVE_USDE_POOL: CurvePoolParams = {
   key: "USDe/USDC/USDT/DAI",
   coins: ["USDe", "USDC", "USDT", "DAI"],
@@ -187,7 +198,10 @@ export interface EmbeddedParams {
   uniswap: {
     pools: UniswapPoolParams[];
   };
-  /** None by default (the recorded embedded deployment is Aave + Morpho + Uniswap); add EMBEDDED_CURVE_USDE_POOL. */
+  /**
+   * Deployed last, so no other address depends on them. None by default (the recorded embedded deployment, the loop,
+   * swap and depeg tasks: `--curve` adds EMBEDDED_CURVE_USDE_POOL); every cascade's chain has EMBEDDED_CURVE_USDE_POOL.
+   */
   curve: {
     pools: CurvePoolParams[];
   };
@@ -484,6 +498,8 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           depthPerSide: 10_000_000n,
           layers: DEFAULT_LAYERS,
         },
+        // WETH pools last: the addresses deployed before them do not move.
+        ...WETH_POOLS,
       ],
     },
     curve: { pools: [] },
@@ -532,4 +548,59 @@ const DEFAULT_LAYERS: UniswapLiquidityLayer[] = [
   { lowerPrice: "0.98", upperPrice: "1.02", shareBps: 2900 },
   { lowerPrice: "0.5", upperPrice: "1.5", shareBps: 1000 },
   { fullRange: true, shareBps: 100 },
+];
+
+/**
+ * A volatile pair's shape: ETH moved 21% in a day on 10 Oct 2025 (4,395 → 3,460, Anthias Labs), so WETH LPs sit in
+ * far wider ranges than stablecoin LPs — narrow (±5%), medium (about ±20–25%) and wide (50%+) ranges, as described
+ * for ETH/USDT LPs (fensory.com/invest/concentrated-liquidity/uniswap-v3-weth-usdt-03pct-ethereum) — and a share over
+ * the full range. With the stable DEFAULT_LAYERS (±0.2%, ±2%) a 20% fall would drain the pool's in-range liquidity
+ * in the first 2% and leave liquidators a nearly empty tail.
+ */
+const VOLATILE_LAYERS: UniswapLiquidityLayer[] = [
+  { lowerPrice: "0.95", upperPrice: "1.05", shareBps: 3500 },
+  { lowerPrice: "0.8", upperPrice: "1.25", shareBps: 3500 },
+  { lowerPrice: "0.5", upperPrice: "2", shareBps: 2500 },
+  { fullRange: true, shareBps: 500 },
+];
+
+/**
+ * WETH/USDC, WETH/USDT, WETH/DAI at mainnet's 0.05% tier, starting at the ETH/USD feed's initial price. Depth, WETH
+ * per side (the same value of the stablecoin on the other side), from the nearest public figure found: mainnet's
+ * USDC/WETH 0.05% pool held $100.6M of TVL (how2claude.com/claude-code/5i, read at block 24,959,248 — later than
+ * 10 Oct 2025; no dated Oct 2025 figure for any WETH pool was found, see docs/mainnet-params.md), i.e. about $50M per
+ * side, 11,500 WETH at 4,350 USD. WETH/USDT and WETH/DAI: no figure found; set at a fifth and a twenty-fifth of it
+ * (EST: USDT and DAI pairs are shallower than USDC on Uniswap V3).
+ */
+const WETH_POOLS: UniswapPoolParams[] = [
+  {
+    key: "WETH/USDC-0.05%",
+    tokenA: "WETH",
+    tokenB: "USDC",
+    fee: 500,
+    initialPrice: "feed:ETH/USD",
+    depthPerSide: 11_500n,
+    layers: VOLATILE_LAYERS,
+    source: "mainnet USDC/WETH 0.05% TVL $100.6M (how2claude.com/claude-code/5i, block 24,959,248), half per side",
+  },
+  {
+    key: "WETH/USDT-0.05%",
+    tokenA: "WETH",
+    tokenB: "USDT",
+    fee: 500,
+    initialPrice: "feed:ETH/USD",
+    depthPerSide: 2_300n,
+    layers: VOLATILE_LAYERS,
+    source: "EST: a fifth of WETH/USDC-0.05% (no public Oct 2025 figure found)",
+  },
+  {
+    key: "WETH/DAI-0.05%",
+    tokenA: "WETH",
+    tokenB: "DAI",
+    fee: 500,
+    initialPrice: "feed:ETH/USD",
+    depthPerSide: 460n,
+    layers: VOLATILE_LAYERS,
+    source: "EST: a twenty-fifth of WETH/USDC-0.05% (no public Oct 2025 figure found)",
+  },
 ];

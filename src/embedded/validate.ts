@@ -2,7 +2,7 @@ import { PERCENTAGE_FACTOR, WAD } from "../constants";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
 import { aaveReleaseFrom } from "../domain/aave-release";
-import { CURVE_TEMPLATE_DECIMALS, EmbeddedParams } from "./params";
+import { CURVE_TEMPLATE_DECIMALS, EmbeddedParams, FEED_PRICE_PREFIX } from "./params";
 import { FEED_NAMES } from "../domain/feeds";
 import { ORACLE_POLICIES } from "../domain/oracle-policy";
 import { TOKEN_SYMBOLS, TokenSymbol } from "../domain/tokens";
@@ -173,7 +173,18 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
         "use 100, 500, 3000 or 10000 (hundredths of a bp)",
       );
     }
-    if (pool.initialPrice !== "vault-rate" && parseUnitsExact(pool.initialPrice, 18, `${at}.initialPrice`) <= 0n) {
+    if (pool.initialPrice.startsWith(FEED_PRICE_PREFIX)) {
+      const feed = pool.initialPrice.slice(FEED_PRICE_PREFIX.length);
+      if (!(feed in p.feedsE8))
+        throw new InputError(
+          `${at}.initialPrice`,
+          `unknown feed "${feed}"`,
+          `use one of ${Object.keys(p.feedsE8).join(", ")}`,
+        );
+    } else if (
+      pool.initialPrice !== "vault-rate" &&
+      parseUnitsExact(pool.initialPrice, 18, `${at}.initialPrice`) <= 0n
+    ) {
       throw new InputError(`${at}.initialPrice`, "must be > 0");
     }
     if (pool.depthPerSide <= 0n) throw new InputError(`${at}.depthPerSide`, "must be > 0 whole tokens");

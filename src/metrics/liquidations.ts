@@ -28,7 +28,11 @@ export const LiquidationRowSchema = z.object({
   feedPriceE8: int,
   healthFactorBeforeWad: int,
   healthFactorAfterWad: int,
+  /** Collateral sold (0 when it was kept), raw. */
+  saleSoldRaw: int,
   saleReceivedRaw: int,
+  /** Where the seized collateral was sold ("" when it was kept), e.g. "uniswap-v3:WETH/USDT-0.05%". */
+  saleVenue: z.string(),
   dexPriceAfterSaleWad: int,
   /** Collateral kept unsold (collateral units), its oracle value and what the DEX would have paid (debt units). */
   heldRaw: int.default("0"),
@@ -84,7 +88,9 @@ export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): Liquidati
     feedPriceE8: feedE8.toString(),
     healthFactorBeforeWad: r.healthFactorBeforeWad.toString(),
     healthFactorAfterWad: r.healthFactorAfterWad.toString(),
+    saleSoldRaw: (o.sale?.soldRaw ?? 0n).toString(),
     saleReceivedRaw: (o.sale?.receivedRaw ?? 0n).toString(),
+    saleVenue: o.sale?.venue ?? "",
     dexPriceAfterSaleWad: (o.sale?.priceAfterWad ?? 0n).toString(),
     heldRaw: (o.held?.collateralRaw ?? 0n).toString(),
     heldOracleValueRaw: (o.held?.oracleValueRaw ?? 0n).toString(),
@@ -189,4 +195,41 @@ export function totalsByKind(
       netProfitUsdWad: profit.toString(),
     };
   });
+}
+
+/** What the liquidators sold on one venue in a run: one collateral for one debt token, summed from the rows. */
+export const VenueSalesSchema = z.object({
+  venue: z.string(),
+  sold: z.string(),
+  soldDecimals: z.number().int(),
+  soldRaw: int,
+  received: z.string(),
+  receivedDecimals: z.number().int(),
+  receivedRaw: int,
+  sales: z.number().int(),
+});
+export type VenueSales = z.infer<typeof VenueSalesSchema>;
+
+/** Volume sold per venue and pair, in the rows' order of first appearance; kept (unsold) collateral is left out. */
+export function salesByVenue(rows: LiquidationRow[], decimalsOf: (symbol: string) => number): VenueSales[] {
+  const out = new Map<string, VenueSales>();
+  for (const l of rows) {
+    if (l.saleVenue === "") continue;
+    const key = `${l.saleVenue}|${l.collateralAsset}|${l.debtAsset}`;
+    const v = out.get(key) ?? {
+      venue: l.saleVenue,
+      sold: l.collateralAsset,
+      soldDecimals: decimalsOf(l.collateralAsset),
+      soldRaw: "0",
+      received: l.debtAsset,
+      receivedDecimals: decimalsOf(l.debtAsset),
+      receivedRaw: "0",
+      sales: 0,
+    };
+    v.soldRaw = (BigInt(v.soldRaw) + BigInt(l.saleSoldRaw)).toString();
+    v.receivedRaw = (BigInt(v.receivedRaw) + BigInt(l.saleReceivedRaw)).toString();
+    v.sales++;
+    out.set(key, v);
+  }
+  return [...out.values()];
 }

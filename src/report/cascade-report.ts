@@ -9,6 +9,7 @@ import { toNumber } from "../math/fixed-point";
 import { DepegReportSchema, RunSchema, depegMarkdown, runLabel, runName, writeReportFolder } from "./depeg-report";
 import { table } from "../domain/format";
 import { validationMarkdown } from "./validation";
+import { VenueSalesSchema } from "../metrics/liquidations";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
 
@@ -43,6 +44,7 @@ const ActorEventSchema = z.union([
     aaveHealthFactorWad: int,
     soldRaw: int,
     receivedRaw: int,
+    saleVenues: z.array(z.string()),
     dexPriceBeforeWad: int,
     dexPriceAfterWad: int,
     morphoDebtLeftRaw: int,
@@ -60,6 +62,14 @@ const ActorEventSchema = z.union([
   }),
   z.object({
     round: z.number().int(),
+    actor: z.literal("cex-dex-arbitrageur"),
+    ethUsdWad: int,
+    trades: z.array(
+      z.object({ pool: z.string(), sold: z.string(), soldRaw: int, priceBeforeWad: int, priceAfterWad: int }),
+    ),
+  }),
+  z.object({
+    round: z.number().int(),
     actor: z.literal("market-maker"),
     account: z.string(),
     collateralLeftRaw: z.record(z.string(), int),
@@ -71,6 +81,7 @@ const ActorEventSchema = z.union([
     account: z.string(),
     asset: z.enum(["USDC", "USDT"]),
     pool: z.string(),
+    venue: z.string(),
     usdeBoughtRaw: int,
     stableSpentRaw: int,
     usdeRedeemedRaw: int,
@@ -94,6 +105,8 @@ export const CascadeRunSchema = RunSchema.extend({
   roundLimitReached: z.boolean(),
   /** Positions still liquidatable at the end (e.g. refused as unprofitable). */
   liquidatableLeft: z.number().int(),
+  /** What the liquidators sold, per venue and pair (summed from the liquidation rows). */
+  salesByVenue: z.array(VenueSalesSchema),
 });
 
 export const CascadeReportSchema = DepegReportSchema.extend({
@@ -106,6 +119,8 @@ export type CascadeReport = z.infer<typeof CascadeReportSchema>;
 export type CascadeRun = z.infer<typeof CascadeRunSchema>;
 
 const usd = (wad: string) => `$${toNumber(BigInt(wad), 18).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+const units = (raw: string, decimals: number) =>
+  toNumber(BigInt(raw), decimals).toLocaleString("en-US", { maximumFractionDigits: 2 });
 const px = (wad: string) => toNumber(BigInt(wad), 18).toFixed(4);
 const usde = (raw: bigint) => `${toNumber(raw, 18).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDe`;
 const redeemedIn = (run: CascadeRun) => run.rounds.reduce((s, x) => s + BigInt(x.redeemedUsdeRaw), 0n);
@@ -162,6 +177,20 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
     ),
   );
   for (const run of r.runs) {
+    if (run.salesByVenue.length > 0) {
+      out.push("", `### Where the liquidators sold — ${runLabel(run)}`);
+      out.push(
+        table(
+          ["venue", "sales", "sold", "received"],
+          run.salesByVenue.map((v) => [
+            v.venue,
+            v.sales,
+            `${units(v.soldRaw, v.soldDecimals)} ${v.sold}`,
+            `${units(v.receivedRaw, v.receivedDecimals)} ${v.received}`,
+          ]),
+        ),
+      );
+    }
     out.push("", `### Rounds — ${runLabel(run)}`);
     out.push(
       table(
@@ -199,7 +228,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
       if (e.actor === "whale")
         out.push(
           "",
-          `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
+          `- Round ${e.round}: the whale (Aave HF ${toNumber(BigInt(e.aaveHealthFactorWad), 18).toFixed(3)}) unwound its loop, selling for ${toNumber(BigInt(e.receivedRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} USDC on ${e.saleVenues.join(", ")}; USDe/USDC ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
         );
       if (e.actor === "liquidity-withdrawal")
         out.push(
@@ -209,7 +238,7 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
       if (e.actor === "redemption-arbitrageur")
         out.push(
           "",
-          `- Round ${e.round}: the redemption arbitrageur bought ${usde(BigInt(e.usdeBoughtRaw))} for ${toNumber(BigInt(e.stableSpentRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${e.asset} and redeemed ${usde(BigInt(e.usdeRedeemedRaw))} with Ethena; USDe/${e.asset} ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
+          `- Round ${e.round}: the redemption arbitrageur bought ${usde(BigInt(e.usdeBoughtRaw))} for ${toNumber(BigInt(e.stableSpentRaw), 6).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${e.asset} on ${e.venue} and redeemed ${usde(BigInt(e.usdeRedeemedRaw))} with Ethena; USDe/${e.asset} ${px(e.dexPriceBeforeWad)} → ${px(e.dexPriceAfterWad)}.`,
         );
       if (e.actor === "market-maker")
         out.push(

@@ -79,9 +79,16 @@ export const CascadeScenarioSchema = z
       .object({ profile: z.literal("embedded"), aaveRelease: z.enum(AAVE_RELEASES).default(DEFAULT_AAVE_RELEASE) })
       .strict()
       .default({ profile: "embedded", aaveRelease: DEFAULT_AAVE_RELEASE }),
-    /** Pool depth overrides (USDe per side, whole tokens) by pool key, e.g. "USDe/USDC-0.01%". */
+    /**
+     * Pool depth overrides (token A per side, whole tokens) by pool key, e.g. "USDe/USDC-0.01%"; `venues`: where the
+     * whale's unwind and the liquidators sell, each sale on the venue quoting best ("uniswap-v3",
+     * "curve:USDe/USDC/USDT/DAI"; default every venue of the chain).
+     */
     dex: z
-      .object({ depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}) })
+      .object({
+        depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}),
+        venues: z.array(z.string().min(1)).min(1).optional(),
+      })
       .strict()
       .default({ depthPerSide: {} }),
     population: z

@@ -421,6 +421,8 @@ function describe(ev: ActorEvent): string {
         `market makers pull ${ev.share} of their liquidity; ` +
         `impact of selling ${ev.saleUsde} USDe ${ev.impactBeforeBps} → ${ev.impactAfterBps} bps`
       );
+    case "cex-dex-arbitrageur":
+      return `CEX–DEX arbitrage moves ${ev.trades.map((t) => `${t.pool} ${fmtWad(t.priceBeforeWad)} → ${fmtWad(t.priceAfterWad)}`).join(", ")}`;
     case "market-maker":
       return `the market maker has ${JSON.stringify(ev.collateralLeftRaw)} left`;
     case "redemption-arbitrageur":

@@ -7,6 +7,8 @@ import { plannedMarket } from "../embedded/markets";
 import { FEED_NAMES } from "../domain/feeds";
 import { CURVE_VENUE_PREFIX, UNISWAP_V3_VENUE } from "../dex/venue";
 import { InputError } from "../errors";
+import type { TokenSymbol } from "../domain/tokens";
+import { UNISWAP_HUB } from "../dex/uniswap-v3";
 import { ORACLE_FEEDS } from "../oracles/policy";
 import type { CascadeScenario } from "./cascade-schema";
 import type { DepegScenario } from "./depeg-schema";
@@ -43,10 +45,59 @@ export function checkDepegFits(s: DepegScenario, params: EmbeddedParams): void {
   checkVenue(params, s.liquidator.venue, "liquidator.venue");
 }
 
+/** The venues a scenario sells on: those it names, else every venue of the chain. */
+function scenarioVenues(s: CascadeScenario, params: EmbeddedParams): string[] {
+  return s.dex.venues ?? [UNISWAP_V3_VENUE, ...params.curve.pools.map((p) => CURVE_VENUE_PREFIX + p.key)];
+}
+
+/** Whether the venues can sell `tokenIn` for `tokenOut`: a Uniswap V3 pool (direct or through USDe) or a Curve pool. */
+function hasRoute(params: EmbeddedParams, venues: string[], tokenIn: TokenSymbol, tokenOut: TokenSymbol): boolean {
+  const uniPool = (a: TokenSymbol, b: TokenSymbol) =>
+    params.uniswap.pools.some((p) => (p.tokenA === a && p.tokenB === b) || (p.tokenA === b && p.tokenB === a));
+  const uniswap =
+    venues.includes(UNISWAP_V3_VENUE) &&
+    (uniPool(tokenIn, tokenOut) || (uniPool(tokenIn, UNISWAP_HUB) && uniPool(UNISWAP_HUB, tokenOut)));
+  const curve = params.curve.pools.some(
+    (p) => venues.includes(CURVE_VENUE_PREFIX + p.key) && p.coins.includes(tokenIn) && p.coins.includes(tokenOut),
+  );
+  return uniswap || curve;
+}
+
+function checkRoute(
+  params: EmbeddedParams,
+  venues: string[],
+  collateral: TokenSymbol,
+  debt: TokenSymbol,
+  field: string,
+): void {
+  if (collateral === debt || hasRoute(params, venues, collateral, debt)) return;
+  throw new InputError(
+    field,
+    `no route to sell ${collateral} for ${debt} on ${venues.join(", ")}: liquidators could not sell what they seize`,
+    "add a venue with such a pool to dex.venues, or choose another market",
+  );
+}
+
 /** A cascade scenario against the embedded chain it will run on: its population, and its actors' markets and pools. */
 export function checkCascadeFits(s: CascadeScenario, params: EmbeddedParams): void {
-  s.population.groups.forEach((g, i) => plannedMarket(params, g.market, `population.groups[${i}].market`));
-  if (s.actors.whale) plannedMarket(params, s.actors.whale.loop.market, "actors.whale.loop.market");
+  const venues = scenarioVenues(s, params);
+  (s.dex.venues ?? []).forEach((v, i) => checkVenue(params, v, `dex.venues[${i}]`));
+  // Collateral the bots will sell, with the field that put it there (liquidators that keep it need no route).
+  const sales: { collateral: TokenSymbol; debt: TokenSymbol; field: string }[] = [];
+  s.population.groups.forEach((g, i) => {
+    const field = `population.groups[${i}].market`;
+    sales.push({ ...plannedMarket(params, g.market, field), field });
+  });
+  if (s.actors.whale) {
+    const field = "actors.whale.loop.market";
+    sales.push({ ...plannedMarket(params, s.actors.whale.loop.market, field), field });
+    sales.push({ collateral: "WETH", debt: "USDC", field: "actors.whale.wethCollateral" });
+  }
+  const mm = s.actors.marketMaker;
+  for (const c of Object.keys(mm?.collateral ?? {}) as TokenSymbol[])
+    sales.push({ collateral: c, debt: mm!.debt, field: `actors.marketMaker.collateral.${c}` });
+  const { mode, sell } = s.actors.liquidators;
+  if (mode === "flash" || sell) for (const x of sales) checkRoute(params, venues, x.collateral, x.debt, x.field);
   (s.actors.liquidityWithdrawal?.pools ?? []).forEach((p, i) =>
     checkUniswapPool(params, p, `actors.liquidityWithdrawal.pools[${i}]`),
   );

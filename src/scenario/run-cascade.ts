@@ -10,6 +10,12 @@ import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK } from "../chain/clock";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
+import { BestQuoteDex, openBestQuote } from "../dex/best-quote";
+import { CexDexArbitrageur, needsCexDexArbitrage } from "../actors/cex-dex-arbitrageur";
+import { salesByVenue } from "../metrics/liquidations";
+import { tokenDecimals } from "../chain/context";
+import type { TokenSymbol } from "../domain/tokens";
 import { openMarket } from "../protocols/registry";
 import type { Actor } from "../actors/actor";
 import { LiquidationBots, LiquidatorsSetting } from "../actors/liquidation-bots";
@@ -36,18 +42,31 @@ export interface RunCascadeOptions {
 const ETH_FEED = "ETH/USD";
 
 /**
- * The scenario's actors in the order they react in a round: the whale (its unwind moves the pool), the redemption
- * arbitrageur (buys back the discount the whale left and redeems it with Ethena), then the market makers pulling
- * liquidity (triggered by the pool price left), then the market maker (it only reports at the end). The liquidation bots sweep after all of them; the peg arbitrageur acts only while positions are opened.
+ * The scenario's actors in the order they react in a round: the CEX–DEX arbitrageur (the WETH pools follow ETH
+ * before anyone sells WETH), the whale (its unwind moves the pool), the redemption arbitrageur (buys back the discount
+ * the whale left and redeems it with Ethena), then the market makers pulling liquidity (triggered by the pool price
+ * left), then the market maker (it only reports at the end). The liquidation bots sweep after all of them; the peg
+ * arbitrageur acts only while positions are opened.
  */
-function scenarioActors(ctx: ChainContext, dex: UniswapV3Dex, scenario: CascadeScenario): Actor[] {
+function scenarioActors(ctx: ChainContext, dex: UniswapV3Dex, saleDex: Dex, scenario: CascadeScenario): Actor[] {
   const a = scenario.actors;
   const out: Actor[] = [];
-  if (a.whale) out.push(new TwoLayerWhale(ctx, dex, scenario.name, a.whale));
-  if (a.redemptions) out.push(new RedemptionArbitrageur(ctx, dex, scenario.name, a.redemptions));
+  if (needsCexDexArbitrage(movesEth(scenario), collateralOf(scenario))) {
+    out.push(new CexDexArbitrageur(ctx, dex, scenario.name));
+  }
+  if (a.whale) out.push(new TwoLayerWhale(ctx, dex, scenario.name, a.whale, saleDex));
+  // Arbitrageurs buy the discount on every venue (each its own account), all redeeming within Ethena's one limit.
+  if (a.redemptions)
+    for (const venue of venuesOf(saleDex))
+      out.push(new RedemptionArbitrageur(ctx, venue, `${scenario.name}:${venue.name}`, a.redemptions));
   if (a.liquidityWithdrawal) out.push(new LiquidityWithdrawal(ctx, dex, a.liquidityWithdrawal));
   if (a.marketMaker) out.push(new CrossMarginedMarketMaker(ctx, scenario.name, a.marketMaker));
   return out;
+}
+
+/** The venues a router quotes across, or the one venue. */
+function venuesOf(dex: Dex): readonly Dex[] {
+  return dex instanceof BestQuoteDex ? dex.venues : [dex];
 }
 
 /**
@@ -75,7 +94,9 @@ export async function runCascade(
   const points = exogenousPoints(scenario);
   const plan = planPopulation(scenario.population, scenario.name);
   await validatePopulation(ctx, plan);
-  const actors = scenarioActors(ctx, dex, scenario);
+  // Where the actors and bots sell: the best quote across the scenario's venues (every venue of the chain by default).
+  const saleDex = openBestQuote(ctx, scenario.dex.venues);
+  const actors = scenarioActors(ctx, dex, saleDex, scenario);
   for (const a of actors) if (a instanceof LiquidityWithdrawal) a.validate();
 
   log(`population: opening ${plan.length} positions`);
@@ -95,17 +116,18 @@ export async function runCascade(
     opened: { collateralRaw: p.start.collateral[0].amountRaw, debtRaw: p.start.debt[0].amountRaw },
   }));
   for (const name of OPEN_ORDER) {
-    const actor = actors.find((a) => a.name === name);
-    if (!actor?.open) continue;
-    log(OPEN_LOG[name]);
-    await actor.open(restorePeg);
-    // Whatever an opening moved, the arbitrage puts back before the next.
-    if (actor.movesPrice) await restorePeg();
+    const opening = actors.filter((a) => a.name === name && a.open);
+    if (opening.length > 0) log(OPEN_LOG[name]);
+    for (const actor of opening) {
+      await actor.open?.(restorePeg);
+      // Whatever an opening moved, the arbitrage puts back before the next.
+      if (actor.movesPrice) await restorePeg();
+    }
   }
 
   const bots = new LiquidationBots(
     ctx,
-    dex,
+    saleDex,
     options.liquidator,
     liquidatorsSetting(ctx, scenario.actors.liquidators),
     "largest-incentive-first",
@@ -129,7 +151,7 @@ export async function runCascade(
     schemaVersion: 1,
     scenario: scenario.name,
     description: scenario.description,
-    liquidatorVenue: dex.name,
+    liquidatorVenue: saleDex.name,
     chain: { profile: ctx.record.profile, chainId: ctx.record.chainId, startBlock, aave: aaveLogic },
     path: { feed: USDE_FEED, points: points.length },
     oracleSource: scenario.oracle.source,
@@ -141,6 +163,7 @@ export async function runCascade(
       converged: r.converged,
       roundLimitReached: r.roundLimitReached,
       liquidatableLeft: r.liquidatableLeft,
+      salesByVenue: salesByVenue(r.liquidations, (s) => tokenDecimals(ctx, s as TokenSymbol)),
     })),
   };
   return scenario.validation ? { ...report, validation: evaluateValidation(scenario.validation, report) } : report;
@@ -180,4 +203,21 @@ function cascadeStep(p: ExogenousPoint): PathStep {
     feeds: p.ethE8 === undefined ? [] : [{ feed: ETH_FEED, priceE8: p.ethE8 }],
     exogenousE8: p.usdeE8,
   };
+}
+
+/** Whether the scenario's path sets ETH/USD anywhere. */
+function movesEth(scenario: CascadeScenario): boolean {
+  return exogenousPoints(scenario).some((p) => p.ethE8 !== undefined);
+}
+
+/** The collateral the scenario's positions and actors hold (market keys name it: "<protocol>:<collateral>/..."). */
+function collateralOf(scenario: CascadeScenario): TokenSymbol[] {
+  const a = scenario.actors;
+  const keys = [...scenario.population.groups.map((g) => g.market), ...(a.whale ? [a.whale.loop.market] : [])];
+  const fromKeys = keys.map((k) => k.slice(k.indexOf(":") + 1).split("/")[0] as TokenSymbol);
+  return [
+    ...fromKeys,
+    ...(a.whale ? (["WETH"] as TokenSymbol[]) : []),
+    ...(Object.keys(a.marketMaker?.collateral ?? {}) as TokenSymbol[]),
+  ];
 }

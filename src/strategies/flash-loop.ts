@@ -71,7 +71,7 @@ export async function runFlashLoop(
     initialToken: p.initialSymbol,
     initialRaw: p.initialRaw,
     flashAmountRaw,
-    swapPath: dex.saleRoute(market.debt, "USDe"),
+    swapPath: (await dex.saleRoute(market.debt, "USDe", flashAmountRaw)).route,
     minUsdeOutRaw: (quote * (10_000n - slippageBps)) / 10_000n,
   });
   const looperAddress = await looper.getAddress();

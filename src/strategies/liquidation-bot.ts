@@ -32,6 +32,7 @@ import type { LendingMarket, LiquidationRecord } from "../protocols/lending-mark
 import { sameAddress } from "../domain/address";
 import type { TokenSymbol } from "../domain/tokens";
 import type { EthenaMinting } from "../protocols/ethena-minting";
+import { seizeEstimate } from "./seize-estimate";
 
 export interface SaleRecord {
   soldRaw: bigint;
@@ -39,6 +40,8 @@ export interface SaleRecord {
   /** DEX price of the collateral in the debt token before and after the sale, WAD. */
   priceBeforeWad: bigint;
   priceAfterWad: bigint;
+  /** Where it was sold, e.g. "uniswap-v3:WETH/USDT-0.05%" or "curve:USDe/USDC/USDT/DAI". */
+  venue: string;
   txHash: string;
 }
 
@@ -263,12 +266,9 @@ export class LiquidationBot {
   private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
     const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
-    const f = await market.flashLiquidate(
-      contract,
-      borrower,
-      MaxUint256,
-      this.dex.saleRoute(market.collateral, market.debt),
-    );
+    // The route best for what the sale will be: the collateral the whole debt would seize, bonus included.
+    const route = await this.dex.saleRoute(market.collateral, market.debt, await seizeEstimate(market, borrower));
+    const f = await market.flashLiquidate(contract, borrower, MaxUint256, route.route);
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
     const sale: SaleRecord = {
@@ -276,6 +276,7 @@ export class LiquidationBot {
       receivedRaw: f.saleProceedsRaw,
       priceBeforeWad,
       priceAfterWad: await this.dex.price(market.collateral, market.debt),
+      venue: route.venue,
       txHash: f.record.txHash,
     };
     return this.outcome(market, f.record, { sale }, f.flashPremiumRaw, f.profitRaw, gasCostWei);
@@ -308,6 +309,7 @@ export class LiquidationBot {
         receivedRaw: s.amountOutRaw,
         priceBeforeWad: s.priceBeforeWad,
         priceAfterWad: s.priceAfterWad,
+        venue: s.venue,
         txHash: s.receipt.hash,
       },
       gasCostWei: s.receipt.gasUsed * s.receipt.gasPrice,

@@ -5,7 +5,7 @@
  */
 import { MaxUint256, Signer } from "ethers";
 import { WAD } from "../constants";
-import type { UniswapV3Dex } from "../dex/uniswap-v3";
+import type { Dex } from "../dex/dex";
 import type { LendingMarket } from "../protocols/lending-market";
 
 export interface UnwindStep {
@@ -13,6 +13,8 @@ export interface UnwindStep {
   soldForRaw: bigint;
   repaidRaw: bigint;
   dexPriceAfterWad: bigint;
+  /** Where the step's sale went (SwapResult.venue). */
+  venue: string;
 }
 
 export interface UnwindResult {
@@ -35,7 +37,7 @@ export interface UnwindOptions {
 
 export async function unwind(
   market: LendingMarket,
-  dex: UniswapV3Dex,
+  dex: Dex,
   user: Signer,
   options: UnwindOptions = {},
 ): Promise<UnwindResult> {
@@ -76,6 +78,7 @@ export async function unwind(
       soldForRaw: swap.amountOutRaw,
       repaidRaw: repaid,
       dexPriceAfterWad: swap.priceAfterWad,
+      venue: swap.venue,
     });
   }
   const end = await market.position(account);

@@ -60,6 +60,7 @@ describe("actor: two-layer whale", function () {
         aaveHealthFactorWad: "1090857142678020173",
         soldRaw: "624205488811125140269462",
         receivedRaw: "742534342916",
+        saleVenues: ["uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%"],
         dexPriceBeforeWad: "999999000000000000",
         dexPriceAfterWad: "999876000000000000",
         morphoDebtLeftRaw: "0",

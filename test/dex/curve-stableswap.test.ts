@@ -164,9 +164,8 @@ describe("Curve stable-swap adapter (Curve's own Vyper bytecode on the embedded 
       const usde = ctx.record.tokens.USDe!.address;
       const usdc = ctx.record.tokens.USDC!.address;
       // USDe → USDT on the pool, offered for a USDe → USDC liquidation.
-      await expect(
-        liquidator.connect(owner).liquidateAave(usde, usdc, user.address, 1n, curve.saleRoute("USDe", "USDT"), 0n),
-      )
+      const { route } = await curve.saleRoute("USDe", "USDT");
+      await expect(liquidator.connect(owner).liquidateAave(usde, usdc, user.address, 1n, route, 0n))
         .to.be.revertedWithCustomError(liquidator, "InvalidSwapPath")
         .withArgs(usde, usdc);
     });

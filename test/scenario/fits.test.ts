@@ -4,6 +4,7 @@ import { defaultEmbeddedParams, EMBEDDED_CURVE_USDE_POOL } from "../../src/embed
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
 import { checkCascadeFits, checkDepegFits } from "../../src/scenario/fits";
+import { embeddedParamsFor } from "../../src/scenario/cascade-chain";
 import { smallCascadeInput, smallDepegInput } from "../fixtures";
 
 const depeg = (patch: Record<string, unknown>) =>
@@ -55,5 +56,45 @@ describe("scenarios checked against the embedded chain's parameters, before anyt
     expect(() => checkCascadeFits(cascade({ liquidityWithdrawal }), params)).to.throw(
       /^actors\.liquidityWithdrawal\.pools\[0\]: unknown pool "USDe\/USDC-0\.05%" — use one of USDe\/USDC-0\.01%/,
     );
+  });
+
+  it("a collateral with no route to its debt token on the scenario's venues is refused before the run, naming the field", function () {
+    const params = embeddedParamsFor(cascade({}));
+    const curveOnly = { depthPerSide: {}, venues: ["curve:USDe/USDC/USDT/DAI"] };
+    const marketMaker = { collateral: { USDe: "1000", WETH: "10" }, debt: "USDT", borrowShareOfLimit: "0.5" };
+    const withMm = parseCascadeScenario(
+      smallCascadeInput("fits", "aave-v3:USDe/USDC:emode-11", { actors: { marketMaker }, dex: curveOnly }),
+      "fits.yaml",
+    );
+    expect(() => checkCascadeFits(withMm, params)).to.throw(
+      "actors.marketMaker.collateral.WETH: no route to sell WETH for USDT on curve:USDe/USDC/USDT/DAI: liquidators could not sell what they seize — add a venue with such a pool to dex.venues, or choose another market",
+    );
+    const susde = parseCascadeScenario(
+      smallCascadeInput("fits", "morpho-blue:sUSDe/USDC-91.5", { dex: curveOnly }),
+      "fits.yaml",
+    );
+    expect(() => checkCascadeFits(susde, params)).to.throw(
+      /^population\.groups\[0\]\.market: no route to sell sUSDe for USDC/,
+    );
+    // Every venue (the default): WETH sells on Uniswap's WETH pools, sUSDe through the USDe hub.
+    const everyVenue = parseCascadeScenario(
+      smallCascadeInput("fits", "morpho-blue:sUSDe/USDC-91.5", { actors: { marketMaker } }),
+      "fits.yaml",
+    );
+    expect(() => checkCascadeFits(everyVenue, params)).to.not.throw();
+    // Liquidators that keep what they seize need no route.
+    const keep = parseCascadeScenario(
+      smallCascadeInput("fits", "morpho-blue:sUSDe/USDC-91.5", {
+        dex: curveOnly,
+        actors: { liquidators: { mode: "inventory", sell: false } },
+      }),
+      "fits.yaml",
+    );
+    expect(() => checkCascadeFits(keep, params)).to.not.throw();
+    const badVenue = parseCascadeScenario(
+      smallCascadeInput("fits", "aave-v3:USDe/USDC:emode-11", { dex: { venues: ["sushiswap"] } }),
+      "fits.yaml",
+    );
+    expect(() => checkCascadeFits(badVenue, params)).to.throw(/^dex\.venues\[0\]: unknown venue "sushiswap"/);
   });
 });

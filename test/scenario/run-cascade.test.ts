@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadEmbedded } from "../fixtures";
+import { loadCascadeChain } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import { defaultEmbeddedParams } from "../../src/embedded/params";
@@ -58,7 +58,7 @@ const base = {
 };
 
 async function run(patch: Record<string, unknown> = {}): Promise<CascadeReport> {
-  const { ctx, users } = await loadEmbedded();
+  const { ctx, users } = await loadCascadeChain();
   const scenario = parseCascadeScenario({ ...base, ...patch }, "test.yaml");
   return runCascade(ctx, new UniswapV3Dex(ctx), scenario, { liquidator: users[18] });
 }
@@ -81,15 +81,68 @@ describe("cascade engine", function () {
     }
     expect(pegged.totals.liquidations).to.equal(0);
     // The deterministic outcome of this scenario (seed 3), as measured from the contracts' events.
+    // Re-measured when the Curve pool joined the venues: USDe sold there, above the drained Uniswap pool's price.
     expect(market.totals).to.deep.equal({
-      liquidations: 3,
-      repaidUsdWad: "971150393026000000000000",
-      seizedUsdWad: "1006111807174000000000000",
-      badDebtUsdWad: "0",
-      liquidatorNetProfitUsdWad: "236080040130157448219400",
-      gasUsed: "1599691",
-      positionsLiquidated: 1,
+      liquidations: 6,
+      repaidUsdWad: "4507175967976000000000000",
+      seizedUsdWad: "4658233526205000000000000",
+      badDebtUsdWad: "716589993738000000000000",
+      liquidatorNetProfitUsdWad: "1677795046038118879150400",
+      gasUsed: "3049656",
+      positionsLiquidated: 5,
     });
+  });
+
+  it("a cascade routes each sale to the venue quoting best: seized USDe to Curve, sUSDe through the Uniswap hub", function () {
+    const market = report.runs[1];
+    expect(market.liquidations.map((l) => l.saleVenue)).to.deep.equal([
+      "curve:USDe/USDC/USDT/DAI",
+      "uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%",
+      "curve:USDe/USDC/USDT/DAI",
+      "curve:USDe/USDC/USDT/DAI",
+      "curve:USDe/USDC/USDT/DAI",
+      "curve:USDe/USDC/USDT/DAI",
+    ]);
+    expect(market.salesByVenue).to.deep.equal([
+      {
+        venue: "curve:USDe/USDC/USDT/DAI",
+        sold: "USDe",
+        soldDecimals: 18,
+        soldRaw: "5261522661341237503022681",
+        received: "USDC",
+        receivedDecimals: 6,
+        receivedRaw: "4857699207806",
+        sales: 5,
+      },
+      {
+        venue: "uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%",
+        sold: "sUSDe",
+        soldDecimals: 18,
+        soldRaw: "1155649357327731092436974",
+        received: "USDC",
+        receivedDecimals: 6,
+        receivedRaw: "1329325944177",
+        sales: 1,
+      },
+    ]);
+    expect(cascadeMarkdown(report)).to.include(
+      "| curve:USDe/USDC/USDT/DAI                    | 5     | 5,261,522.66 USDe  | 4,857,699.21 USDC |",
+    );
+  });
+
+  it("the WETH pools follow ETH: the CEX–DEX arbitrageur moves them to the ETH/USD feed before the bots sweep", function () {
+    for (const r of report.runs) {
+      const moves = r.actorEvents.filter((e) => e.actor === "cex-dex-arbitrageur");
+      expect(moves.map((e) => e.round)).to.deep.equal([1, 3]);
+      const [first] = moves;
+      if (first?.actor !== "cex-dex-arbitrageur") throw new Error("no arbitrage event");
+      expect(first.ethUsdWad).to.equal("4000000000000000000000");
+      expect(first.trades.map((t) => [t.pool, t.sold, t.soldRaw, t.priceAfterWad])).to.deep.equal([
+        ["WETH/USDC", "WETH", "6205462816160464918865", "3999999999000000000000"],
+        ["WETH/USDT", "WETH", "1241092563232092982996", "4000000000000000000000"],
+        ["WETH/DAI", "WETH", "248288076215315134077", "4000000000000016000000"],
+      ]);
+    }
   });
 
   it("round-by-round numbers add up to the totals", function () {
@@ -116,6 +169,8 @@ describe("cascade engine", function () {
       expect(BigInt(w.aaveHealthFactorWad)).to.be.lessThan(110n * 10n ** 16n);
       expect(w.soldRaw).to.equal("4992157429414258345492983");
       expect(w.dexPriceAfterWad).to.equal("999014000000000000");
+      // sUSDe has no Curve pool: the unwind sells through Uniswap's USDe hub.
+      expect(w.saleVenues).to.deep.equal(["uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%"]);
     }
   });
 
@@ -166,39 +221,42 @@ describe("cascade engine", function () {
     expect(cascadeMarkdown(r)).to.contain("did not converge: it hit the round limit");
   });
 
-  it("records per round the USDe the redemption arbitrageur redeemed with Ethena, and the summary shows it", async function () {
+  it("records per round the USDe the redemption arbitrageurs redeemed with Ethena, and the summary shows it", async function () {
     const r = await run({ actors: { ...base.actors, redemptions: {} } });
     const [pegged, market] = r.runs;
-    // Under mainnet's policies it buys back the whale's discount in three rounds (280,000 USDe a block at most).
-    expect(
-      pegged.rounds.filter((y) => y.redeemedUsdeRaw !== "0").map((y) => [y.round, y.redeemedUsdeRaw]),
-    ).to.deep.equal([
+    const redeemed = (x: CascadeReport["runs"][number]) =>
+      x.rounds.filter((y) => y.redeemedUsdeRaw !== "0").map((y) => [y.round, y.redeemedUsdeRaw]);
+    // Under mainnet's policies the Uniswap arbitrageur buys back the whale's discount in three rounds (280,000 USDe a
+    // redemption at most); the whale sold no USDe on Curve.
+    expect(redeemed(pegged)).to.deep.equal([
       [1, "279999548116492911652652"],
       [2, "279999945931996465333656"],
       [3, "202699757819260282235456"],
     ]);
     expect(pegged.totals.liquidations).to.equal(0);
-    // Under the market policy it lifts the pool after every liquidation's sale: 22 rounds of redemptions.
+    // Under the market policy both venues' arbitrageurs lift their pools after the liquidators' sales.
     expect(market.rounds.reduce((s, y) => s + BigInt(y.redeemedUsdeRaw), 0n)).to.equal(
-      6_082_689_891_485_254_877_907_188n,
+      9_867_993_246_907_884_501_541_534n,
     );
-    expect(market.rounds.filter((y) => y.redeemedUsdeRaw !== "0")).to.have.length(22);
-    expect(market.totals.liquidations).to.equal(12);
+    expect(redeemed(market)).to.have.length(22);
+    expect(market.totals.liquidations).to.equal(8);
+    const md = cascadeMarkdown(r);
+    expect(md).to.contain("| 762,699 USDe ");
+    expect(md).to.contain("| 9,867,993 USDe ");
+    expect(md).to.contain(
+      "- Round 3: the redemption arbitrageur bought 202,700 USDe for 202,658 USDC on uniswap-v3:USDe/USDC-0.01% and redeemed 202,700 USDe with Ethena; USDe/USDC 0.9995 → 0.9999.",
+    );
     for (const x of r.runs) {
-      const events = x.actorEvents.flatMap((e) => (e.actor === "redemption-arbitrageur" ? [e] : []));
-      expect(events.map((e) => [e.round, e.usdeRedeemedRaw])).to.deep.equal(
-        x.rounds.filter((y) => y.redeemedUsdeRaw !== "0").map((y) => [y.round, y.redeemedUsdeRaw]),
-      );
+      // Each round's record is the sum of the arbitrageurs' redemptions in it (one per venue at most).
+      const byRound = new Map<number, bigint>();
+      for (const e of x.actorEvents)
+        if (e.actor === "redemption-arbitrageur")
+          byRound.set(e.round, (byRound.get(e.round) ?? 0n) + BigInt(e.usdeRedeemedRaw));
+      expect([...byRound.entries()].map(([k, v]) => [k, v.toString()])).to.deep.equal(redeemed(x));
     }
     // Without the actor nothing is redeemed.
     expect(report.runs.every((x) => x.rounds.every((y) => y.redeemedUsdeRaw === "0"))).to.equal(true);
-    const md = cascadeMarkdown(r);
     expect(md).to.contain("| redeemed with Ethena |");
-    expect(md).to.contain("| 762,699 USDe ");
-    expect(md).to.contain("| 6,082,690 USDe ");
-    expect(md).to.contain(
-      "- Round 3: the redemption arbitrageur bought 202,700 USDe for 202,658 USDC and redeemed 202,700 USDe with Ethena; USDe/USDC 0.9995 → 0.9999.",
-    );
   });
 
   describe("bad scenario files fail before anything is deployed, naming the field", function () {

@@ -8,6 +8,9 @@ import { setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
 import { LiquidationBot } from "../../src/strategies/liquidation-bot";
 import { openEthenaMinting, pauseEthenaMinting } from "../../src/protocols/ethena-minting";
+import { openBestQuote } from "../../src/dex/best-quote";
+import { CexDexArbitrageur } from "../../src/actors/cex-dex-arbitrageur";
+import { liquidationRow } from "../../src/metrics/liquidations";
 import { flashLiquidator } from "../../src/chain/tools";
 import { IERC20Metadata__factory } from "../../typechain-types";
 import type { EmbeddedFixture } from "../fixtures";
@@ -61,6 +64,37 @@ describe("liquidation bot", function () {
     expect(bot.refusals).to.have.length(1);
     expect(bot.refusals[0].reason).to.match(/^Unprofitable\(proceeds=\d+, owed=\d+\)$/);
     expect((await market.position(user.address)).liquidatable).to.equal(true);
+  });
+
+  it("a WETH liquidation is sold on the WETH pool, moved to the ETH price first; the row names the venue", async function () {
+    const f = await loadEmbedded();
+    const [user, liq] = f.users;
+    const market = openMarket(f.ctx, "aave-v3:WETH/USDT");
+    await deal(f.ctx, "WETH", user, 100n * WAD);
+    await market.prepare(user);
+    await market.supplyCollateral(user, 100n * WAD);
+    await market.borrow(user, 340_000n * 10n ** 6n); // HF 1.06 at 4,350 USD
+    const ethE8 = 4_000n * 10n ** 8n;
+    await setFeedPrice(f.ctx, "ETH/USD", ethE8); // HF 0.98
+    const arbitrageur = new CexDexArbitrageur(f.ctx, new UniswapV3Dex(f.ctx), "bot-test");
+    await arbitrageur.begin();
+    await arbitrageur.react();
+    const router = openBestQuote(f.ctx);
+    expect(await router.price("WETH", "USDT")).to.equal(4_000n * WAD);
+    const bot = new LiquidationBot(f.ctx, router, liq, { maxCallsPerPosition: 1 });
+    const [o] = await bot.sweep(market, [user.address]);
+    expect(bot.refusals).to.deep.equal([]);
+    const row = liquidationRow(o, ethE8);
+    // Measured, then pinned: half the debt repaid, 44.41 WETH seized and sold for 176,783 USDT on WETH/USDT.
+    expect([row.repaidRaw, row.seizedRaw, row.saleSoldRaw, row.saleReceivedRaw, row.profitRaw]).to.deep.equal([
+      "170000000025",
+      "44412500006531250000",
+      "44412500006531250000",
+      "176783165860",
+      "6698148834",
+    ]);
+    expect(row.saleVenue).to.equal("uniswap-v3:WETH/USDT-0.05%");
+    expect(row.dexPriceAfterSaleWad).to.equal("3965023674248354822898");
   });
 
   it("never liquidates its own account", async function () {
