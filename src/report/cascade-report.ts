@@ -112,6 +112,17 @@ export const CascadeRunSchema = RunSchema.extend({
 export const CascadeReportSchema = DepegReportSchema.extend({
   oracleSource: z.string(),
   population: z.object({ seed: z.number().int(), positions: z.number().int() }),
+  /** Pools opened deeper than the run's depth and thinned before the run (whole tokens per side, share withdrawn). */
+  thinnedPools: z
+    .array(
+      z.object({
+        pool: z.string(),
+        openingDepthPerSide: z.number().int(),
+        depthPerSide: z.number().int(),
+        withdrawnBps: z.number().int(),
+      }),
+    )
+    .default([]),
   runs: z.array(CascadeRunSchema),
 });
 
@@ -129,6 +140,16 @@ export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: bool
   const out: string[] = [depegMarkdown(r, options), ""];
   if (r.validation) out.push(validationMarkdown(r.validation), "");
   out.push("## The cascade, side by side");
+  if (r.thinnedPools.length > 0)
+    out.push(
+      "",
+      `Positions were opened against deeper pools, then thinned to the day's depth before the run: ${r.thinnedPools
+        .map(
+          (t) =>
+            `${t.pool} ${t.openingDepthPerSide.toLocaleString("en-US")} → ${t.depthPerSide.toLocaleString("en-US")} per side`,
+        )
+        .join("; ")}.`,
+    );
   out.push(
     `Population of ${r.population.positions} positions (seed ${r.population.seed}); under \`market\` policies the USDe oracle follows ${{ path: "the exogenous path", dex: "the USDe/USDC pool's spot price", twap: "the pool's TWAP", min: "the lower of the exogenous path and the pool" }[r.oracleSource] ?? r.oracleSource}.`,
     "",

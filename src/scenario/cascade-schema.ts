@@ -13,6 +13,9 @@ import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 import { policySetName } from "../protocols/registry";
 import { ValidationInputSchema } from "./validation";
 
+/** A pool's depth per side, whole tokens: beyond any stablecoin's supply (USDT ~180B); keeps amounts in uint128. */
+const MAX_POOL_DEPTH_TOKENS = 1_000_000_000_000;
+
 /** Policy sets (and counterfactual runs) per scenario: each is a full run of the cascade. */
 const MAX_POLICY_SETS = 16;
 import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
@@ -86,11 +89,19 @@ export const CascadeScenarioSchema = z
      */
     dex: z
       .object({
-        depthPerSide: z.record(z.string(), z.number().int().min(1)).default({}),
+        /** The pools' depth during the run, whole tokens of token A per side, by pool key; the Curve pool by its venue name. */
+        depthPerSide: z.record(z.string(), z.number().int().min(1).max(MAX_POOL_DEPTH_TOKENS)).default({}),
+        /**
+         * Depth the population is opened against, by Uniswap pool key; once every position and actor is open, each
+         * listed pool is thinned to its `depthPerSide` (its LPs withdraw the difference, in proportion, so the
+         * price and shape stay). Loopers built their positions over months, mostly with USDe minted 1:1 with
+         * Ethena, not in one block against the day's depth.
+         */
+        openingDepthPerSide: z.record(z.string(), z.number().int().min(1).max(MAX_POOL_DEPTH_TOKENS)).default({}),
         venues: z.array(z.string().min(1)).min(1).optional(),
       })
       .strict()
-      .default({ depthPerSide: {} }),
+      .default({ depthPerSide: {}, openingDepthPerSide: {} }),
     population: z
       .object({ seed: z.number().int().min(0), groups: z.array(group).min(1) })
       .strict()

@@ -31,6 +31,7 @@ import { exogenousPoints } from "./cascade-schema";
 import { PathStep, RunSpec, TrackedPosition, reportRunOf, runPolicySets } from "./engine";
 import { USDE_FEED, oracleFollower } from "./oracle-follower";
 import { evaluateValidation } from "./validation";
+import { thinPools } from "./cascade-chain";
 import { buildPopulation, planPopulation, validatePopulation } from "./population";
 
 export interface RunCascadeOptions {
@@ -125,6 +126,12 @@ export async function runCascade(
     }
   }
 
+  const thinned = await thinPools(dex, ctx.admin, scenario);
+  for (const t of thinned)
+    log(
+      `dex: ${t.pool} thinned from ${t.openingDepthPerSide} to ${t.depthPerSide} per side (the market's depth on the day)`,
+    );
+
   const bots = new LiquidationBots(
     ctx,
     saleDex,
@@ -156,6 +163,7 @@ export async function runCascade(
     path: { feed: USDE_FEED, points: points.length },
     oracleSource: scenario.oracle.source,
     population: { seed: scenario.population.seed, positions: built.length },
+    thinnedPools: thinned,
     runs: runs.map((r) => ({
       ...reportRunOf(r),
       rounds: r.rounds,

@@ -89,6 +89,8 @@ export const LIQUIDATOR_KINDS = ["seller", "inventory", "redeemer"] as const;
 export type LiquidatorKind = (typeof LIQUIDATOR_KINDS)[number];
 
 const BPS = 10_000n;
+/** A flash liquidation is tried down to 1/2^4 = 1/16 of the debt when the whole would sell at a loss. */
+const MAX_HALVINGS = 4n;
 
 export interface BotOptions {
   mode?: BotMode;
@@ -181,13 +183,21 @@ export class LiquidationBot {
         if (!pos.liquidatable) break;
         try {
           const debtRaw = pos.debt[0].amountRaw;
+          const flash =
+            this.kind === "seller" && this.mode === "flash" ? await this.flashSize(market, borrower) : undefined;
+          if (flash && "unprofitable" in flash) {
+            // Simulated first, like a real bot: a sale at a loss is never sent.
+            this.refuse(market, borrower, flash.unprofitable);
+            this.unprofitableAt.set(key, await this.dexOverOracle(market));
+            break;
+          }
           outcomes.push(
             this.kind === "inventory"
               ? await this.viaHolding(market, borrower, debtRaw)
               : this.kind === "redeemer"
                 ? await this.viaRedemption(market, borrower, debtRaw)
-                : this.mode === "flash"
-                  ? await this.viaFlash(market, borrower)
+                : flash
+                  ? await this.viaFlash(market, borrower, flash)
                   : await this.viaInventory(market, borrower, debtRaw),
           );
           this.unprofitableAt.delete(key);
@@ -263,12 +273,42 @@ export class LiquidationBot {
     return oracle === 0n ? 0n : (dexRaw * WAD * 10_000n) / (oracle * 10_001n);
   }
 
-  private async viaFlash(market: LendingMarket, borrower: string): Promise<LiquidationOutcome> {
+  /**
+   * How much a flash liquidation should repay, found by quoting the sale first (as a real bot simulates): the whole
+   * debt (the protocol caps it at its close factor), else half, a quarter, … down to 1/2^MAX_HALVINGS, the first
+   * whose seized collateral the DEX buys for at least the repayment plus the flash premium. Undefined when even the
+   * smallest share would sell at a loss: nothing is sent.
+   */
+  private async flashSize(
+    market: LendingMarket,
+    borrower: string,
+  ): Promise<{ maxRepayRaw: bigint; seizeRaw: bigint } | { unprofitable: string }> {
+    const fullSeizeRaw = await seizeEstimate(market, borrower);
+    const debtRaw = (await market.position(borrower)).debt[0]?.amountRaw ?? 0n;
+    const premiumBps = await market.flashLoanPremiumBps();
+    let first = "";
+    for (let k = 0n; k <= MAX_HALVINGS; k++) {
+      const seizeRaw = fullSeizeRaw >> k;
+      const repayRaw = debtRaw >> k;
+      if (seizeRaw === 0n || repayRaw === 0n) break;
+      const proceedsRaw = await this.dex.quoteExactIn(market.collateral, market.debt, seizeRaw);
+      const owedRaw = repayRaw + (repayRaw * premiumBps) / BPS;
+      if (proceedsRaw >= owedRaw) return { maxRepayRaw: k === 0n ? MaxUint256 : repayRaw, seizeRaw };
+      if (k === 0n) first = `Unprofitable(proceeds=${proceedsRaw}, owed=${owedRaw})`;
+    }
+    return { unprofitable: first };
+  }
+
+  private async viaFlash(
+    market: LendingMarket,
+    borrower: string,
+    size: { maxRepayRaw: bigint; seizeRaw: bigint },
+  ): Promise<LiquidationOutcome> {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
     const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
-    // The route best for what the sale will be: the collateral the whole debt would seize, bonus included.
-    const route = await this.dex.saleRoute(market.collateral, market.debt, await seizeEstimate(market, borrower));
-    const f = await market.flashLiquidate(contract, borrower, MaxUint256, route.route);
+    // The route best for what the sale will be.
+    const route = await this.dex.saleRoute(market.collateral, market.debt, size.seizeRaw);
+    const f = await market.flashLiquidate(contract, borrower, size.maxRepayRaw, route.route);
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
     const sale: SaleRecord = {

@@ -84,11 +84,11 @@ describe("cascade engine", function () {
     // Re-measured when the Curve pool joined the venues: USDe sold there, above the drained Uniswap pool's price.
     expect(market.totals).to.deep.equal({
       liquidations: 6,
-      repaidUsdWad: "4507175967976000000000000",
-      seizedUsdWad: "4658233526205000000000000",
-      badDebtUsdWad: "716589993738000000000000",
-      liquidatorNetProfitUsdWad: "1677795046038118879150400",
-      gasUsed: "3049656",
+      repaidUsdWad: "4216772130538000000000000",
+      seizedUsdWad: "4357375150620000000000000",
+      badDebtUsdWad: "523678254769000000000000",
+      liquidatorNetProfitUsdWad: "1747581525940118557157400",
+      gasUsed: "3061761",
       positionsLiquidated: 5,
     });
   });
@@ -108,10 +108,10 @@ describe("cascade engine", function () {
         venue: "curve:USDe/USDC/USDT/DAI",
         sold: "USDe",
         soldDecimals: 18,
-        soldRaw: "5261522661341237503022681",
+        soldRaw: "4788186135936764042787739",
         received: "USDC",
         receivedDecimals: 6,
-        receivedRaw: "4857699207806",
+        receivedRaw: "4636840190149",
         sales: 5,
       },
       {
@@ -126,7 +126,7 @@ describe("cascade engine", function () {
       },
     ]);
     expect(cascadeMarkdown(report)).to.include(
-      "| curve:USDe/USDC/USDT/DAI                    | 5     | 5,261,522.66 USDe  | 4,857,699.21 USDC |",
+      "| curve:USDe/USDC/USDT/DAI                    | 5     | 4,788,186.14 USDe  | 4,636,840.19 USDC |",
     );
   });
 
@@ -236,13 +236,13 @@ describe("cascade engine", function () {
     expect(pegged.totals.liquidations).to.equal(0);
     // Under the market policy both venues' arbitrageurs lift their pools after the liquidators' sales.
     expect(market.rounds.reduce((s, y) => s + BigInt(y.redeemedUsdeRaw), 0n)).to.equal(
-      9_867_993_246_907_884_501_541_534n,
+      8_456_633_266_348_939_708_339_212n,
     );
-    expect(redeemed(market)).to.have.length(22);
-    expect(market.totals.liquidations).to.equal(8);
+    expect(redeemed(market)).to.have.length(20);
+    expect(market.totals.liquidations).to.equal(20);
     const md = cascadeMarkdown(r);
     expect(md).to.contain("| 762,699 USDe ");
-    expect(md).to.contain("| 9,867,993 USDe ");
+    expect(md).to.contain("| 8,456,633 USDe ");
     expect(md).to.contain(
       "- Round 3: the redemption arbitrageur bought 202,700 USDe for 202,658 USDC on uniswap-v3:USDe/USDC-0.01% and redeemed 202,700 USDe with Ethena; USDe/USDC 0.9995 → 0.9999.",
     );

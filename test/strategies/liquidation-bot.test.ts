@@ -217,4 +217,4 @@ describe("liquidation bot", function () {
 });
 
 /** Repaid USDC (50% close factor at HF 0.974), USDe seized (repaid / 0.90 x 1.036 net bonus), what the pool would pay. */
-const PINNED_HOLD = [42_500_000_002n, 48_922_222_224_524_444_444_444n, 32_079_044_627n];
+const PINNED_HOLD = [42_500_000_001n, 48_922_222_223_373_333_333_333n, 32_079_044_626n];
