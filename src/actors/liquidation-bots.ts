@@ -30,7 +30,6 @@ export class LiquidationBots implements Actor {
   /** They sell the seized collateral on the DEX. */
   readonly movesPrice = true;
   private bots: LiquidationBot[] = [];
-  private readonly signers = new Map<LiquidatorKind, Signer>();
   private markets: LendingMarket[] = [];
   private accountsByMarket = new Map<string, string[]>();
 
@@ -77,15 +76,13 @@ export class LiquidationBots implements Actor {
     return { actor: "liquidators", outcomes };
   }
 
-  /** The sellers use the scenario's liquidator account; every other kind its own, derived from it. */
+  /**
+   * The sellers use the scenario's liquidator account; every other kind its own, derived from it, impersonated and
+   * given gas money at the start of every run (each run starts from the snapshot, before any of it).
+   */
   private async signerOf(kind: LiquidatorKind): Promise<Signer> {
     if (kind === "seller") return this.signer;
-    let s = this.signers.get(kind);
-    if (!s) {
-      s = await actorSigner(this.ctx, actorAddress(await this.signer.getAddress(), `liquidator:${kind}`));
-      this.signers.set(kind, s);
-    }
-    return s;
+    return actorSigner(this.ctx, actorAddress(await this.signer.getAddress(), `liquidator:${kind}`));
   }
 
   /** The bots borrow nothing of their own (flash loans are repaid in the same transaction). */

@@ -8,7 +8,6 @@ import { z } from "zod";
 import { toNumber } from "../math/fixed-point";
 import { DepegReportSchema, RunSchema, depegMarkdown, runLabel, runName, writeReportFolder } from "./depeg-report";
 import { table } from "../domain/format";
-import { validationMarkdown } from "./validation";
 import { VenueSalesSchema } from "../metrics/liquidations";
 
 const int = z.string().regex(/^-?\d+$/, "integer as a decimal string");
@@ -138,7 +137,6 @@ const redeemedIn = (run: CascadeRun) => run.rounds.reduce((s, x) => s + BigInt(x
 
 export function cascadeMarkdown(r: CascadeReport, options: { liquidations?: boolean } = {}): string {
   const out: string[] = [depegMarkdown(r, options), ""];
-  if (r.validation) out.push(validationMarkdown(r.validation), "");
   out.push("## The cascade, side by side");
   if (r.thinnedPools.length > 0)
     out.push(

@@ -18,7 +18,7 @@ import {
   LiquidationTotalsSchema,
 } from "../metrics/liquidations";
 import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
-import { ValidationSchema } from "./validation";
+import { ValidationSchema, validationMarkdown } from "./validation";
 
 const PositionRowSchema = z.object({
   account: z.string(),
@@ -147,6 +147,7 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
   );
   const summary = depegSummaryTable(r);
   out.push("## Summary by oracle policy", table(summary.headers, summary.rows), "");
+  if (r.validation) out.push(validationMarkdown(r.validation), "");
   for (const run of r.runs) {
     out.push(`## ${runLabel(run)}`, "");
     if (run.totals.liquidations === 0) {

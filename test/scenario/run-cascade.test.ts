@@ -259,6 +259,22 @@ describe("cascade engine", function () {
     expect(md).to.contain("| redeemed with Ethena |");
   });
 
+  it("the peg holds by redemptions under mainnet's policies, and breaks when Ethena's redemptions are paused", async function () {
+    const pegged = { aave: "pegged-to-USDT", morpho: "exchange-rate" };
+    const r = await run({
+      actors: { whale: base.actors.whale, redemptions: {} },
+      policies: [pegged],
+      counterfactuals: { redemptionsPaused: [pegged] },
+    });
+    expect(r.runs.map((x) => x.variant)).to.deep.equal(["", "redemptions paused"]);
+    const lastPrice = (x: CascadeReport["runs"][number]) => x.rounds[x.rounds.length - 1].dexUsdeUsdcWad;
+    const redeemed = (x: CascadeReport["runs"][number]) =>
+      x.rounds.reduce((s, y) => s + BigInt(y.redeemedUsdeRaw), 0n).toString();
+    // The whale's unwind leaves the pool at 0.99901 either way; redemptions bring it back to the peg.
+    expect(r.runs.map((x) => [lastPrice(x), redeemed(x)])).to.deep.equal(PINNED_PEG);
+    expect(cascadeMarkdown(r)).to.contain("| pegged-to-USDT / exchange-rate (redemptions paused) |");
+  });
+
   describe("bad scenario files fail before anything is deployed, naming the field", function () {
     it("unknown keys, wrong types, impossible values", function () {
       expect(() => parseCascadeScenario({ ...base, extra: 1 }, "s.yaml")).to.throw(
@@ -307,4 +323,10 @@ const PINNED_VALIDATION = [
     "0",
     false,
   ],
+];
+
+/** Last USDe/USDC price and USDe redeemed: with redemptions, then with Ethena's gatekeeper switch off. */
+const PINNED_PEG = [
+  ["999851000000000000", "5039988694740439143666206"],
+  ["999014000000000000", "0"],
 ];
