@@ -9,10 +9,10 @@ import { ChainContext, chainContext } from "../chain/context";
 import type { DeploymentRecord } from "../chain/deployments";
 import { readDeployment } from "../chain/deployments";
 import { impersonate } from "../chain/cheats";
-import { redactUrl } from "../chain/redact";
+import { redactUrl, redactorFor } from "../chain/redact";
 import { rpc, RpcProvider, toQuantity } from "../chain/rpc";
 import { assertLocalDevNode } from "../chain/safety";
-import { UpstreamProxy, startUpstreamProxy } from "../chain/upstream";
+import { UpstreamProxy, forkFailure, startUpstreamProxy } from "../chain/upstream";
 import { InputError } from "../errors";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import {
@@ -64,7 +64,23 @@ async function checkProfileOnChain(provider: RpcProvider, record: DeploymentReco
   }
 }
 
+/**
+ * Forks the RPC at the pinned block and checks the profile on it. A fork that fails (unreachable, rate-limited, the
+ * block missing or pruned, another chain) is refused with one sentence naming the flag to change, secret redacted.
+ */
 export async function openFork(
+  provider: RpcProvider & { getSigner(address: string): Promise<Signer> },
+  resetForking: (jsonRpcUrl: string, blockNumber: number) => Promise<void>,
+  o: ForkOptions,
+): Promise<ForkSession> {
+  try {
+    return await forkAndCheck(provider, resetForking, o);
+  } catch (err) {
+    throw forkFailure(err, redactorFor(o.forkUrl), o.forkBlock) ?? err;
+  }
+}
+
+async function forkAndCheck(
   provider: RpcProvider & { getSigner(address: string): Promise<Signer> },
   resetForking: (jsonRpcUrl: string, blockNumber: number) => Promise<void>,
   o: ForkOptions,

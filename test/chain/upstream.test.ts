@@ -593,7 +593,10 @@ describe("fork upstream proxy", function () {
           ? {
               jsonrpc: "2.0",
               id: c.id,
-              result: fakeBlock(c.params![0] === "finalized" ? chain.finalized : String(c.params![0]), chain.generation),
+              result: fakeBlock(
+                c.params![0] === "finalized" ? chain.finalized : String(c.params![0]),
+                chain.generation,
+              ),
             }
           : answer(c);
       return (calls, _req, res, batch) => json(res, batch ? calls.map(one) : one(calls[0]));

@@ -71,17 +71,18 @@ export class DiskCache {
   /** Writes whole or not at all: a crash leaves a temp file, never a truncated entry. */
   write(method: string, params: unknown, result: unknown): void {
     const { file, params: canonicalParams } = this.entryFile(method, params);
-    const entry: CacheEntry = { v: CACHE_ENTRY_VERSION, upstream: this.upstream, method, params: canonicalParams, result };
+    const entry: CacheEntry = {
+      v: CACHE_ENTRY_VERSION,
+      upstream: this.upstream,
+      method,
+      params: canonicalParams,
+      result,
+    };
     writeFileAtomic(file, JSON.stringify(entry));
   }
 }
 
-function entryMatches(
-  entry: Partial<CacheEntry>,
-  upstream: string,
-  method: string,
-  canonicalParams: unknown,
-): boolean {
+function entryMatches(entry: Partial<CacheEntry>, upstream: string, method: string, canonicalParams: unknown): boolean {
   return (
     entry.v === CACHE_ENTRY_VERSION &&
     entry.upstream === upstream &&

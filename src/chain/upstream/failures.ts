@@ -6,7 +6,7 @@ import type { Outcome } from "./json-rpc";
 export const UPSTREAM_FAILURE_CODE = -32099;
 
 export type FailureKind =
-    | "rate-limited"
+  | "rate-limited"
   | "http-error"
   | "rejected"
   | "timeout"

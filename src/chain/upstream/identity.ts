@@ -136,7 +136,8 @@ export async function askIdentity(
     const answer = "error" in blockOut ? `: ${snippet(blockOut.error.message)}` : "";
     throw new UpstreamFailure("no-block", `upstream ${shown} has no block ${block}${headSaid}${answer}`, 1);
   }
-  const finalized = "result" in finalOut && isObject(finalOut.result) ? quantityOf({ result: finalOut.result.number }) : undefined;
+  const finalized =
+    "result" in finalOut && isObject(finalOut.result) ? quantityOf({ result: finalOut.result.number }) : undefined;
   return { chainId: Number(chainId), blockHash, final: finalized !== undefined && finalized >= block };
 }
 
@@ -188,7 +189,8 @@ export class IdentityCheck {
     try {
       asked = await askIdentity(this.send, this.shown, BigInt(this.known.block), this.known.chainId, why);
     } catch (err) {
-      if (err instanceof UpstreamFailure && (err.kind === "wrong-chain" || err.kind === "no-block")) this.refused = true;
+      if (err instanceof UpstreamFailure && (err.kind === "wrong-chain" || err.kind === "no-block"))
+        this.refused = true;
       throw err;
     }
     if (asked.blockHash !== this.known.blockHash.toLowerCase()) {

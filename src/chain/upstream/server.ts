@@ -243,7 +243,11 @@ async function openCache(
     }
     resetCacheFolder(dir, identity);
   }
-  return { chainId, cache: openPinnedCache(dir, identityDigest(identity), context.stats, context.log), check: undefined };
+  return {
+    chainId,
+    cache: openPinnedCache(dir, identityDigest(identity), context.stats, context.log),
+    check: undefined,
+  };
 }
 
 /** A question asked at start: its failure says the proxy cannot start, and why (redacted), keeping its kind. */
