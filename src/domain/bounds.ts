@@ -32,3 +32,28 @@ export const MAX_GRID_POINTS = 10_000;
 
 /** Length of a scenario name: it names a report folder. */
 export const MAX_NAME_LENGTH = 100;
+
+/**
+ * A token amount given on the command line (--amount), in whole tokens: 10^12 is ~70 times the largest supply any
+ * stablecoin here has had (USDe peaked near 15 billion), so no real question needs more, and 10^12 x 10^18 stays far
+ * inside uint256 and the stand-in tokens' mint.
+ */
+export const MAX_FLAG_AMOUNT_TOKENS = 1_000_000_000_000n;
+
+/**
+ * A fork block (--fork-block): Ethereum mainnet is near 23.5 million; 10^9 blocks are ~380 years of 12-second blocks,
+ * and the number stays exact in a JavaScript number and in the engine's 64-bit block numbers.
+ */
+export const MAX_FORK_BLOCK = 1_000_000_000;
+
+/** Shards of a sweep (--shard i/n, sweep:merge's files): more shards than grid points would run nothing. */
+export const MAX_SHARDS = MAX_GRID_POINTS;
+
+/**
+ * A path given on the command line (--out, --fork-cache, input files): Linux's PATH_MAX is 4,096 bytes and a character
+ * takes up to 4 of them in UTF-8.
+ */
+export const MAX_PATH_CHARS = 1024;
+
+/** How much of a value an error message repeats: enough to recognise it, never a whole pasted file on one line. */
+export const MAX_SHOWN_VALUE_CHARS = 60;
