@@ -6,7 +6,13 @@ import fs from "fs";
 import path from "path";
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
-import { MAX_FLAG_AMOUNT_TOKENS, MAX_FORK_BLOCK, MAX_PATH_CHARS, MAX_SHOWN_VALUE_CHARS } from "./bounds";
+import {
+  MAX_DECIMAL_DIGITS,
+  MAX_FLAG_AMOUNT_TOKENS,
+  MAX_FORK_BLOCK,
+  MAX_PATH_CHARS,
+  MAX_SHOWN_VALUE_CHARS,
+} from "./bounds";
 
 /** `value` as an error message may repeat it: on one line, cut at MAX_SHOWN_VALUE_CHARS. */
 export function shownValue(value: string): string {
@@ -14,8 +20,6 @@ export function shownValue(value: string): string {
   return flat.length > MAX_SHOWN_VALUE_CHARS ? `${flat.slice(0, MAX_SHOWN_VALUE_CHARS)}…` : flat;
 }
 
-/** Digits a decimal flag may have on either side of its point: more than any bound or any token's decimals need. */
-const MAX_DECIMAL_DIGITS = 40;
 const DECIMAL = new RegExp(`^\\d{1,${MAX_DECIMAL_DIGITS}}(\\.\\d{1,${MAX_DECIMAL_DIGITS}})?$`);
 
 /** A non-negative decimal flag (e.g. --ltv) as an integer of `decimals` decimals. */

@@ -1,6 +1,7 @@
 /** The embedded chain a cascade scenario asks for: the defaults with its DEX depth overrides (checked by name). */
 import { EmbeddedParams, defaultEmbeddedParams } from "../embedded/params";
 import { InputError } from "../errors";
+import { MAX_POOL_DEPTH_TOKENS } from "../domain/bounds";
 import type { CascadeScenario } from "./cascade-schema";
 
 export function embeddedParamsFor(s: CascadeScenario): EmbeddedParams {
@@ -14,6 +15,13 @@ export function embeddedParamsFor(s: CascadeScenario): EmbeddedParams {
         "unknown pool",
         `use one of ${params.uniswap.pools.map((p) => p.key).join(", ")}`,
       );
+    if (BigInt(depth) > MAX_POOL_DEPTH_TOKENS) {
+      throw new InputError(
+        `dex.depthPerSide["${key}"]`,
+        `${depth} USDe per side is over the bound of ${MAX_POOL_DEPTH_TOKENS}`,
+        "give a depth in whole tokens, e.g. 20000000",
+      );
+    }
     pool.depthPerSide = BigInt(depth);
   }
   return params;

@@ -13,9 +13,7 @@ import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 import { policySetName } from "../protocols/registry";
 import { ValidationInputSchema } from "./validation";
 
-/** Policy sets (and counterfactual runs) per scenario: each is a full run of the cascade. */
-const MAX_POLICY_SETS = 16;
-import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
+import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POLICY_SETS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
 
 const distribution = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
