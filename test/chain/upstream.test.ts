@@ -827,6 +827,37 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     }
   });
 
+  it("another local node at the same chain id and block: its own cache folder, nothing of the first node's served", async function () {
+    const other = await startHardhatNode();
+    const cacheDir = tmpDir();
+    const ask = async (url: string) => {
+      const proxy = await startUpstreamProxy({ upstreamUrl: url, forkBlock: record.block, chainId: 31337, cacheDir });
+      proxies.push(proxy);
+      const p = provider(proxy.url);
+      const code = await p.getCode(record.aave.pool, record.block);
+      const stats = proxy.stats();
+      await proxy.close();
+      return { code, stats, cachePath: proxy.cachePath };
+    };
+    const first = await ask(upstreamUrl);
+    expect(first.code.length).to.be.greaterThan(2);
+    const again = await ask(upstreamUrl);
+    expect(again.stats.upstreamRequests).to.equal(0);
+    expect(again.code).to.equal(first.code);
+    // The other node has mined nothing: it has no block record.block, so it is refused at start, whatever is cached.
+    const refused: unknown = await ask(`${other.url}${SECRET_PATH}`).then(
+      () => expect.fail("served another node's cache"),
+      (e: unknown) => e,
+    );
+    expect((refused as UpstreamFailure).kind).to.equal("no-block");
+    await provider(other.url).send("hardhat_mine", [`0x${(record.block + 1).toString(16)}`]);
+    const fresh = await ask(`${other.url}${SECRET_PATH}`);
+    expect(fresh.cachePath).to.not.equal(first.cachePath);
+    expect(fresh.stats.cacheHits).to.equal(0);
+    expect(fresh.code).to.equal("0x"); // the other node's chain: no pool there
+    await other.stop();
+  });
+
   it("an upstream that fails: the proxy does not start, with a redacted error, before anything forks", async function () {
     const dead = await new FakeUpstream(answerAll).start();
     const deadUrl = dead.secretUrl;
