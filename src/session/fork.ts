@@ -22,6 +22,7 @@ import {
   buildMainnetProfile,
 } from "../chain/profiles/mainnet";
 import { checkCurvePool } from "../dex/curve-stableswap";
+import { MAINNET_PROFILE } from "./mode";
 
 export interface ForkOptions {
   /** The user's RPC URL (secret). */
@@ -93,7 +94,7 @@ async function forkAndCheck(
     throw new InputError("--fork-url", "is not a URL", "give an http(s) JSON-RPC URL");
   }
   if (!/^https?:$/.test(url.protocol)) throw new InputError("--fork-url", `${redactUrl(o.forkUrl)} is not http(s)`);
-  const mainnet = o.profile === "mainnet";
+  const mainnet = o.profile === MAINNET_PROFILE;
   const fileRecord = mainnet ? undefined : readDeployment("fork", o.profile);
   const block = o.forkBlock ?? fileRecord?.block ?? MAINNET_DEFAULT_FORK_BLOCK;
   const chainId = fileRecord?.chainId ?? MAINNET_CHAIN_ID;

@@ -7,6 +7,9 @@ import { aaveReleaseFrom } from "../domain/aave-release";
 import { InputError } from "../errors";
 import { forkBlockFrom, outputPathFrom } from "../domain/flag-values";
 
+/** `--profile mainnet`: the profile of Ethereum mainnet, built on chain at the fork block (src/chain/profiles/mainnet.ts). */
+export const MAINNET_PROFILE = "mainnet";
+
 /** The chain flags a task accepts, as typed (strings, unchecked). */
 export interface SessionFlags {
   /** Fork mode: the archive RPC URL (secret; never printed). */
