@@ -1,8 +1,13 @@
-/** Runs a task body: bad input and reverts become one clear line on stderr and a non-zero exit. */
+/**
+ * Runs a task body: bad input, reverts and fork failures (the RPC rate-limited, unreachable, without the block…, even
+ * mid-run) become one clear line on stderr and a non-zero exit.
+ */
 export async function runCli(body: () => Promise<void>): Promise<void> {
   try {
     await body();
-  } catch (err) {
+  } catch (thrown) {
+    const { forkFailure } = await import("../src/chain/upstream/fork-failures");
+    const err = forkFailure(thrown) ?? thrown;
     const name = err instanceof Error ? err.name : "Error";
     const message = err instanceof Error ? err.message : String(err);
     const known = ["InputError", "RevertError", "UnsafeNodeError"].includes(name);

@@ -26,13 +26,15 @@ task(
     runCli(async () => {
       const { deployEmbeddedContext, embeddedParamsOf } = await import("../src/session/embedded");
       const { embeddedChoiceFrom } = await import("../src/session/flags");
+      const { outputPathFrom } = await import("../src/domain/flag-values");
       const { writeDeployment } = await import("../src/chain/deployments");
       const { deploymentSummary } = await import("../src/report/deployment-summary");
       const params = embeddedParamsOf(embeddedChoiceFrom(args.aaveRelease, args.curve));
+      const out = outputPathFrom(args.out, "--out", ".json");
       const [deployer] = await hre.ethers.getSigners();
       const log = (l: string) => console.error(`deploying: ${l}`);
       const { record } = await deployEmbeddedContext(hre.ethers.provider, deployer, params, log);
-      writeDeployment(record, args.out);
+      writeDeployment(record, out);
       console.error(`recorded ${args.out}`);
       if (!args.quiet) console.log(await deploymentSummary(record, hre.ethers.provider));
     }),
@@ -70,6 +72,9 @@ task(
       console.error(`report written to ${dir}`);
     }),
   );
+
+/** The most decimals a token of the profiles has (USDe, sUSDe, DAI, WETH: 18): --amount of a swap has no more. */
+const SWAP_AMOUNT_MAX_DECIMALS = 18;
 
 /** The chain flags of the tasks that open a session (each task declares the ones it accepts). */
 type ChainFlags = SessionFlags;
@@ -196,9 +201,12 @@ task(
   .setAction(async (args: ChainFlags & { sell: string; buy: string; amount: string; venue: string }, hre) =>
     runCli(async () => {
       const { tokenSymbolFrom } = await import("../src/session/flags");
+      const { amountFrom } = await import("../src/domain/flag-values");
       const { swapCommand } = await import("../src/session/commands");
       const { openTaskSession } = await import("./session");
       const [sell, buy] = [tokenSymbolFrom(args.sell, "--sell"), tokenSymbolFrom(args.buy, "--buy")];
+      // Form and range before the chain opens; the command reads it again in the sold token's decimals.
+      amountFrom(args.amount, "--amount", SWAP_AMOUNT_MAX_DECIMALS);
       const s = await openTaskSession(hre, args);
       try {
         const out = await swapCommand(s, { sell, buy, amount: args.amount, venue: args.venue });
@@ -269,9 +277,11 @@ task(
       const { splitSigners } = await import("../src/session");
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
       const { writeFileAtomic } = await import("../src/chain/deployments");
+      const { outputPathFrom } = await import("../src/domain/flag-values");
       const scenario = readCascadeScenario(args.file);
       const grid = readGrid(args.grid);
       const shard = parseShard(args.shard);
+      const chosenOut = args.out === undefined ? undefined : outputPathFrom(args.out, "--out", ".csv");
       const params = embeddedParamsFor(scenario);
       const all = gridPoints(grid, scenario);
       for (const p of all) checkCascadeFits(scenarioAt(scenario, p), params);
@@ -281,7 +291,7 @@ task(
       console.error(`sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (shard ${args.shard})`);
       const rows = await runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, liquidator, terminalProgress("sweep"));
       const csvName = shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`;
-      const out = args.out ?? path.join("reports", scenario.name, csvName);
+      const out = chosenOut ?? path.join("reports", scenario.name, csvName);
       writeFileAtomic(out, sweepCsv(rows));
       console.log(sweepCsv(rows));
       console.error(`written to ${out}`);
@@ -299,8 +309,10 @@ task(
       const { mergeSweeps, sweepCsv } = await import("../src/scenario/sweep");
       const { readSweepShards } = await import("../src/session/sweep-shards");
       const { writeFileAtomic } = await import("../src/chain/deployments");
+      const { outputPathFrom } = await import("../src/domain/flag-values");
+      const out = outputPathFrom(args.out, "--out", ".csv");
       const shards = readSweepShards(args.shards);
-      writeFileAtomic(args.out, sweepCsv(mergeSweeps(shards)));
+      writeFileAtomic(out, sweepCsv(mergeSweeps(shards)));
       console.error(`merged ${args.shards.length} shard(s) into ${args.out}`);
     }),
   );

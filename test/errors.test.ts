@@ -37,3 +37,16 @@ describe("InputError", () => {
     expect(err.message).to.equal("--ltv: must be below 1");
   });
 });
+
+describe("InputError, whatever the value it repeats", () => {
+  it("is one line: control and line-break characters are escaped", () => {
+    const err = new InputError("--token", 'unknown token "a\nb\u0000c\u2028"', "use USDe\r\nor sUSDe");
+    expect(err.message).to.equal('--token: unknown token "a\\nb\\u0000c\\u2028" — use USDe\\u000d\\nor sUSDe');
+  });
+
+  it("is bounded: each part is cut at 500 characters", () => {
+    const err = new InputError("x".repeat(600), "y".repeat(100_000), "z".repeat(501));
+    expect(err.field).to.equal(`${"x".repeat(500)}…`);
+    expect(err.message).to.equal(`${"x".repeat(500)}…: ${"y".repeat(500)}… — ${"z".repeat(500)}…`);
+  });
+});

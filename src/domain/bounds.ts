@@ -24,7 +24,10 @@ export const MAX_ROUNDS = 10_000;
 /** Loop rounds of one position: at LTV 0.95, round 50 adds 0.95^50 ≈ 8% of the first borrow; each round is a tx. */
 export const MAX_LOOP_ROUNDS = 50;
 
-/** Positions in a cascade population (the scale benchmark's largest case is 10,000). */
+/**
+ * Positions in a cascade population, and in a depeg scenario (its loops with their counts, plus the existing borrowers
+ * it lists): the scale benchmark's largest case is 10,000.
+ */
 export const MAX_POPULATION = 10_000;
 
 /** Points of a sweep grid: each point is a whole scenario run. */
@@ -32,3 +35,49 @@ export const MAX_GRID_POINTS = 10_000;
 
 /** Length of a scenario name: it names a report folder. */
 export const MAX_NAME_LENGTH = 100;
+
+/**
+ * A token amount given on the command line (--amount), in whole tokens: 10^12 is ~70 times the largest supply any
+ * stablecoin here has had (USDe peaked near 15 billion), so no real question needs more, and 10^12 x 10^18 stays far
+ * inside uint256 and the stand-in tokens' mint.
+ */
+export const MAX_FLAG_AMOUNT_TOKENS = 1_000_000_000_000n;
+
+/**
+ * A fork block (--fork-block): Ethereum mainnet is near 23.5 million; 10^9 blocks are ~380 years of 12-second blocks,
+ * and the number stays exact in a JavaScript number and in the engine's 64-bit block numbers.
+ */
+export const MAX_FORK_BLOCK = 1_000_000_000;
+
+/** Shards of a sweep (--shard i/n, sweep:merge's files): as many as grid points; more would run nothing. */
+export const MAX_SHARDS = 10_000;
+
+/** Policy sets (and counterfactual runs) of one scenario: each is a full run of the scenario from its snapshot. */
+export const MAX_POLICY_SETS = 16;
+
+/**
+ * A path given on the command line (--out, --fork-cache, input files): Linux's PATH_MAX is 4,096 bytes and a character
+ * takes up to 4 of them in UTF-8.
+ */
+export const MAX_PATH_CHARS = 1024;
+
+/** How much of a value an error message repeats: enough to recognise it, never a whole pasted file on one line. */
+export const MAX_SHOWN_VALUE_CHARS = 60;
+
+/**
+ * USDe per side of a Uniswap pool the embedded chain deploys (dex.depthPerSide): the same 10^12 tokens as a flag's
+ * amount; the deployer mints it, and Uniswap's liquidity (uint128) holds it with room to spare.
+ */
+export const MAX_POOL_DEPTH_TOKENS = 1_000_000_000_000n;
+
+/**
+ * Spread of a lognormal size distribution: at sigma 10 two standard deviations already span ~17 orders of magnitude,
+ * more than any real population of positions; beyond ~700 the draws overflow to Infinity.
+ */
+export const MAX_LOGNORMAL_SIGMA = 10;
+
+/**
+ * Digits on either side of the point of a decimal in a scenario file: uint256 has 78 digits and a token amount of 10^12
+ * whole tokens 31 raw ones; more is a typo, or an attempt to make the arithmetic overflow to Infinity.
+ */
+export const MAX_DECIMAL_DIGITS = 40;

@@ -13,12 +13,14 @@ import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 import { policySetName } from "../protocols/registry";
 import { ValidationInputSchema } from "./validation";
 
-/** A pool's depth per side, whole tokens: beyond any stablecoin's supply (USDT ~180B); keeps amounts in uint128. */
-const MAX_POOL_DEPTH_TOKENS = 1_000_000_000_000;
-
-/** Policy sets (and counterfactual runs) per scenario: each is a full run of the cascade. */
-const MAX_POLICY_SETS = 16;
-import { MAX_PATH_BLOCKS, MAX_PATH_POINTS, MAX_POPULATION, MAX_ROUNDS } from "../domain/bounds";
+import {
+  MAX_PATH_BLOCKS,
+  MAX_PATH_POINTS,
+  MAX_POLICY_SETS,
+  MAX_POPULATION,
+  MAX_POOL_DEPTH_TOKENS,
+  MAX_ROUNDS,
+} from "../domain/bounds";
 import { ETHENA_REDEEM_PER_BLOCK_USDE } from "../embedded/params";
 
 /** A redemption fee above 10% is no longer a redemption anyone arbitrages. */
@@ -90,14 +92,32 @@ export const CascadeScenarioSchema = z
     dex: z
       .object({
         /** The pools' depth during the run, whole tokens of token A per side, by pool key; the Curve pool by its venue name. */
-        depthPerSide: z.record(z.string(), z.number().int().min(1).max(MAX_POOL_DEPTH_TOKENS)).default({}),
+        depthPerSide: z
+          .record(
+            z.string(),
+            z
+              .number()
+              .int()
+              .min(1)
+              .max(Number(MAX_POOL_DEPTH_TOKENS), `at most ${MAX_POOL_DEPTH_TOKENS} whole tokens per side`),
+          )
+          .default({}),
         /**
          * Depth the population is opened against, by Uniswap pool key; once every position and actor is open, each
          * listed pool is thinned to its `depthPerSide` (its LPs withdraw the difference, in proportion, so the
          * price and shape stay). Loopers built their positions over months, mostly with USDe minted 1:1 with
          * Ethena, not in one block against the day's depth.
          */
-        openingDepthPerSide: z.record(z.string(), z.number().int().min(1).max(MAX_POOL_DEPTH_TOKENS)).default({}),
+        openingDepthPerSide: z
+          .record(
+            z.string(),
+            z
+              .number()
+              .int()
+              .min(1)
+              .max(Number(MAX_POOL_DEPTH_TOKENS), `at most ${MAX_POOL_DEPTH_TOKENS} whole tokens per side`),
+          )
+          .default({}),
         venues: z.array(z.string().min(1)).min(1).optional(),
       })
       .strict()

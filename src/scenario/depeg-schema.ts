@@ -8,6 +8,10 @@ import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { PathPoint, buildPath } from "../oracles/paths";
 import { PathSchema, PolicySetSchema, decimal, loopRounds, scenarioName } from "./schema-parts";
+import { MAX_FORK_BLOCK, MAX_POLICY_SETS, MAX_POPULATION } from "../domain/bounds";
+
+/** A block number of the chain a scenario runs on. */
+const blockNumber = z.number().int().min(0).max(MAX_FORK_BLOCK, `at most ${MAX_FORK_BLOCK}`);
 
 const LoopSpecSchema = z
   .object({
@@ -25,7 +29,13 @@ export const DepegScenarioSchema = z
   .object({
     name: scenarioName,
     description: z.string().optional(),
-    loops: z.array(LoopSpecSchema).default([]),
+    loops: z
+      .array(LoopSpecSchema)
+      .max(MAX_POPULATION, `at most ${MAX_POPULATION} loops`)
+      .refine((ls) => ls.reduce((n, l) => n + l.count, 0) <= MAX_POPULATION, {
+        message: `at most ${MAX_POPULATION} positions in all loops together (count included)`,
+      })
+      .default([]),
     /**
      * Positions the harness did not open: borrowers found in the markets' own Borrow events over a block range
      * (default: the whole chain up to the start), and/or listed accounts — e.g. real borrowers on a fork.
@@ -33,9 +43,12 @@ export const DepegScenarioSchema = z
     existing: z
       .object({
         markets: z.array(z.string().min(1)).min(1),
-        fromBlock: z.number().int().min(0).default(0),
-        toBlock: z.number().int().min(0).optional(),
-        accounts: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")).optional(),
+        fromBlock: blockNumber.default(0),
+        toBlock: blockNumber.optional(),
+        accounts: z
+          .array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
+          .max(MAX_POPULATION, `at most ${MAX_POPULATION} accounts`)
+          .optional(),
         /** A file of borrower addresses, one per line (# comments allowed), relative to the scenario file. */
         accountsFile: z.string().min(1).optional(),
       })
@@ -43,7 +56,7 @@ export const DepegScenarioSchema = z
       .optional(),
     path: PathSchema,
     /** Each policy set is run from the same starting state (snapshot) and compared. */
-    policies: z.array(PolicySetSchema).min(1),
+    policies: z.array(PolicySetSchema).min(1).max(MAX_POLICY_SETS, `at most ${MAX_POLICY_SETS} policy sets`),
     /**
      * flash: our FlashLiquidator (flash loan, sells in the same tx); inventory: the bot holds the debt token.
      * venue: where the seized collateral is sold: uniswap-v3, or curve:<pool key> (e.g. curve:USDe/USDC on mainnet).
@@ -76,6 +89,14 @@ export function parseDepegScenario(raw: unknown, baseDir: string, source: string
         throw new InputError(`existing.accountsFile line ${i + 1}`, `"${a}" is not an address`);
     });
     r.data.existing.accounts = [...(r.data.existing.accounts ?? []), ...listed];
+  }
+  const positions = r.data.loops.reduce((n, l) => n + l.count, 0) + (r.data.existing?.accounts?.length ?? 0);
+  if (positions > MAX_POPULATION) {
+    throw new InputError(
+      `${source}: existing.accounts`,
+      `${positions} positions with the loops and the listed accounts, over the bound of ${MAX_POPULATION}`,
+      "list fewer accounts, or split the scenario",
+    );
   }
   if (r.data.loops.length === 0 && !r.data.existing)
     throw new InputError(

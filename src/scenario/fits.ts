@@ -2,7 +2,11 @@
  * Checks, from the embedded chain's parameters alone, that a scenario names only what that chain will have: feeds,
  * markets, DEX venues and pools. Run before anything is deployed, so a typo costs no deployment.
  */
+import type { DeploymentRecord } from "../chain/deployments";
 import type { EmbeddedParams } from "../embedded/params";
+import { parseAaveMarketKey } from "../protocols/aave-v3";
+import type { ProtocolName } from "../protocols/lending-market";
+import { PROTOCOL_NAMES } from "../protocols/registry";
 import { plannedMarket } from "../embedded/markets";
 import { FEED_NAMES } from "../domain/feeds";
 import { CURVE_VENUE_PREFIX, UNISWAP_V3_VENUE } from "../dex/venue";
@@ -102,4 +106,68 @@ export function checkCascadeFits(s: CascadeScenario, params: EmbeddedParams): vo
     checkUniswapPool(params, p, `actors.liquidityWithdrawal.pools[${i}]`),
   );
   checkPopulationFits(planPopulation(s.population, s.name), params);
+}
+
+/** What a market key names on a recorded chain: its Aave reserves, or its Morpho market, by the record's keys. */
+const RECORDED: Record<ProtocolName, (record: DeploymentRecord, rest: string, field: string) => void> = {
+  "aave-v3": (record, rest, field) => {
+    const { collateral, debt } = parseAaveMarketKey(rest, field);
+    for (const symbol of [collateral, debt]) {
+      if (record.aave.reserves[symbol] === undefined) {
+        throw new InputError(field, `${symbol} is not an Aave reserve of profile ${record.profile}`);
+      }
+    }
+  },
+  "morpho-blue": (record, rest, field) => {
+    if (record.morpho.markets[rest] === undefined) {
+      throw new InputError(
+        field,
+        `unknown market "morpho-blue:${rest}" in profile ${record.profile}`,
+        `use one of ${Object.keys(record.morpho.markets)
+          .map((k) => `morpho-blue:${k}`)
+          .join(", ")}`,
+      );
+    }
+  },
+};
+
+function recordedMarket(record: DeploymentRecord, key: string, field: string): void {
+  const i = key.indexOf(":");
+  const protocol = key.slice(0, i) as ProtocolName;
+  if (i <= 0 || !PROTOCOL_NAMES.includes(protocol)) {
+    throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")}`);
+  }
+  RECORDED[protocol](record, key.slice(i + 1), field);
+}
+
+/**
+ * A depeg scenario against the chain a deployments file records (a fork of it, or a node serving it), before that chain
+ * is opened: its feed, markets and venue must be ones the record names, so a typo costs no fork.
+ */
+export function checkDepegFitsRecord(s: DepegScenario, record: DeploymentRecord): void {
+  checkFeed(s.path.feed, "path.feed");
+  s.loops.forEach((l, i) => recordedMarket(record, l.market, `loops[${i}].market`));
+  (s.existing?.markets ?? []).forEach((m, i) => recordedMarket(record, m, `existing.markets[${i}]`));
+  const venue = s.liquidator.venue;
+  if (venue === UNISWAP_V3_VENUE) return;
+  const pools = Object.keys(record.curve?.pools ?? {});
+  if (venue.startsWith(CURVE_VENUE_PREFIX) && pools.includes(venue.slice(CURVE_VENUE_PREFIX.length))) return;
+  throw new InputError(
+    "liquidator.venue",
+    `unknown venue "${venue}" in profile ${record.profile}`,
+    `use ${[UNISWAP_V3_VENUE, ...pools.map((p) => CURVE_VENUE_PREFIX + p)].join(" or ")}`,
+  );
+}
+
+/** A depeg scenario before a fork of mainnet opens: the profile is built on chain, so only its vocabulary is checked. */
+export function checkDepegNames(s: DepegScenario): void {
+  checkFeed(s.path.feed, "path.feed");
+  const keys = [...s.loops.map((l) => l.market), ...(s.existing?.markets ?? [])];
+  keys.forEach((key, i) => {
+    const protocol = key.slice(0, Math.max(0, key.indexOf(":"))) as ProtocolName;
+    if (!PROTOCOL_NAMES.includes(protocol)) {
+      const field = i < s.loops.length ? `loops[${i}].market` : `existing.markets[${i - s.loops.length}]`;
+      throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")}`);
+    }
+  });
 }

@@ -15,6 +15,7 @@ import { WAD } from "../constants";
 import type { EmbeddedParams } from "../embedded/params";
 import { plannedMarket } from "../embedded/markets";
 import { Distribution, checkDistribution, draw, prng } from "./random";
+import { MAX_LOOP_ROUNDS } from "../domain/bounds";
 
 export interface PopulationGroup {
   market: string;
@@ -64,6 +65,11 @@ export function planPopulation(spec: PopulationSpec, scenario: string): PlannedP
     checkDistribution(g.rounds, `${at}.rounds`);
     for (let i = 0; i < g.count; i++) {
       const index = out.length;
+      const rounds = Number(draw(g.rounds, rand, 0, 0));
+      // Each round is a transaction (and a step of the planning maths): a draw past the bound is refused here.
+      if (rounds > MAX_LOOP_ROUNDS) {
+        throw new InputError(`${at}.rounds`, `draws ${rounds} loop rounds, over the bound of ${MAX_LOOP_ROUNDS}`);
+      }
       out.push({
         group: gi,
         index,
@@ -71,7 +77,7 @@ export function planPopulation(spec: PopulationSpec, scenario: string): PlannedP
         account: populationAccount(scenario, index),
         initialRaw: draw(g.size, rand, 18, 0),
         targetLtvWad: draw(g.ltv, rand, 18, 4),
-        rounds: Number(draw(g.rounds, rand, 0, 0)),
+        rounds,
         method: g.method,
       });
     }

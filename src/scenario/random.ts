@@ -4,6 +4,7 @@
  */
 import { InputError } from "../errors";
 import { parseUnitsExact } from "../math/fixed-point";
+import { MAX_LOGNORMAL_SIGMA } from "../domain/bounds";
 
 /** mulberry32: a small, well-mixed 32-bit PRNG; returns floats in [0, 1). */
 export function prng(seed: number): () => number {
@@ -41,7 +42,9 @@ export function checkDistribution(d: Distribution, field: string): void {
       return;
     case "lognormal":
       num(d.median, `${field}.median`);
-      if (!(d.sigma >= 0)) throw new InputError(`${field}.sigma`, "must be >= 0");
+      if (!(d.sigma >= 0 && d.sigma <= MAX_LOGNORMAL_SIGMA)) {
+        throw new InputError(`${field}.sigma`, `must be from 0 to ${MAX_LOGNORMAL_SIGMA}`);
+      }
       if (d.min !== undefined && d.max !== undefined && num(d.min, `${field}.min`) > num(d.max, `${field}.max`))
         throw new InputError(`${field}.min`, "must be <= max");
       return;
@@ -50,6 +53,10 @@ export function checkDistribution(d: Distribution, field: string): void {
       d.values.forEach((v, i) => num(v, `${field}.values[${i}]`));
       if (d.weights && (d.weights.length !== d.values.length || d.weights.some((w) => !(w >= 0)))) {
         throw new InputError(`${field}.weights`, "needs one non-negative weight per value");
+      }
+      // Their sum must stay a number: weights are relative, so none needs to be astronomically large.
+      if (d.weights && !Number.isFinite(d.weights.reduce((s, w) => s + w, 0))) {
+        throw new InputError(`${field}.weights`, "their sum is too large to be a number", "use smaller weights");
       }
   }
 }

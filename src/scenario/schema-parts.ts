@@ -8,13 +8,19 @@ import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { POLICY_KEYS } from "../protocols/registry";
 import {
   MAX_BLOCKS_PER_POINT,
+  MAX_DECIMAL_DIGITS,
   MAX_LOOP_ROUNDS,
   MAX_NAME_LENGTH,
   MAX_PATH_BLOCKS,
   MAX_PATH_POINTS,
 } from "../domain/bounds";
 
-export const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"');
+export const decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"')
+  .refine((s) => s.split(".").every((digits) => digits.length <= MAX_DECIMAL_DIGITS), {
+    message: `at most ${MAX_DECIMAL_DIGITS} digits on either side of the point`,
+  });
 
 /** It names the report folder: one path segment inside reports/, never "." or "..". */
 export const scenarioName = z

@@ -17,7 +17,8 @@ import type { CascadeScenario } from "./cascade-schema";
 import { runCascade } from "./run-cascade";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { decimal, loopRounds } from "./schema-parts";
-import { MAX_GRID_POINTS } from "../domain/bounds";
+import { MAX_GRID_POINTS, MAX_SHARDS } from "../domain/bounds";
+import { shownValue } from "../domain/flag-values";
 
 const policyPair = z
   .string()
@@ -83,10 +84,14 @@ export function gridPoints(grid: Grid, scenario: CascadeScenario): GridPoint[] {
   return out;
 }
 
+/** `--shard i/n`: 0 <= i < n <= MAX_SHARDS. */
 export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(s);
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s);
   if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
-    throw new InputError("--shard", `"${s}" is not i/n with 0 <= i < n`, "e.g. --shard 0/4");
+    throw new InputError("--shard", `"${shownValue(s)}" is not i/n with 0 <= i < n`, "e.g. --shard 0/4");
+  if (Number(m[2]) > MAX_SHARDS) {
+    throw new InputError("--shard", `${m[2]} shards, over the bound of ${MAX_SHARDS}`, "split into fewer shards");
+  }
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 

@@ -5,7 +5,8 @@ import { aaveReleaseFrom } from "../domain/aave-release";
 import { ORACLE_POLICIES, OraclePolicy } from "../domain/oracle-policy";
 import { TOKEN_SYMBOLS, TokenSymbol } from "../domain/tokens";
 import { InputError } from "../errors";
-import { parseUnitsExact } from "../math/fixed-point";
+import { MAX_LOOP_ROUNDS } from "../domain/bounds";
+import { amountFrom, decimalFrom, shownValue, wholeNumberFrom } from "../domain/flag-values";
 import type { LoopParams } from "../strategies/iterative-loop";
 
 /** Loop flags as typed: --amount, --token, --rounds, --ltv. */
@@ -19,16 +20,24 @@ export interface LoopFlags {
 /** Loop amounts (--amount, --ltv) are whole-token decimal strings of an 18-decimal token (USDe, sUSDe) / a WAD. */
 const LOOP_FLAG_DECIMALS = 18;
 
+/** One WAD: an LTV of 1 borrows the collateral's whole value, which no market allows. */
+const ONE_WAD = 10n ** BigInt(LOOP_FLAG_DECIMALS);
+
+/** Each flag checked for form and range (bounds.ts) before anything is deployed. */
 export function loopParamsFromFlags(flags: LoopFlags): LoopParams {
-  if (!/^-?\d+$/.test(flags.rounds)) throw new InputError("--rounds", `"${flags.rounds}" is not a whole number`);
+  const rounds = wholeNumberFrom(flags.rounds, "--rounds", 0, MAX_LOOP_ROUNDS);
   if (flags.token !== "USDe" && flags.token !== "sUSDe") {
-    throw new InputError("--token", `unknown token "${flags.token}"`, "use USDe or sUSDe");
+    throw new InputError("--token", `unknown token "${shownValue(flags.token)}"`, "use USDe or sUSDe");
+  }
+  const targetLtvWad = decimalFrom(flags.ltv, "--ltv", LOOP_FLAG_DECIMALS);
+  if (targetLtvWad <= 0n || targetLtvWad >= ONE_WAD) {
+    throw new InputError("--ltv", `${flags.ltv} is not between 0 and 1`, "give the fraction borrowed, e.g. 0.80");
   }
   return {
     initialSymbol: flags.token,
-    initialRaw: parseUnitsExact(flags.amount, LOOP_FLAG_DECIMALS, "--amount"),
-    rounds: Number(flags.rounds),
-    targetLtvWad: parseUnitsExact(flags.ltv, LOOP_FLAG_DECIMALS, "--ltv"),
+    initialRaw: amountFrom(flags.amount, "--amount", LOOP_FLAG_DECIMALS),
+    rounds,
+    targetLtvWad,
   };
 }
 
@@ -38,19 +47,23 @@ export type PolicyChoice = OraclePolicy | typeof KEEP_POLICY;
 
 export function policyChoiceFrom(value: string, field = "--policy"): PolicyChoice {
   if (value === KEEP_POLICY || (ORACLE_POLICIES as readonly string[]).includes(value)) return value as PolicyChoice;
-  throw new InputError(field, `unknown oracle policy "${value}"`, `use one of ${ORACLE_POLICIES.join(", ")} or keep`);
+  throw new InputError(
+    field,
+    `unknown oracle policy "${shownValue(value)}"`,
+    `use one of ${ORACLE_POLICIES.join(", ")} or keep`,
+  );
 }
 
 /** An optional account address (e.g. --account). */
 export function accountFrom(value: string | undefined, field = "--account"): string | undefined {
-  if (value !== undefined && !isAddress(value)) throw new InputError(field, `"${value}" is not an address`);
+  if (value !== undefined && !isAddress(value)) throw new InputError(field, `"${shownValue(value)}" is not an address`);
   return value;
 }
 
 /** A token symbol of the chain profiles (e.g. --sell, --buy). */
 export function tokenSymbolFrom(value: string, field: string): TokenSymbol {
   if (!(TOKEN_SYMBOLS as readonly string[]).includes(value)) {
-    throw new InputError(field, `unknown token "${value}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
+    throw new InputError(field, `unknown token "${shownValue(value)}"`, `use one of ${TOKEN_SYMBOLS.join(", ")}`);
   }
   return value as TokenSymbol;
 }

@@ -9,10 +9,10 @@ import { ChainContext, chainContext } from "../chain/context";
 import type { DeploymentRecord } from "../chain/deployments";
 import { readDeployment } from "../chain/deployments";
 import { impersonate } from "../chain/cheats";
-import { redactUrl } from "../chain/redact";
+import { redactUrl, redactorFor } from "../chain/redact";
 import { rpc, RpcProvider, toQuantity } from "../chain/rpc";
 import { assertLocalDevNode } from "../chain/safety";
-import { UpstreamProxy, startUpstreamProxy } from "../chain/upstream";
+import { UpstreamProxy, forkFailure, startUpstreamProxy } from "../chain/upstream";
 import { InputError } from "../errors";
 import { deployPolicyFeeds } from "../oracles/policy-feeds";
 import {
@@ -22,6 +22,7 @@ import {
   buildMainnetProfile,
 } from "../chain/profiles/mainnet";
 import { checkCurvePool } from "../dex/curve-stableswap";
+import { MAINNET_PROFILE } from "./mode";
 
 export interface ForkOptions {
   /** The user's RPC URL (secret). */
@@ -65,7 +66,23 @@ async function checkProfileOnChain(provider: RpcProvider, record: DeploymentReco
   }
 }
 
+/**
+ * Forks the RPC at the pinned block and checks the profile on it. A fork that fails (unreachable, rate-limited, the
+ * block missing or pruned, another chain) is refused with one sentence naming the flag to change, secret redacted.
+ */
 export async function openFork(
+  provider: RpcProvider & { getSigner(address: string): Promise<Signer> },
+  resetForking: (jsonRpcUrl: string, blockNumber: number) => Promise<void>,
+  o: ForkOptions,
+): Promise<ForkSession> {
+  try {
+    return await forkAndCheck(provider, resetForking, o);
+  } catch (err) {
+    throw forkFailure(err, redactorFor(o.forkUrl), o.forkBlock) ?? err;
+  }
+}
+
+async function forkAndCheck(
   provider: RpcProvider & { getSigner(address: string): Promise<Signer> },
   resetForking: (jsonRpcUrl: string, blockNumber: number) => Promise<void>,
   o: ForkOptions,
@@ -78,7 +95,7 @@ export async function openFork(
     throw new InputError("--fork-url", "is not a URL", "give an http(s) JSON-RPC URL");
   }
   if (!/^https?:$/.test(url.protocol)) throw new InputError("--fork-url", `${redactUrl(o.forkUrl)} is not http(s)`);
-  const mainnet = o.profile === "mainnet";
+  const mainnet = o.profile === MAINNET_PROFILE;
   const fileRecord = mainnet ? undefined : readDeployment("fork", o.profile);
   const block = o.forkBlock ?? fileRecord?.block ?? MAINNET_DEFAULT_FORK_BLOCK;
   const chainId = fileRecord?.chainId ?? MAINNET_CHAIN_ID;

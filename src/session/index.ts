@@ -9,9 +9,10 @@ import type { RpcProvider } from "../chain/rpc";
 import { assertLocalDevNode } from "../chain/safety";
 import { embeddedParamsOf, openEmbedded } from "./embedded";
 import type { DepegScenario } from "../scenario/depeg-schema";
-import { checkDepegFits } from "../scenario/fits";
+import { checkDepegFits, checkDepegFitsRecord, checkDepegNames } from "../scenario/fits";
+import { readDeployment } from "../chain/deployments";
 import { openFork } from "./fork";
-import { SessionEnv, SessionFlags, sessionMode } from "./mode";
+import { MAINNET_PROFILE, SessionEnv, SessionFlags, sessionMode } from "./mode";
 import { openRecorded } from "./recorded";
 
 export type { SessionEnv, SessionFlags } from "./mode";
@@ -79,9 +80,10 @@ export async function openSession<S extends Signer>(
 }
 
 /**
- * Before a depeg scenario opens its chain: on the embedded chain, everything the scenario names (feed, markets,
- * venue) must exist in the parameters the chain will be deployed with, so a typo is refused before any deployment.
- * A fork or a recorded deployment is checked when it is open (its profile is only known then).
+ * Before a depeg scenario opens its chain, everything it names (feed, markets, venue) must exist where it will run: in
+ * the parameters the embedded chain will be deployed with, or in the deployments file a fork or a node serves; so a
+ * typo is refused before any deployment or fork. A fork of mainnet builds its profile on chain: only the names are
+ * checked before, the rest once it is open.
  */
 export function checkDepegBeforeOpening(
   scenario: DepegScenario,
@@ -90,4 +92,6 @@ export function checkDepegBeforeOpening(
 ): void {
   const mode = sessionMode(flags, env);
   if (mode.kind === "embedded") checkDepegFits(scenario, embeddedParamsOf(mode));
+  else if (mode.profile === MAINNET_PROFILE) checkDepegNames(scenario);
+  else checkDepegFitsRecord(scenario, readDeployment(mode.kind === "fork" ? "fork" : "local", mode.profile));
 }

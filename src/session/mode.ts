@@ -5,6 +5,10 @@
 import { DEFAULT_AAVE_RELEASE, type AaveRelease } from "../domain/aave-release";
 import { aaveReleaseFrom } from "../domain/aave-release";
 import { InputError } from "../errors";
+import { forkBlockFrom, outputPathFrom } from "../domain/flag-values";
+
+/** `--profile mainnet`: the profile of Ethereum mainnet, built on chain at the fork block (src/chain/profiles/mainnet.ts). */
+export const MAINNET_PROFILE = "mainnet";
 
 /** The chain flags a task accepts, as typed (strings, unchecked). */
 export interface SessionFlags {
@@ -68,9 +72,7 @@ function forkMode(forkUrl: string, flags: SessionFlags, release: AaveRelease | u
       "--profile mainnet, or a deployments file such as deployments/embedded.json for a local upstream",
     );
   }
-  if (flags.forkBlock !== undefined && !/^\d+$/.test(flags.forkBlock)) {
-    throw new InputError("--fork-block", `"${flags.forkBlock}" is not a block number`);
-  }
-  const forkBlock = flags.forkBlock === undefined ? undefined : Number(flags.forkBlock);
-  return { kind: "fork", forkUrl, forkBlock, profile: flags.profile, cacheDir: flags.forkCache };
+  const forkBlock = flags.forkBlock === undefined ? undefined : forkBlockFrom(flags.forkBlock);
+  const cacheDir = flags.forkCache === undefined ? undefined : outputPathFrom(flags.forkCache, "--fork-cache");
+  return { kind: "fork", forkUrl, forkBlock, profile: flags.profile, cacheDir };
 }

@@ -9,6 +9,8 @@ import { JsonRpcProvider, JsonRpcSigner } from "ethers";
 import type { DeploymentRecord } from "../../src/chain/deployments";
 import { StandInERC20__factory } from "../../typechain-types";
 import { NodeProcess, runHardhat, startHardhatNode, stopAllNodes } from "../node-process";
+import { upstreamHostId } from "../../src/chain/upstream/identity";
+import { UpstreamFailure } from "../../src/chain/upstream/failures";
 import {
   ProxyStats,
   UPSTREAM_FAILURE_CODE,
@@ -83,6 +85,8 @@ function answer(call: RpcCall): { jsonrpc: "2.0"; id: RpcCall["id"]; result?: un
       return { jsonrpc: "2.0", id: call.id, result: "0x7a69" };
     case "net_version":
       return { jsonrpc: "2.0", id: call.id, result: "31337" };
+    case "eth_getBlockByNumber":
+      return { jsonrpc: "2.0", id: call.id, result: fakeBlock(p[0] === "finalized" ? FINALIZED : String(p[0])) };
     case "eth_getTransactionReceipt":
       return {
         jsonrpc: "2.0",
@@ -110,6 +114,20 @@ function answer(call: RpcCall): { jsonrpc: "2.0"; id: RpcCall["id"]; result?: un
       };
   }
 }
+
+/** The fake chain's finalized block: every block a test pins (10, 11) is final. */
+const FINALIZED = "0x64";
+
+/** A block of the fake chain: its hash is a function of its number and of `generation` (another chain, same ids). */
+function fakeBlock(number: string, generation = 0): { number: string; hash: string } {
+  return { number, hash: `0x${crypto.createHash("sha256").update(`${generation}:${number}`).digest("hex")}` };
+}
+
+/** The calls the proxy makes to learn whom it asks (identity.ts): one batch. */
+const IDENTITY = ["eth_chainId", "eth_getBlockByNumber", "eth_getBlockByNumber", "eth_blockNumber"];
+
+const hostFolder = (u: FakeUpstream, chainId: number, block: number) =>
+  `${chainId}-${block}-${upstreamHostId(new URL(u.secretUrl))}`;
 
 const answerAll: Handler = (calls, _req, res, batch) => json(res, batch ? calls.map(answer) : answer(calls[0]));
 
@@ -389,7 +407,7 @@ describe("fork upstream proxy", function () {
       expect(u.requests[0].batch).to.equal(true);
       expect(u.requests[0].calls.map((c) => c.method)).to.deep.equal(["eth_getBalance", "eth_getTransactionCount"]);
       expect(p.stats().clientBatches).to.equal(1);
-      expect(p.stats().upstreamBatches).to.equal(1);
+      expect(p.stats().upstreamBatches).to.equal(2); // the identity at start, then this one
     });
 
     it("upstream batches are split at maxBatchSize", async function () {
@@ -448,10 +466,10 @@ describe("fork upstream proxy", function () {
       const dir = tmpDir();
       const first = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
       const fresh = await ask(first, CACHEABLE);
-      expect(first.cachePath).to.equal(path.join(dir, "31337-10"));
+      expect(first.cachePath).to.equal(path.join(dir, hostFolder(u, 31337, 10)));
       expect(first.stats().cacheWrites).to.equal(CACHEABLE.length);
-      // The configured chain id was checked once, before the first forwarded call.
-      expect(u.methods()).to.deep.equal(["eth_chainId", ...CACHEABLE.map(([m]) => m)]);
+      // The upstream's identity (chain id, the pinned block's hash) was asked once, at start.
+      expect(u.methods()).to.deep.equal([...IDENTITY, ...CACHEABLE.map(([m]) => m)]);
       await ask(first, NOT_CACHEABLE);
       expect(first.stats().cacheWrites).to.equal(CACHEABLE.length);
       await first.close();
@@ -466,8 +484,9 @@ describe("fork upstream proxy", function () {
       expect(second.stats().cacheHits).to.equal(CACHEABLE.length + 1);
       expect(second.stats().pinnedHead).to.equal(1);
 
+      // The identity was final: trusted at start, checked again before the first call the cache cannot answer.
       await ask(second, NOT_CACHEABLE);
-      expect(u.methods()).to.deep.equal(["eth_chainId", ...NOT_CACHEABLE.map(([m]) => m)]);
+      expect(u.methods()).to.deep.equal([...IDENTITY, ...NOT_CACHEABLE.map(([m]) => m)]);
     });
 
     it("the same requests at another block, or with headAtForkBlock off, are not served from this block's cache", async function () {
@@ -487,7 +506,7 @@ describe("fork upstream proxy", function () {
         ["eth_getCode", [a, "0x5"]],
         ["eth_blockNumber", []],
       ]);
-      expect(u.methods()).to.deep.equal(["eth_chainId", "eth_getCode", "eth_blockNumber"]);
+      expect(u.methods()).to.deep.equal(["eth_getCode", "eth_blockNumber"]);
     });
 
     it("a truncated entry is ignored and refetched; an interrupted write leaves only a temp file, never read", async function () {
@@ -506,7 +525,7 @@ describe("fork upstream proxy", function () {
       const logs: string[] = [];
       const second = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir }, logs);
       expect(await ask(second, [["eth_getCode", [a, "0x5"]]])).to.deep.equal([code]);
-      expect(u.methods()).to.deep.equal(["eth_chainId", "eth_getCode"]);
+      expect(u.methods()).to.deep.equal([...IDENTITY, "eth_getCode"]);
       expect(second.stats().cacheCorrupt).to.equal(1);
       expect(logs.join("\n")).to.match(
         /fork cache: ignoring eth_getCode-[0-9a-f]+\.json: not valid JSON \(truncated\?\); refetching/,
@@ -525,19 +544,139 @@ describe("fork upstream proxy", function () {
       expect(third.stats().cacheCorrupt).to.equal(1);
     });
 
-    it("without a configured chain id the proxy asks the upstream once at start; a wrong configured chain id writes nothing", async function () {
+    it("without a configured chain id the proxy asks the upstream for it at start; a wrong configured chain id does not start", async function () {
       const u = await upstream(answerAll);
       const dir = tmpDir();
       const p = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, cacheDir: dir });
       expect(p.chainId).to.equal(31337);
-      expect(u.methods()).to.deep.equal(["eth_chainId"]);
+      expect(u.methods()).to.deep.equal(["eth_chainId", ...IDENTITY]);
 
-      const wrong = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 1, cacheDir: dir });
-      const r = await call(wrong.url, "eth_getCode", [a, "0x5"]);
-      expect(r.error!.message).to.match(
-        /^upstream http:\/\/127\.0\.0\.1:\d+\/… is chain 31337, not chain 1 as configured/,
+      const err: unknown = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 1, cacheDir: dir }).then(
+        () => expect.fail("started"),
+        (e: unknown) => e,
       );
-      expect(fs.existsSync(path.join(dir, "1-10"))).to.equal(false);
+      expect((err as Error).message).to.match(
+        /^fork upstream: cannot start: upstream http:\/\/127\.0\.0\.1:\d+\/… is chain 31337, not chain 1 as configured/,
+      );
+      expect((err as UpstreamFailure).kind).to.equal("wrong-chain");
+      expect(fs.readdirSync(dir)).to.deep.equal([hostFolder(u, 31337, 10)]);
+    });
+
+    it("another upstream at the same chain id and block has a folder of its own: nothing of the first is served", async function () {
+      const u1 = await upstream(answerAll);
+      const u2 = await upstream(answerAll);
+      const dir = tmpDir();
+      const p1 = await proxy({ upstreamUrl: u1.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
+      await ask(p1, [["eth_getCode", [a, "0x5"]]]);
+      const p2 = await proxy({ upstreamUrl: u2.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
+      await ask(p2, [["eth_getCode", [a, "0x5"]]]);
+      expect(p2.stats().cacheHits).to.equal(0);
+      expect(u2.methods()).to.deep.equal([...IDENTITY, "eth_getCode"]);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal([hostFolder(u1, 31337, 10), hostFolder(u2, 31337, 10)].sort());
+      const identity = fs.readFileSync(path.join(p2.cachePath!, "identity.json"), "utf8");
+      expect(JSON.parse(identity)).to.deep.equal({
+        v: 1,
+        chainId: 31337,
+        block: "10",
+        blockHash: fakeBlock("0xa").hash,
+        upstreamHost: upstreamHostId(new URL(u2.secretUrl)),
+        final: true,
+      });
+      expectNoSecret(identity, ...fs.readdirSync(dir));
+      expect(identity).to.not.contain("127.0.0.1");
+    });
+
+    /** An upstream whose chain (the hashes of its blocks) is `chain.generation`, final up to `chain.finalized`. */
+    function changingUpstream(chain: { generation: number; finalized: string }): Handler {
+      const one = (c: RpcCall) =>
+        c.method === "eth_getBlockByNumber"
+          ? {
+              jsonrpc: "2.0",
+              id: c.id,
+              result: fakeBlock(
+                c.params![0] === "finalized" ? chain.finalized : String(c.params![0]),
+                chain.generation,
+              ),
+            }
+          : answer(c);
+      return (calls, _req, res, batch) => json(res, batch ? calls.map(one) : one(calls[0]));
+    }
+
+    it("a block not yet final is checked at every start: the same hash is served, another is discarded and refetched", async function () {
+      const chain = { generation: 0, finalized: "0x5" };
+      const u = await upstream(changingUpstream(chain));
+      const dir = tmpDir();
+      const first = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
+      await ask(first, [["eth_getCode", [a, "0x5"]]]);
+      await first.close();
+
+      u.requests.length = 0;
+      const same = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
+      await ask(same, [["eth_getCode", [a, "0x5"]]]);
+      expect(u.methods()).to.deep.equal(IDENTITY);
+      expect(same.stats().cacheHits).to.equal(1);
+      await same.close();
+
+      chain.generation = 1; // the same host now serves another chain at the same id and block number
+      u.requests.length = 0;
+      const logs: string[] = [];
+      const other = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir }, logs);
+      await ask(other, [["eth_getCode", [a, "0x5"]]]);
+      expect(u.methods()).to.deep.equal([...IDENTITY, "eth_getCode"]);
+      expect(other.stats().cacheHits).to.equal(0);
+      expect(logs.join("\n")).to.contain(
+        `holds answers of block hash ${fakeBlock("0xa").hash}, not this upstream's ${fakeBlock("0xa", 1).hash}: ` +
+          "discarding them and fetching afresh",
+      );
+      expect(fs.readdirSync(other.cachePath!).sort()).to.have.length(2); // identity.json and the one entry
+    });
+
+    it("a final block whose hash changed anyway: the first forwarded call is refused, and the cache serves nothing more", async function () {
+      const chain = { generation: 0, finalized: FINALIZED };
+      const u = await upstream(changingUpstream(chain));
+      const dir = tmpDir();
+      const first = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
+      await ask(first, [["eth_getCode", [a, "0x5"]]]);
+      await first.close();
+
+      chain.generation = 1;
+      u.requests.length = 0;
+      const second = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir: dir });
+      expect(u.requests).to.have.length(0); // trusted at start: final at this host
+      const miss = await call(second.url, "eth_getBalance", [a, "0x5"]);
+      expect(miss.error!.code).to.equal(UPSTREAM_FAILURE_CODE);
+      expect(miss.error!.message).to.match(
+        new RegExp(
+          `^upstream http://127\\.0\\.0\\.1:\\d+/… has block 10 with hash ${fakeBlock("0xa", 1).hash}, not ` +
+            `${fakeBlock("0xa").hash} as when the fork cache .+ was filled: it serves another chain; refusing to mix the two$`,
+        ),
+      );
+      const cached = await call(second.url, "eth_getCode", [a, "0x5"]);
+      expect(cached.error!.code).to.equal(UPSTREAM_FAILURE_CODE);
+      expect(u.methods()).to.deep.equal(IDENTITY); // asked once; nothing forwarded, nothing served
+      expect(second.stats().cacheHits).to.equal(0);
+    });
+
+    it("a pinned block the upstream does not have: the proxy does not start (the engine would abort on it)", async function () {
+      const u = await upstream((calls, req, res, batch) => {
+        const one = (c: RpcCall) =>
+          c.method === "eth_getBlockByNumber"
+            ? { jsonrpc: "2.0", id: c.id, result: null }
+            : c.method === "eth_blockNumber"
+              ? { jsonrpc: "2.0", id: c.id, result: "0x5" }
+              : answer(c);
+        json(res, batch ? calls.map(one) : one(calls[0]));
+      });
+      for (const cacheDir of [tmpDir(), false as const]) {
+        const err: unknown = await proxy({ upstreamUrl: u.secretUrl, forkBlock: 10, chainId: 31337, cacheDir }).then(
+          () => expect.fail("started"),
+          (e: unknown) => e,
+        );
+        expect((err as UpstreamFailure).kind).to.equal("no-block");
+        expect((err as Error).message).to.match(
+          /^fork upstream: cannot start: upstream http:\/\/127\.0\.0\.1:\d+\/… has no block 10 \(its latest block is 5\)$/,
+        );
+      }
     });
 
     it("cacheability rules", function () {
@@ -653,6 +792,7 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     expect(first.stats.failures).to.equal(0);
     expect(first.stats.clientBatches).to.equal(0); // EDR sent single calls, no batch (as of Hardhat 2.29.1)
     expect(Object.keys(first.stats.upstreamCallsByMethod).sort()).to.deep.equal([
+      "eth_blockNumber",
       "eth_chainId",
       "eth_getBalance",
       "eth_getBlockByNumber",
@@ -687,30 +827,59 @@ describe("fork mode through the proxy: hardhat node (upstream) → proxy → har
     }
   });
 
-  it("an upstream that fails: the fork node stops with the proxy's redacted error, never the secret", async function () {
+  it("another local node at the same chain id and block: its own cache folder, nothing of the first node's served", async function () {
+    const other = await startHardhatNode();
+    const cacheDir = tmpDir();
+    const ask = async (url: string) => {
+      const proxy = await startUpstreamProxy({ upstreamUrl: url, forkBlock: record.block, chainId: 31337, cacheDir });
+      proxies.push(proxy);
+      const p = provider(proxy.url);
+      const code = await p.getCode(record.aave.pool, record.block);
+      const stats = proxy.stats();
+      await proxy.close();
+      return { code, stats, cachePath: proxy.cachePath };
+    };
+    const first = await ask(upstreamUrl);
+    expect(first.code.length).to.be.greaterThan(2);
+    const again = await ask(upstreamUrl);
+    expect(again.stats.upstreamRequests).to.equal(0);
+    expect(again.code).to.equal(first.code);
+    // The other node has mined nothing: it has no block record.block, so it is refused at start, whatever is cached.
+    const refused: unknown = await ask(`${other.url}${SECRET_PATH}`).then(
+      () => expect.fail("served another node's cache"),
+      (e: unknown) => e,
+    );
+    expect((refused as UpstreamFailure).kind).to.equal("no-block");
+    await provider(other.url).send("hardhat_mine", [`0x${(record.block + 1).toString(16)}`]);
+    const fresh = await ask(`${other.url}${SECRET_PATH}`);
+    expect(fresh.cachePath).to.not.equal(first.cachePath);
+    expect(fresh.stats.cacheHits).to.equal(0);
+    expect(fresh.code).to.equal("0x"); // the other node's chain: no pool there
+    await other.stop();
+  });
+
+  it("an upstream that fails: the proxy does not start, with a redacted error, before anything forks", async function () {
     const dead = await new FakeUpstream(answerAll).start();
     const deadUrl = dead.secretUrl;
     await dead.close();
-    const proxy = await startUpstreamProxy({
+    const err: unknown = await startUpstreamProxy({
       upstreamUrl: deadUrl,
       forkBlock: 5,
       chainId: 31337,
       cacheDir: tmpDir(),
       retries: 1,
       baseDelayMs: 1,
-    });
-    proxies.push(proxy);
-    let output = "";
-    await startHardhatNode(["--fork", proxy.url, "--fork-block-number", "5"]).then(
-      () => expect.fail("the fork started without an upstream"),
-      (err: Error) => (output = err.message),
+    }).then(
+      () => expect.fail("the proxy started without an upstream"),
+      (e: unknown) => e,
     );
+    const output = (err as Error).message;
     expect(output).to.match(
-      /upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 2 attempts \(eth_chainId, checking the configured chain id before the first forwarded call\)/,
+      /^fork upstream: cannot start: upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 2 attempts \(eth_chainId and block 5, checking whom the fork cache asks\)$/,
     );
+    expect((err as UpstreamFailure).kind).to.equal("connection");
     expect(output).to.not.contain("SECRETKEY123");
     expect(output).to.not.contain("key=abc");
-    expect(proxy.stats().failuresByKind).to.deep.equal({ connection: proxy.stats().failures });
   });
 });
 

@@ -1,10 +1,13 @@
 import { expect } from "chai";
 import os from "os";
+import path from "path";
 import { defaultEmbeddedParams, EMBEDDED_CURVE_USDE_POOL } from "../../src/embedded/params";
 import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { parseDepegScenario } from "../../src/scenario/depeg-schema";
-import { checkCascadeFits, checkDepegFits } from "../../src/scenario/fits";
+import { checkCascadeFits, checkDepegFits, checkDepegFitsRecord } from "../../src/scenario/fits";
 import { embeddedParamsFor } from "../../src/scenario/cascade-chain";
+import { readDeployment } from "../../src/chain/deployments";
+import { checkDepegBeforeOpening } from "../../src/session";
 import { smallCascadeInput, smallDepegInput } from "../fixtures";
 
 const depeg = (patch: Record<string, unknown>) =>
@@ -96,5 +99,49 @@ describe("scenarios checked against the embedded chain's parameters, before anyt
       "fits.yaml",
     );
     expect(() => checkCascadeFits(badVenue, params)).to.throw(/^dex\.venues\[0\]: unknown venue "sushiswap"/);
+  });
+});
+
+describe("depeg scenarios checked against a recorded chain before a fork (or a node) of it is opened", function () {
+  const record = readDeployment("embedded", path.join("deployments", "embedded.json"));
+  const loop = { initialAmount: "1000", rounds: 2, targetLtv: "0.8" };
+
+  it("a scenario that names only what the record has passes", function () {
+    expect(() => checkDepegFitsRecord(depeg({}), record)).to.not.throw();
+  });
+
+  it("an unknown feed, reserve, Morpho market or venue of the record is named with the fix", function () {
+    expect(() => checkDepegFitsRecord(depeg({ path: { feed: "BTC/USD", step: { to: "0.9" } } }), record)).to.throw(
+      /^path\.feed: unknown feed "BTC\/USD"/,
+    );
+    expect(() =>
+      checkDepegFitsRecord(depeg({ loops: [{ market: "morpho-blue:USDe/USDT-91.5", ...loop }] }), record),
+    ).to.throw(
+      'loops[0].market: unknown market "morpho-blue:USDe/USDT-91.5" in profile embedded — use one of morpho-blue:sUSDe/USDC-91.5,',
+    );
+    const noDai = { ...record, aave: { ...record.aave, reserves: { ...record.aave.reserves, DAI: undefined } } };
+    expect(() =>
+      checkDepegFitsRecord(depeg({ loops: [{ market: "aave-v3:USDe/DAI:emode-2", ...loop }] }), noDai),
+    ).to.throw("loops[0].market: DAI is not an Aave reserve of profile embedded");
+    expect(() => checkDepegFitsRecord(depeg({ existing: { markets: ["compound:USDe/USDC"] } }), record)).to.throw(
+      'existing.markets[0]: unknown protocol in "compound:USDe/USDC" — use one of aave-v3, morpho-blue',
+    );
+    expect(() => checkDepegFitsRecord(depeg({ liquidator: { venue: "curve:USDe/USDC" } }), record)).to.throw(
+      'liquidator.venue: unknown venue "curve:USDe/USDC" in profile embedded — use uniswap-v3',
+    );
+  });
+
+  it("before a fork opens: the record of --profile, or for mainnet the names only; nothing touches a network", function () {
+    const fork = { forkUrl: "http://127.0.0.1:1/v2/KEY", profile: path.join("deployments", "embedded.json") };
+    const typo = depeg({ loops: [{ market: "morpho-blue:USDe/DAI-99", ...loop }] });
+    expect(() => checkDepegBeforeOpening(typo, fork, {})).to.throw(
+      /^loops\[0\]\.market: unknown market "morpho-blue:USDe\/DAI-99" in profile embedded/,
+    );
+    expect(() => checkDepegBeforeOpening(typo, { profile: fork.profile }, {})).to.throw(/in profile embedded/);
+    expect(() => checkDepegBeforeOpening(typo, { ...fork, profile: "mainnet" }, {})).to.not.throw();
+    const btc = depeg({ path: { feed: "BTC/USD", step: { to: "0.9" } } });
+    expect(() => checkDepegBeforeOpening(btc, { ...fork, profile: "mainnet" }, {})).to.throw(
+      /^path\.feed: unknown feed/,
+    );
   });
 });

@@ -34,6 +34,24 @@ describe("session flags", function () {
     );
   });
 
+  it("checks each loop flag's range: --rounds 0 to 50, --ltv between 0 and 1, --amount more than 0 up to 10^12", function () {
+    expect(() => loopParamsFromFlags({ ...LOOP, rounds: "-1" })).to.throw(
+      "--rounds: -1 is out of range — give 0 to 50",
+    );
+    expect(() => loopParamsFromFlags({ ...LOOP, rounds: "1000000000" })).to.throw(
+      "--rounds: 1000000000 is out of range — give 0 to 50",
+    );
+    for (const ltv of ["0", "1", "1.5"]) {
+      expect(() => loopParamsFromFlags({ ...LOOP, ltv }), ltv).to.throw(
+        `--ltv: ${ltv} is not between 0 and 1 — give the fraction borrowed, e.g. 0.80`,
+      );
+    }
+    expect(() => loopParamsFromFlags({ ...LOOP, amount: "0" })).to.throw("--amount: must be more than 0");
+    expect(() => loopParamsFromFlags({ ...LOOP, amount: "1000000000001" })).to.throw(
+      "--amount: 1000000000001 is over the bound of 1000000000000 tokens",
+    );
+  });
+
   it("checks --policy: an oracle policy or keep", function () {
     expect(policyChoiceFrom("pegged-to-USDT")).to.equal("pegged-to-USDT");
     expect(policyChoiceFrom("keep")).to.equal("keep");

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import fs from "fs";
+import http from "http";
+import type { AddressInfo } from "net";
 import os from "os";
 import path from "path";
 import { DepegReport } from "../../src/report/depeg-report";
@@ -203,5 +205,100 @@ describe("fork mode against a local upstream (depeg --fork-url)", function () {
     expect(r.output).to.match(
       /loopstress: profile embedded: aave\.pool: no contract at 0x000000000000000000000000000000000000dEaD on the fork/,
     );
+  });
+});
+
+/**
+ * A fork that fails, from the command line: a tiny JSON-RPC server on 127.0.0.1 answers badly (or nothing listens),
+ * and the task says in one line what happened and what to do — exit 1, no engine text, no secret.
+ */
+describe("fork failures from the command line", function () {
+  this.timeout(120_000);
+  const SECRET = "SECRETKEY5151";
+  let dir: string;
+  const servers: http.Server[] = [];
+
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-fork-fail-"));
+  });
+  after(async function () {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A JSON-RPC server of chain 31337 at head 16 whose answers `mode` spoils. */
+  async function badUpstream(mode: "rate-limited" | "no-block"): Promise<string> {
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      req.on("end", () => {
+        if (mode === "rate-limited") {
+          res.writeHead(429, { "content-type": "text/plain" });
+          res.end(`slow down, ${SECRET}`);
+          return;
+        }
+        const parsed = JSON.parse(body) as { id: number; method: string } | { id: number; method: string }[];
+        const one = (c: { id: number; method: string }) => ({
+          jsonrpc: "2.0",
+          id: c.id,
+          result: c.method === "eth_chainId" ? "0x7a69" : c.method === "eth_blockNumber" ? "0x10" : null,
+        });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(Array.isArray(parsed) ? parsed.map(one) : one(parsed)));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/${SECRET}`;
+  }
+
+  /** A URL at which nothing listens: a port that was free a moment ago. */
+  async function deadUrl(): Promise<string> {
+    const s = http.createServer();
+    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+    const port = (s.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    return `http://127.0.0.1:${port}/v2/${SECRET}`;
+  }
+
+  async function swapOnFork(url: string, cache: string) {
+    const args = ["swap", "--sell", "USDe", "--buy", "USDC", "--amount", "1", "--fork-url", url];
+    const fork = ["--profile", path.join("deployments", "embedded.json"), "--fork-block", "5"];
+    return runHardhat([...args, ...fork, "--fork-cache", path.join(dir, cache)], {});
+  }
+
+  /** The last line the task printed: the sentence. */
+  const lastLine = (output: string) => output.trim().split("\n").pop()!;
+
+  it("an RPC that is down, rate-limits, or lacks the block: one sentence each, exit 1, nothing cached", async function () {
+    const cases: [string, string, RegExp][] = [
+      [
+        await deadUrl(),
+        "down",
+        /^loopstress: --fork-url: upstream http:\/\/127\.0\.0\.1:\d+\/… refused the connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) after 6 attempts \(eth_chainId and block 5, checking whom the fork cache asks\) — check the host and port in --fork-url, and that this machine can reach it$/,
+      ],
+      [
+        await badUpstream("rate-limited"),
+        "limited",
+        /^loopstress: --fork-url: upstream http:\/\/127\.0\.0\.1:\d+\/… rate-limited \(HTTP 429\) after 6 attempts \(eth_chainId and block 5, checking whom the fork cache asks\) — wait a minute and run again \(answers already fetched are cached\), or use an RPC plan with a higher rate limit$/,
+      ],
+      [
+        await badUpstream("no-block"),
+        "no-block",
+        /^loopstress: --fork-block: upstream http:\/\/127\.0\.0\.1:\d+\/… has no block 5 \(its latest block is 16\) — give a block the RPC has \(at most its latest\), or an archive RPC for an old block$/,
+      ],
+    ];
+    const runs = await Promise.all(cases.map(([url, cache]) => swapOnFork(url, cache)));
+    runs.forEach((r, i) => {
+      const [, cache, expected] = cases[i];
+      expect(r.status, r.output).to.equal(1);
+      expect(lastLine(r.output)).to.match(expected);
+      expect(r.output).to.not.contain(SECRET);
+      expect(r.output).to.not.match(/optional data|Error:|\n\s+at /);
+      expect(fs.existsSync(path.join(dir, cache)) ? fs.readdirSync(path.join(dir, cache)) : []).to.deep.equal([]);
+    });
   });
 });

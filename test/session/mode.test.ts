@@ -83,6 +83,15 @@ describe("session chooser (sessionMode)", function () {
     }
   });
 
+  it("checks --fork-block's range and contains --fork-cache", function () {
+    expect(() => sessionMode({ forkUrl: URL, profile: "mainnet", forkBlock: "99999999999" })).to.throw(
+      "--fork-block: 99999999999 is over the bound of 1000000000 — give a block the chain has mined",
+    );
+    expect(() => sessionMode({ forkUrl: URL, profile: "mainnet", forkCache: "../elsewhere" })).to.throw(
+      '--fork-cache: "../elsewhere" leaves the working directory',
+    );
+  });
+
   it("refuses in a fixed order: --aave-release, --curve, --profile, --fork-block", function () {
     const all = { forkUrl: URL, aaveRelease: "v3.0", curve: true, forkBlock: "x" };
     expect(() => sessionMode(all)).to.throw(/^--aave-release: /);

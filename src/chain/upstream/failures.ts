@@ -6,7 +6,15 @@ import type { Outcome } from "./json-rpc";
 export const UPSTREAM_FAILURE_CODE = -32099;
 
 export type FailureKind =
-  "rate-limited" | "http-error" | "rejected" | "timeout" | "connection" | "bad-response" | "wrong-chain" | "closed";
+  | "rate-limited"
+  | "http-error"
+  | "rejected"
+  | "timeout"
+  | "connection"
+  | "bad-response"
+  | "wrong-chain"
+  | "no-block"
+  | "closed";
 
 /** One failed attempt: what happened, and how long the upstream asked us to wait. */
 export interface AttemptFailure {

@@ -8,12 +8,14 @@
  * - with a pinned fork block, answers that cannot change at that block are kept on disk under
  *   `<cacheDir>/<chainId>-<block>/`, so a second run at the same block does not ask the upstream again
  *   (cache-rules.ts, disk-cache.ts, pinned-cache.ts);
- * - JSON-RPC batches are answered in the client's order, cached calls locally (batching.ts).
+ * - JSON-RPC batches are answered in the client's order, cached calls locally (batching.ts);
+ * - a fork that fails is told as one sentence naming the flag to change (fork-failures.ts).
  *
  * This file only names what the rest of the project uses; server.ts starts the proxy.
  */
 export { cacheableRequest } from "./cache-rules";
 export { UPSTREAM_FAILURE_CODE } from "./failures";
+export { forkFailure } from "./fork-failures";
 export { startUpstreamProxy } from "./server";
 export type { UpstreamProxy, UpstreamProxyOptions } from "./server";
 export type { ProxyStats } from "./stats";

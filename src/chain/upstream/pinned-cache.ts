@@ -9,7 +9,7 @@
 import path from "path";
 import { redactError } from "../redact";
 import { cacheableRequest, cacheableResult } from "./cache-rules";
-import { DiskCache, cacheDirFor } from "./disk-cache";
+import { DiskCache } from "./disk-cache";
 import type { JsonRpcRequest } from "./json-rpc";
 import { ProxyStats, countCacheHit } from "./stats";
 
@@ -26,15 +26,17 @@ export interface Pin {
 
 const toQuantity = (n: bigint | number): string => `0x${n.toString(16)}`;
 
-/** The disk cache of one chain at one block; unreadable entries are counted and logged, then refetched. */
+/**
+ * The disk cache of one upstream's chain at one block (`dir`, `upstream` the digest of its identity); unreadable or
+ * foreign entries are counted and logged, then refetched.
+ */
 export function openPinnedCache(
-  root: string,
-  chainId: number,
-  block: bigint,
+  dir: string,
+  upstream: string,
   stats: ProxyStats,
   log: (line: string) => void,
 ): DiskCache {
-  return new DiskCache(cacheDirFor(root, chainId, block), (file, why) => {
+  return new DiskCache(dir, upstream, (file, why) => {
     stats.cacheCorrupt++;
     log(`fork cache: ignoring ${path.basename(file)}: ${why}; refetching`);
   });

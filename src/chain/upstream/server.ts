@@ -5,14 +5,25 @@
  * put in an error; everything the proxy says about the upstream shows it as `redactUrl` does (`https://host/…`) and
  * goes through the URL's redactor.
  */
+import fs from "fs";
 import http from "http";
 import type { AddressInfo } from "net";
 import { redactError, redactUrl, redactorFor } from "../redact";
 import { attemptOnce, createEndpoint, parseUpstreamUrl } from "./attempt";
 import { AnswerDeps, ForwardDeps, answerCalls, forwardCalls } from "./batching";
-import { ChainCheck, askChainId } from "./chain-id";
-import { DEFAULT_FORK_CACHE_DIR, DiskCache } from "./disk-cache";
-import { failureOutcome } from "./failures";
+import { askChainId } from "./chain-id";
+import { DEFAULT_FORK_CACHE_DIR, DiskCache, cacheDirFor } from "./disk-cache";
+import { UpstreamFailure, failureOutcome } from "./failures";
+import {
+  IdentityCheck,
+  UpstreamIdentity,
+  askIdentity,
+  identityDigest,
+  readIdentity,
+  resetCacheFolder,
+  upstreamHostId,
+  writeIdentity,
+} from "./identity";
 import {
   Call,
   INTERNAL_ERROR_CODE,
@@ -147,19 +158,17 @@ export async function startUpstreamProxy(options: UpstreamProxyOptions): Promise
 
   let opened: OpenedCache;
   try {
-    opened = await openCache(settings, options.chainId, context);
+    opened = await openCache(settings, options.chainId, upstreamHostId(url), context);
   } catch (err) {
     endpoint.agent.destroy();
     throw err;
   }
-  const { chainId, cache } = opened;
+  const { chainId, cache, check } = opened;
   const pin: Pin | undefined =
     settings.pinned === undefined
       ? undefined
       : { block: settings.pinned, headAtForkBlock: settings.headAtForkBlock, chainId, cache };
-  // A configured id is checked before the first forwarded call, as it names the cache; one we asked for needs none.
-  const chainCheck = new ChainCheck(cache === undefined ? undefined : options.chainId, context.send, shown);
-  const answer = clientAnswerer(context, pin, chainCheck, settings.maxBatchSize);
+  const answer = clientAnswerer(context, pin, check, settings.maxBatchSize);
   const server = http.createServer((req, res) => serveHttp(req, res, { stats, answer, log, redact }));
   const port = await listen(server, options.port ?? ANY_FREE_PORT);
 
@@ -184,46 +193,99 @@ interface OpenedCache {
   /** The chain id the cache is keyed by: the configured one, or the upstream's. */
   chainId: number | undefined;
   cache: DiskCache | undefined;
+  /** The check of a trusted identity before the first forwarded call (undefined: the upstream was asked at start). */
+  check: IdentityCheck | undefined;
 }
 
-/** The disk cache, when there is a pinned block and caching is on; it may need the upstream's chain id first. */
+/**
+ * The disk cache of the upstream that answers (identity.ts), when there is a pinned block and caching is on. With a
+ * pinned block the upstream must have it: Hardhat's engine aborts the process when the fork block is missing, so it is
+ * asked first unless the cache recorded it as final at this upstream.
+ */
 async function openCache(
   settings: Settings,
   configuredChainId: number | undefined,
+  upstreamHost: string,
   context: ProxyContext,
 ): Promise<OpenedCache> {
   const { pinned, cacheRoot } = settings;
-  if (pinned === undefined || cacheRoot === false) return { chainId: configuredChainId, cache: undefined };
+  const why = "checking whom the fork cache asks";
+  if (pinned === undefined) return { chainId: configuredChainId, cache: undefined, check: undefined };
+  if (cacheRoot === false) {
+    await atStart(context, () => askIdentity(context.send, context.shown, pinned, configuredChainId, why));
+    return { chainId: configuredChainId, cache: undefined, check: undefined };
+  }
   const chainId = configuredChainId ?? (await learnChainId(context));
-  return { chainId, cache: openPinnedCache(cacheRoot, chainId, pinned, context.stats, context.log) };
+  const dir = cacheDirFor(cacheRoot, chainId, pinned, upstreamHost);
+  const known = readIdentity(dir);
+  const same = known?.chainId === chainId && known.block === String(pinned) && known.upstreamHost === upstreamHost;
+  if (known !== undefined && same && known.final) {
+    const cache = openPinnedCache(dir, identityDigest(known), context.stats, context.log);
+    return { chainId, cache, check: new IdentityCheck(known, dir, context.send, context.shown) };
+  }
+  const asked = await atStart(context, () => askIdentity(context.send, context.shown, pinned, chainId, why));
+  const identity: UpstreamIdentity = {
+    v: 1,
+    chainId,
+    block: String(pinned),
+    blockHash: asked.blockHash,
+    upstreamHost,
+    final: asked.final,
+  };
+  if (known !== undefined && same && known.blockHash === asked.blockHash) {
+    if (asked.final) writeIdentity(dir, identity);
+  } else {
+    if (known !== undefined || fs.existsSync(dir)) {
+      context.log(
+        `fork cache: ${dir} holds answers of ${known ? `block hash ${known.blockHash}` : "an unknown upstream"}, ` +
+          `not this upstream's ${asked.blockHash}: discarding them and fetching afresh`,
+      );
+    }
+    resetCacheFolder(dir, identity);
+  }
+  return {
+    chainId,
+    cache: openPinnedCache(dir, identityDigest(identity), context.stats, context.log),
+    check: undefined,
+  };
+}
+
+/** A question asked at start: its failure says the proxy cannot start, and why (redacted), keeping its kind. */
+async function atStart<T>(context: ProxyContext, ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const kind = err instanceof UpstreamFailure ? err.kind : "connection";
+    const attempts = err instanceof UpstreamFailure ? err.attempts : 0;
+    throw new UpstreamFailure(kind, `fork upstream: cannot start: ${context.redact(why)}`, attempts);
+  }
 }
 
 async function learnChainId(context: ProxyContext): Promise<number> {
-  try {
-    return await askChainId(context.send, context.shown, "learning the chain id that names the fork cache");
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`fork upstream: cannot start: ${context.redact(why)}`);
-  }
+  return atStart(context, () =>
+    askChainId(context.send, context.shown, "learning the chain id that names the fork cache"),
+  );
 }
 
 /** Answers client calls: at the pin when it can, else forwarded in chunks once the chain is checked. */
 function clientAnswerer(
   context: ProxyContext,
   pin: Pin | undefined,
-  chainCheck: ChainCheck,
+  check: IdentityCheck | undefined,
   maxBatchSize: number,
 ): (reqs: readonly unknown[]) => Promise<JsonRpcResponse[]> {
   const { stats, log, redact, shown } = context;
   const forwardDeps: ForwardDeps = {
     maxBatchSize,
-    ready: () => chainCheck.ensure(),
+    ready: () => check?.ensure() ?? Promise.resolve(),
     send: (chunk) => context.send(chunk),
     toFailure: (err) => failureOutcome(err, shown, redact),
   };
   const answerDeps: AnswerDeps = {
     stats,
-    answerLocally: (req) => answerAtPin(req, pin, stats),
+    // Once the upstream is found to be another than the cache's, the cache serves nothing more.
+    answerLocally: (req) => (check?.refused ? undefined : answerAtPin(req, pin, stats)),
     forward: (calls) => forwardCalls(calls, forwardDeps),
     onResult: (req, result) => keepAtPin(req, result, pin, stats, log, redact),
     log,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ChainCheck, SendCalls, askChainId } from "../../../src/chain/upstream/chain-id";
+import { SendCalls, askChainId } from "../../../src/chain/upstream/chain-id";
 import { UpstreamFailure } from "../../../src/chain/upstream/failures";
 import type { Call, Outcome } from "../../../src/chain/upstream/json-rpc";
 
@@ -47,34 +47,5 @@ describe("upstream chain id", function () {
     expect(odd.message).to.equal(`upstream ${SHOWN} answered eth_chainId with "31337"`);
     const nothing = await rejection(askChainId(scripted([{ result: undefined }]).send, SHOWN, "x"));
     expect(nothing.message).to.equal(`upstream ${SHOWN} answered eth_chainId with nothing`);
-  });
-
-  it("ChainCheck without an expected id: nothing to check, nothing sent", async function () {
-    const s = scripted([]);
-    await new ChainCheck(undefined, s.send, SHOWN).ensure();
-    expect(s.sent).to.deep.equal([]);
-  });
-
-  it("ChainCheck: asks once, however many calls wait for it, and not again once checked", async function () {
-    const s = scripted([{ result: "0x1" }]);
-    const check = new ChainCheck(1, s.send, SHOWN);
-    await Promise.all([check.ensure(), check.ensure(), check.ensure()]);
-    await check.ensure();
-    expect(s.labels).to.deep.equal(["eth_chainId, checking the configured chain id before the first forwarded call"]);
-  });
-
-  it("ChainCheck: a wrong chain fails every time it is asked; a transient failure is asked again", async function () {
-    const s = scripted([{ result: "0x7a69" }, new UpstreamFailure("timeout", "slow", 6), { result: "0x1" }]);
-    const check = new ChainCheck(1, s.send, SHOWN);
-    const wrong = await rejection(check.ensure());
-    expect(wrong.kind).to.equal("wrong-chain");
-    expect(wrong.message).to.equal(
-      `upstream ${SHOWN} is chain 31337, not chain 1 as configured: ` +
-        "refusing to mix its answers into the chain-1 fork cache",
-    );
-    expect((await rejection(check.ensure())).kind).to.equal("timeout");
-    await check.ensure();
-    await check.ensure();
-    expect(s.sent).to.have.length(3);
   });
 });

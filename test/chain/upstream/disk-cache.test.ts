@@ -14,7 +14,7 @@ describe("upstream disk cache", function () {
   beforeEach(function () {
     dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-disk-cache-")), "31337-10");
     corrupt = [];
-    cache = new DiskCache(dir, (file, why) => corrupt.push([path.basename(file), why]));
+    cache = new DiskCache(dir, "digest-a", (file, why) => corrupt.push([path.basename(file), why]));
   });
   afterEach(function () {
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
@@ -22,9 +22,11 @@ describe("upstream disk cache", function () {
 
   const fileOf = (method: string, params: unknown) => path.join(dir, `${cacheKey(method, params).key}.json`);
 
-  it("the default root is <project root>/.fork-cache; a chain and block get <chainId>-<block>", function () {
+  it("the default root is <project root>/.fork-cache; a chain, block and upstream host get <chainId>-<block>-<host>", function () {
     expect(DEFAULT_FORK_CACHE_DIR).to.equal(path.resolve(__dirname, "..", "..", "..", ".fork-cache"));
-    expect(cacheDirFor("/cache", 1, 21_000_000n)).to.equal(path.join("/cache", "1-21000000"));
+    expect(cacheDirFor("/cache", 1, 21_000_000n, "0123456789abcdef")).to.equal(
+      path.join("/cache", "1-21000000-0123456789abcdef"),
+    );
   });
 
   it("a missing entry is a miss, without complaint", function () {
@@ -36,7 +38,8 @@ describe("upstream disk cache", function () {
     cache.write("eth_getCode", [A.toUpperCase().replace("0X", "0x"), "0x5"], "0x6001");
     const file = fileOf("eth_getCode", [A, "0x5"]);
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).to.deep.equal({
-      v: 1,
+      v: 2,
+      upstream: "digest-a",
       method: "eth_getCode",
       params: [A, "0x5"],
       result: "0x6001",
@@ -54,17 +57,22 @@ describe("upstream disk cache", function () {
     expect(corrupt).to.deep.equal([[path.basename(file), "not valid JSON (truncated?)"]]);
   });
 
-  it("another request's entry, another version, or an entry without a result is a miss", function () {
+  it("another request's entry, another upstream's, another version, or an entry without a result is a miss", function () {
     cache.write("eth_getCode", [A, "0x6"], "0x6002");
     const file = fileOf("eth_getCode", [A, "0x5"]);
     fs.copyFileSync(fileOf("eth_getCode", [A, "0x6"]), file);
     expect(cache.read("eth_getCode", [A, "0x5"])).to.deep.equal({ hit: false });
-    fs.writeFileSync(file, JSON.stringify({ v: 2, method: "eth_getCode", params: [A, "0x5"], result: "0x" }));
+    const entry = { v: 2, upstream: "digest-a", method: "eth_getCode", params: [A, "0x5"], result: "0x" };
+    fs.writeFileSync(file, JSON.stringify({ ...entry, upstream: "digest-b" }));
     expect(cache.read("eth_getCode", [A, "0x5"])).to.deep.equal({ hit: false });
-    fs.writeFileSync(file, JSON.stringify({ v: 1, method: "eth_getCode", params: [A, "0x5"] }));
+    fs.writeFileSync(file, JSON.stringify({ ...entry, v: 1 }));
     expect(cache.read("eth_getCode", [A, "0x5"])).to.deep.equal({ hit: false });
+    fs.writeFileSync(file, JSON.stringify({ ...entry, result: undefined }));
+    expect(cache.read("eth_getCode", [A, "0x5"])).to.deep.equal({ hit: false });
+    fs.writeFileSync(file, JSON.stringify(entry));
+    expect(cache.read("eth_getCode", [A, "0x5"])).to.deep.equal({ hit: true, result: "0x" });
     const mismatch = [path.basename(file), "entry does not match its request"];
-    expect(corrupt).to.deep.equal([mismatch, mismatch, mismatch]);
+    expect(corrupt).to.deep.equal([mismatch, mismatch, mismatch, mismatch]);
   });
 
   it("a result of null is stored as it is (whether to keep it is the cache rules' call)", function () {

@@ -21,7 +21,7 @@ describe("upstream answers at a pinned block", function () {
     const logs: string[] = [];
     const root = tmpRoot();
     roots.push(root);
-    const cache = openPinnedCache(root, 31337, 10n, stats, (line) => logs.push(line));
+    const cache = openPinnedCache(path.join(root, "31337-10-host"), "digest", stats, (line) => logs.push(line));
     const pin: Pin = { block: 10n, headAtForkBlock: true, chainId: 31337, cache, ...options };
     const keep = (method: string, params: unknown[], result: unknown) =>
       keepAtPin({ method, params }, result, pin, stats, (line) => logs.push(line), noRedaction);
@@ -52,13 +52,13 @@ describe("upstream answers at a pinned block", function () {
     expect(answerAtPin({ method: "eth_chainId", params: [] }, uncached.pin, uncached.stats)).to.equal(undefined);
   });
 
-  it("a kept answer is answered from the cache afterwards, in <root>/<chainId>-<block>", function () {
+  it("a kept answer is answered from the cache afterwards, in its folder", function () {
     const p = pinned();
     const req = { method: "eth_getCode", params: [A, "0x5"] };
     expect(answerAtPin(req, p.pin, p.stats)).to.equal(undefined);
     p.keep("eth_getCode", [A, "0x5"], "0x6001");
     expect(p.stats.cacheWrites).to.equal(1);
-    expect(fs.readdirSync(path.join(p.root, "31337-10"))).to.have.length(1);
+    expect(fs.readdirSync(path.join(p.root, "31337-10-host"))).to.have.length(1);
     expect(answerAtPin(req, p.pin, p.stats)).to.deep.equal({ result: "0x6001" });
     expect(p.stats.cacheHits).to.equal(1);
   });
@@ -71,7 +71,7 @@ describe("upstream answers at a pinned block", function () {
     p.keep("eth_getTransactionReceipt", [MINED], { blockNumber: "0xb" });
     p.keep("eth_gasPrice", [], "0x1");
     expect(p.stats.cacheWrites).to.equal(0);
-    expect(fs.existsSync(path.join(p.root, "31337-10"))).to.equal(false);
+    expect(fs.existsSync(path.join(p.root, "31337-10-host"))).to.equal(false);
     p.keep("eth_getTransactionReceipt", [MINED], { blockNumber: "0xa" });
     expect(p.stats.cacheWrites).to.equal(1);
   });
@@ -79,7 +79,7 @@ describe("upstream answers at a pinned block", function () {
   it("a corrupt entry is counted and logged; a failed write is logged, not thrown", function () {
     const p = pinned();
     p.keep("eth_getCode", [A, "0x5"], "0x6001");
-    const dir = path.join(p.root, "31337-10");
+    const dir = path.join(p.root, "31337-10-host");
     const [file] = fs.readdirSync(dir);
     fs.writeFileSync(path.join(dir, file), "{");
     expect(answerAtPin({ method: "eth_getCode", params: [A, "0x5"] }, p.pin, p.stats)).to.equal(undefined);
