@@ -6,7 +6,7 @@
  */
 import hre from "hardhat";
 
-hre.run("scenario", { file: "scenarios/oct-10-2025.yaml", brief: true }).catch((err: unknown) => {
+hre.run("scenario", { file: "scenarios/oct-10-2025.yaml" }).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });

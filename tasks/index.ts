@@ -3,6 +3,7 @@
  * inside actions so that `hardhat compile` works on a clean clone before TypeChain types exist.
  * `npx hardhat <task> --help` prints each task's options.
  */
+import path from "path";
 import { task } from "hardhat/config";
 import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { runCli, withFlagNames } from "./cli";
@@ -222,12 +223,14 @@ task(
   "Runs a cascade scenario file: a population of loops, actors (whale, market maker, liquidity withdrawal, bots), an exogenous path, rounds until nothing is liquidatable; writes reports/<name>/",
 )
   .addPositionalParam("file", "Scenario file (YAML or JSON), e.g. scenarios/oct-10-2025.yaml")
-  .addFlag("brief", "Print the summary only (the report folder has everything)")
+  .addFlag("brief", "The default: a short summary (kept for old scripts)")
+  .addFlag("full", "Print the whole summary.md instead of the short summary")
+  .addFlag("json", "Print report.json on stdout (for piping); progress still goes to stderr")
   .addOptionalParam(
     "aaveRelease",
     "Overrides the file's chain.aaveRelease: origin-v3.6 (mainnet's line since v3.3) or v3.0",
   )
-  .setAction(async (args: { file: string; brief: boolean; aaveRelease?: string }, hre) =>
+  .setAction(async (args: { file: string; brief: boolean; full: boolean; json: boolean; aaveRelease?: string }, hre) =>
     runCli(async () => {
       const { readCascadeScenario, withAaveRelease } = await import("../src/scenario/cascade-schema");
       const { runCascade } = await import("../src/scenario/run-cascade");
@@ -251,7 +254,10 @@ task(
         progress: terminalProgress("opening positions"),
       });
       const dir = await writeCascadeReport(report);
-      console.log(cascadeMarkdown(report, { liquidations: !args.brief }));
+      const { cascadeTerminal } = await import("../src/report/terminal");
+      if (args.json) console.log(JSON.stringify(report, null, 2));
+      else
+        console.log(args.full ? cascadeMarkdown(report) : cascadeTerminal(report, path.relative(process.cwd(), dir)));
       console.error(`ran in ${((Date.now() - t0) / 1000).toFixed(1)} s; report written to ${dir}`);
     }),
   );

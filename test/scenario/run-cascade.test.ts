@@ -8,6 +8,7 @@ import { parseCascadeScenario } from "../../src/scenario/cascade-schema";
 import { checkPopulationFits, planPopulation } from "../../src/scenario/population";
 import { runCascade } from "../../src/scenario/run-cascade";
 import { evaluateValidation } from "../../src/scenario/validation";
+import { cascadeTerminal } from "../../src/report/terminal";
 
 const base = {
   name: "test-cascade",
@@ -204,6 +205,19 @@ describe("cascade engine", function () {
     expect(v.rows.map((r) => [r.check, r.measured, r.measuredRaw, r.holds])).to.deep.equal(PINNED_VALIDATION);
     expect(v.holds).to.equal(false);
     expect(cascadeMarkdown({ ...report, validation: v })).to.include("1 of 3 facts do not hold");
+  });
+
+  it("the terminal gets a short summary: runs side by side, what was refused, where the report is", function () {
+    const text = cascadeTerminal(report, "reports/test-cascade");
+    const lines = text.split("\n");
+    expect(lines.length).to.be.lessThan(40);
+    expect(lines[0]).to.equal("loopstress — test-cascade");
+    expect(
+      lines.filter((l) => l.startsWith("| pegged-to-USDT/exchange-rate") || l.startsWith("| market/market")),
+    ).to.have.length(2);
+    expect(lines[lines.length - 1]).to.equal(
+      "Report: reports/test-cascade/ (summary.md, report.html, report.json, liquidations.csv); --full prints summary.md, --json the report.",
+    );
   });
 
   it("the same scenario file gives the same report", async function () {
