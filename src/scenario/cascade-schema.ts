@@ -8,7 +8,15 @@ import { InputError } from "../errors";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { parseUnitsExact } from "../math/fixed-point";
 import { AAVE_RELEASES, DEFAULT_AAVE_RELEASE, aaveReleaseFrom } from "../domain/aave-release";
-import { PolicySetSchema, blocksAtPoint, decimal, loopRounds, pathPoints, scenarioName } from "./schema-parts";
+import {
+  PolicySetSchema,
+  blocksAtPoint,
+  decimal,
+  loopRounds,
+  pathPoints,
+  scenarioName,
+  tokenAmount,
+} from "./schema-parts";
 import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 import { policySetName } from "../protocols/registry";
 import { ValidationInputSchema } from "./validation";
@@ -27,21 +35,21 @@ import { ETHENA_REDEEM_PER_BLOCK_USDE } from "../embedded/params";
 const MAX_REDEMPTION_FEE_BPS = 1000;
 
 const distribution = z.discriminatedUnion("dist", [
-  z.object({ dist: z.literal("fixed"), value: decimal }).strict(),
-  z.object({ dist: z.literal("uniform"), min: decimal, max: decimal }).strict(),
+  z.object({ dist: z.literal("fixed"), value: tokenAmount }).strict(),
+  z.object({ dist: z.literal("uniform"), min: tokenAmount, max: tokenAmount }).strict(),
   z
     .object({
       dist: z.literal("lognormal"),
-      median: decimal,
+      median: tokenAmount,
       sigma: z.number().min(0),
-      min: decimal.optional(),
-      max: decimal.optional(),
+      min: tokenAmount.optional(),
+      max: tokenAmount.optional(),
     })
     .strict(),
   z
     .object({
       dist: z.literal("choice"),
-      values: z.array(decimal).min(1),
+      values: z.array(tokenAmount).min(1),
       weights: z.array(z.number().min(0)).optional(),
     })
     .strict(),
@@ -60,15 +68,15 @@ const group = z
 
 /** One exogenous point: chain time passes, then the external USDe price (and ETH) are what they are. */
 const point = z
-  .object({ blocks: blocksAtPoint.default(1), usde: decimal.optional(), eth: decimal.optional() })
+  .object({ blocks: blocksAtPoint.default(1), usde: tokenAmount.optional(), eth: tokenAmount.optional() })
   .strict();
 
 const ramp = z
   .object({
     points: pathPoints,
     blocksPerPoint: blocksAtPoint.min(1).default(1),
-    usde: z.object({ from: decimal, to: decimal }).strict().optional(),
-    eth: z.object({ from: decimal, to: decimal }).strict().optional(),
+    usde: z.object({ from: tokenAmount, to: tokenAmount }).strict().optional(),
+    eth: z.object({ from: tokenAmount, to: tokenAmount }).strict().optional(),
   })
   .strict()
   .refine((r) => r.points * r.blocksPerPoint <= MAX_PATH_BLOCKS, {
@@ -133,7 +141,7 @@ export const CascadeScenarioSchema = z
       .object({
         whale: z
           .object({
-            wethCollateral: decimal,
+            wethCollateral: tokenAmount,
             /** USDC borrowed on Aave against the WETH, as a fraction of the WETH value. */
             aaveLtv: decimal,
             loop: z.object({ market: z.string(), rounds: loopRounds, ltv: decimal }).strict(),
@@ -145,7 +153,7 @@ export const CascadeScenarioSchema = z
         marketMaker: z
           .object({
             /** Collateral in one Aave account, whole tokens, e.g. { WETH: "2000", USDe: "3000000", sUSDe: "2000000" }. */
-            collateral: z.record(z.enum(["WETH", "USDe", "sUSDe"]), decimal),
+            collateral: z.record(z.enum(["WETH", "USDe", "sUSDe"]), tokenAmount),
             debt: z.enum(["USDC", "USDT"]).default("USDC"),
             /** USDC borrowed, as a fraction of the account's borrowing power. */
             borrowShareOfLimit: decimal,
@@ -160,7 +168,7 @@ export const CascadeScenarioSchema = z
             /** Trigger: the USDe/USDC pool price falls below this. */
             whenDexPriceBelow: decimal,
             /** A sale (USDe) whose price impact is measured just before and just after the withdrawal. */
-            measureSaleUsde: decimal.default("1000000"),
+            measureSaleUsde: tokenAmount.default("1000000"),
           })
           .strict()
           .optional(),
@@ -174,14 +182,14 @@ export const CascadeScenarioSchema = z
              * USDe redeemable per block, whole tokens (the minting contract's maxRedeemPerBlock, per asset and global).
              * 280,000: ~$2B redeemed in 24 h on 10-11 Oct 2025 over 7,200 blocks (src/embedded/params.ts).
              */
-            capacityPerBlockUsde: decimal.default(ETHENA_REDEEM_PER_BLOCK_USDE.toString()),
+            capacityPerBlockUsde: tokenAmount.default(ETHENA_REDEEM_PER_BLOCK_USDE.toString()),
             /** Ethena's redemption fee, bps; 0 by default (Ethena documents no protocol fee). At most 1000 (10%). */
             feeBps: z.number().int().min(0).max(MAX_REDEMPTION_FEE_BPS).default(0),
             /**
              * The gas price the arbitrageur pays, gwei (its cost per buy + redeem, in USD at the ETH/USD feed). 10 is
              * not calibrated: no gas figure for 10 Oct 2025 has been found; gas spiked that day.
              */
-            gasPriceGwei: decimal.default("10"),
+            gasPriceGwei: tokenAmount.default("10"),
             /** It starts only this many blocks after it first sees a discount (0: at once). */
             delayBlocks: z.number().int().min(0).max(MAX_PATH_BLOCKS).default(0),
             /** Ethena's gatekeeper has disabled mint and redeem: nothing is redeemed. */

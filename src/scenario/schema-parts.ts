@@ -9,18 +9,30 @@ import { POLICY_KEYS } from "../protocols/registry";
 import {
   MAX_BLOCKS_PER_POINT,
   MAX_DECIMAL_DIGITS,
+  MAX_FLAG_AMOUNT_TOKENS,
   MAX_LOOP_ROUNDS,
   MAX_NAME_LENGTH,
   MAX_PATH_BLOCKS,
   MAX_PATH_POINTS,
 } from "../domain/bounds";
 
+/** Digits, optionally a point and more digits. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 export const decimal = z
   .string()
-  .regex(/^\d+(\.\d+)?$/, 'must be a decimal number written as a string, e.g. "0.65"')
+  .regex(DECIMAL, 'must be a decimal number written as a string, e.g. "0.65"')
   .refine((s) => s.split(".").every((digits) => digits.length <= MAX_DECIMAL_DIGITS), {
     message: `at most ${MAX_DECIMAL_DIGITS} digits on either side of the point`,
   });
+
+/** A token amount in whole tokens (a decimal string), at most MAX_FLAG_AMOUNT_TOKENS: the same bound as `--amount`. */
+export const tokenAmount = decimal.refine(
+  (s) => !DECIMAL.test(s) || BigInt(s.split(".")[0]) <= MAX_FLAG_AMOUNT_TOKENS,
+  {
+    message: `at most ${MAX_FLAG_AMOUNT_TOKENS} whole tokens`,
+  },
+);
 
 /** It names the report folder: one path segment inside reports/, never "." or "..". */
 export const scenarioName = z

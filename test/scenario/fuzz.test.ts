@@ -455,6 +455,18 @@ describe("hostile input (fuzz)", function () {
         "fuzz.yaml: dex.depthPerSide.USDe/USDC-0.01%: at most 1000000000000 whole tokens per side",
       ],
       [
+        "a whale of 10^13 WETH (over the bound every amount has, as --amount does)",
+        ["actors", "whale", "wethCollateral"],
+        "10000000000000",
+        "fuzz.yaml: actors.whale.wethCollateral: at most 1000000000000 whole tokens",
+      ],
+      [
+        "a position of 10^15 USDe",
+        ["population", "groups", 0, "size"],
+        { dist: "fixed", value: "1000000000000000" },
+        "fuzz.yaml: population.groups[0].size.value: at most 1000000000000 whole tokens",
+      ],
+      [
         "a 60-digit whale",
         ["actors", "whale", "wethCollateral"],
         "9".repeat(60),
