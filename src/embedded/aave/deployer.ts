@@ -60,7 +60,7 @@ export interface ReleaseListing {
 }
 
 /** Whether `asset` is in any of the category's sets. */
-export function inEMode(e: AaveEModeParams, asset: TokenSymbol): boolean {
+function inEMode(e: AaveEModeParams, asset: TokenSymbol): boolean {
   return e.assets.includes(asset) || e.collateral.includes(asset) || e.borrowable.includes(asset);
 }
 
