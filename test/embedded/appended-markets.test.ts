@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Contract } from "ethers";
-import { loadEmbedded } from "../fixtures";
+import { loadEmbedded, loadEmbeddedV30 } from "../fixtures";
 import { deal } from "../../src/chain/cheats";
 import { WAD } from "../../src/constants";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
@@ -149,4 +149,22 @@ describe("appended deployments: USDS and the USDT Morpho markets", function () {
       expect(o.profitRaw).to.be.greaterThan(0n);
     });
   }
+
+  it("on Aave v3.0 too: USDS is a member of category 2 (one category per asset), so USDe/USDS:emode-2 borrows at 90/92/4", async function () {
+    const { ctx, users } = await loadEmbeddedV30();
+    const market = openMarket(ctx, "aave-v3:USDe/USDS:emode-2");
+    const r = await market.riskParams();
+    expect([r.maxLtvWad, r.liquidationThresholdWad, r.liquidationIncentiveWad]).to.deep.equal([
+      (90n * WAD) / 100n,
+      (92n * WAD) / 100n,
+      (104n * WAD) / 100n,
+    ]);
+    const user = users[6];
+    await deal(ctx, "USDe", user, 100_000n * WAD);
+    await market.prepare(user);
+    await market.supplyCollateral(user, 100_000n * WAD);
+    await market.borrow(user, 89_000n * WAD);
+    // HF = 100000 x 0.92 / 89000 = 1.0337078651685393258... (both at $1), rounded half up by v3.0 wadDiv.
+    expect((await market.position(user.address)).healthFactorWad).to.equal(1_033_707_865_168_539_326n);
+  });
 });
