@@ -1,6 +1,6 @@
 /** The tokens loopstress knows by symbol, on every chain profile. */
-export type TokenSymbol = "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI" | "WETH";
-export const TOKEN_SYMBOLS: readonly TokenSymbol[] = ["USDe", "sUSDe", "USDC", "USDT", "DAI", "WETH"];
+export type TokenSymbol = "USDe" | "sUSDe" | "USDC" | "USDT" | "DAI" | "WETH" | "USDS";
+export const TOKEN_SYMBOLS: readonly TokenSymbol[] = ["USDe", "sUSDe", "USDC", "USDT", "DAI", "WETH", "USDS"];
 
 /** Each token's decimals, as on mainnet (the embedded chain's stand-ins use the same). */
 export const TOKEN_DECIMALS: Readonly<Record<TokenSymbol, number>> = {
@@ -10,6 +10,7 @@ export const TOKEN_DECIMALS: Readonly<Record<TokenSymbol, number>> = {
   USDT: 6,
   DAI: 18,
   WETH: 18,
+  USDS: 18,
 };
 
 /** The decimals of a token named in a report (a symbol string); unknown symbols are an error, not a guess. */

@@ -244,6 +244,7 @@ async function oracleSourceRow(
   let embedded: string;
   try {
     const policySource = aaveSourcesFor(params.aave.oraclePolicy, ctx.record.feeds)[asset];
+    if (policySource === undefined) throw new Error(`no ${asset} feed in the profile`);
     embedded = feedNameOf(ctx, policySource) ?? policySource;
   } catch {
     // A profile without the policy's feed (e.g. a hand-written one): nothing to name the embedded source by.

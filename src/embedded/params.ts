@@ -205,8 +205,23 @@ export interface EmbeddedParams {
   curve: {
     pools: CurvePoolParams[];
   };
-  /** The minting stand-in, deployed last. */
+  /** The minting stand-in, deployed after the pools. */
   ethena: EthenaMintingParams;
+  /**
+   * What the deployment adds after everything else (Ethena's stand-in included), in this order: tokens, their feeds,
+   * their Aave reserves (with their E-mode memberships and seed supply), Morpho markets and Uniswap pools. Every
+   * address deployed before them stays where it was. Each name must be in the lists above.
+   */
+  appended: AppendedDeployments;
+}
+
+export interface AppendedDeployments {
+  tokens: TokenSymbol[];
+  feeds: FeedName[];
+  /** Keys of `morpho.markets`. */
+  morphoMarkets: string[];
+  /** Keys of `uniswap.pools`. */
+  uniswapPools: string[];
 }
 
 const units = (amount: bigint, decimals: number): bigint => amount * 10n ** BigInt(decimals);
@@ -224,6 +239,7 @@ export function defaultEmbeddedParams(): EmbeddedParams {
       { symbol: "USDT", name: "Tether USD (loopstress stand-in)", decimals: TOKEN_DECIMALS.USDT, kind: "erc20" },
       { symbol: "DAI", name: "Dai Stablecoin (loopstress stand-in)", decimals: TOKEN_DECIMALS.DAI, kind: "erc20" },
       { symbol: "WETH", name: "Wrapped Ether (loopstress stand-in)", decimals: TOKEN_DECIMALS.WETH, kind: "erc20" },
+      { symbol: "USDS", name: "USDS Stablecoin (loopstress stand-in)", decimals: TOKEN_DECIMALS.USDS, kind: "erc20" },
     ],
     feedsE8: {
       "USDe/USD": 100_000_000n,
@@ -232,6 +248,7 @@ export function defaultEmbeddedParams(): EmbeddedParams {
       "DAI/USD": 100_000_000n,
       // ETH/USD close of 9 Oct 2025, the day before the crash (approximate, display of scale only).
       "ETH/USD": 435_000_000_000n,
+      "USDS/USD": 100_000_000n,
     },
     susde: {
       cooldownSeconds: 7 * 24 * 3600, // Ethena sUSDe cooldownDuration (7 days)
@@ -254,10 +271,13 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           borrowCap: 0n,
           borrowingEnabled: true,
           flashLoanEnabled: true,
+          // Rate curve: optimal 80%, slope 1 6.5%, slope 2 50% after AIP StablecoinsInterestRateCurveUpdate (2025-03-12,
+          // bgd-labs/aave-proposals-v3 diff); optimal 85% by Chaos Labs' steward (2025-08-12); slope 1 at 6.5% on
+          // 9 Oct (Chaos Labs, "Stablecoins Interest Rate Adjustment on Aave V3 - 25.10.25": lowered "from 6.50%").
           rateStrategy: {
-            optimalUsageRatioBps: 9000,
+            optimalUsageRatioBps: 8500,
             baseVariableBorrowRateBps: 0,
-            variableRateSlope1Bps: 900,
+            variableRateSlope1Bps: 650,
             variableRateSlope2Bps: 5000,
           },
           source: AAVE_SRC,
@@ -292,11 +312,13 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           borrowCap: 3_200_000_000n,
           borrowingEnabled: true,
           flashLoanEnabled: true,
+          // Rate curve 92% / 0 / 6.5% / 35%: AIP StablecoinsInterestRateCurveUpdate (2025-03-12, diff "after"); slope 1
+          // back at 6.5% by 9 Oct (Chaos Labs steward posts of 14 Aug and 25 Oct 2025); no later slope-2 change found.
           rateStrategy: {
             optimalUsageRatioBps: 9200,
             baseVariableBorrowRateBps: 0,
             variableRateSlope1Bps: 650,
-            variableRateSlope2Bps: 6000,
+            variableRateSlope2Bps: 3500,
           },
           source: AAVE_SRC,
         },
@@ -311,11 +333,14 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           borrowCap: 4_500_000_000n,
           borrowingEnabled: true,
           flashLoanEnabled: true,
+          // Rate curve 92% / 0 / 6.5% / 35% after AIP StablecoinsInterestRateCurveUpdate (2025-03-12); slope 2 set to
+          // 22.5% by Chaos Labs' steward ("Adjust USDT Interest Rate Curve on Aave V3", 2025: cut to 14%, then returned
+          // to 22.5%); slope 1 6.5% on 9 Oct as for USDC. The slope-2 risk oracle was activated after the block.
           rateStrategy: {
             optimalUsageRatioBps: 9200,
             baseVariableBorrowRateBps: 0,
             variableRateSlope1Bps: 650,
-            variableRateSlope2Bps: 7500,
+            variableRateSlope2Bps: 2250,
           },
           source: AAVE_SRC,
         },
@@ -357,6 +382,35 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           },
           source: AAVE_SRC,
         },
+        // Appended (see `appended`): borrowable in E-modes 2 and 11 until 3 Dec 2025.
+        {
+          asset: "USDS",
+          ltvBps: 7500,
+          // EST: no payload diff changed USDS's LT or bonus after listing; LTV went 63% -> 75% through risk stewards,
+          // taken with LT 78% as USDC's and USDT's (75/78). Unused as collateral by any market key here.
+          liquidationThresholdBps: 7800,
+          // Listing value (AIP OnboardUSDSAndSUSDS, 2024-09-14): 7.5%; no later payload diff changes it.
+          liquidationBonusBps: 10750,
+          reserveFactorBps: 1000,
+          liquidationProtocolFeeBps: 1000,
+          supplyCap: 800_000_000n,
+          borrowCap: 360_000_000n,
+          borrowingEnabled: true,
+          flashLoanEnabled: true,
+          // Last payload values: base 8.75% (AIP UpdateUSDSGHOBorrowRate, 2025-02-03), slope 1 0.75% (2024-10-22),
+          // slope 2 35% (2024-12-23), optimal 92% (the 2025-02-03 diff's curve). Steward changes after Feb 2025 not read.
+          rateStrategy: {
+            optimalUsageRatioBps: 9200,
+            baseVariableBorrowRateBps: 875,
+            variableRateSlope1Bps: 75,
+            variableRateSlope2Bps: 3500,
+          },
+          source:
+            "Aave V3 Ethereum USDS at block 23,549,000: LTV 75%, reserve factor 10%, supply cap 800M, borrow cap 360M " +
+            "from the 'before' column of AIP RemoveUSDSAsCollateralAndIncreaseRFAcrossAllAaveInstances (2025-12-03, " +
+            "bgd-labs/aave-proposals-v3 diffs); LT 78% EST; bonus 7.5% at listing (2024-09-14); rate curve from the " +
+            "2024-10 to 2025-02 USDS payloads (docs/mainnet-params.md)",
+        },
       ],
       eModes: [
         {
@@ -367,9 +421,9 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           liquidationBonusBps: 10400,
           // Mainnet (v3.2+ bitmaps): USDe, sUSDe collateral; USDC, USDT borrowable. The npm logic is v3.0.x, where an
           // asset has one category and borrowing in E-mode needs the borrowed asset in it: all four are members.
-          assets: ["USDe", "sUSDe", "USDC", "USDT"],
+          assets: ["USDe", "sUSDe", "USDC", "USDT", "USDS"],
           collateral: ["USDe", "sUSDe"],
-          borrowable: ["USDC", "USDT"],
+          borrowable: ["USDC", "USDT", "USDS"],
           source: "Aave V3 Ethereum E-mode category 2 (issue #2; docs/mainnet-params.md)",
         },
         {
@@ -381,8 +435,8 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           // v3.0 gives an asset one category, and USDe is in category 2 there: category 11 exists without members.
           assets: [],
           collateral: ["USDe"],
-          // Mainnet also lets USDS be borrowed here (until 3 Dec 2025); the embedded chain has no USDS stand-in yet.
-          borrowable: ["USDC", "USDT"],
+          // USDS borrowable here until 3 Dec 2025 (AIP RemoveUSDSAsCollateralAndIncreaseRF..., "before" column).
+          borrowable: ["USDC", "USDT", "USDS"],
           source:
             "Aave V3 Ethereum E-mode category 11, created by AIP RemoveUSDeDebtCeilingAndIntroduceUSDeStablecoinsEMode " +
             "(2025-05-05); unchanged at block 23,549,000 (docs/mainnet-params.md)",
@@ -396,6 +450,9 @@ export function defaultEmbeddedParams(): EmbeddedParams {
         DAI: units(100_000_000n, 18),
         WETH: units(100_000n, 18),
         USDe: units(50_000_000n, 18),
+        // EST: mainnet's USDS supply at the block is not in the sources read; a fifth of the 800M supply cap, on the
+        // scale of the DAI seed. Supplied after Ethena's stand-in (appended).
+        USDS: units(160_000_000n, 18),
       },
     },
     morpho: {
@@ -458,6 +515,28 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           supplyRaw: units(50_000_000n, 18),
           source: "Morpho Blue mainnet market USDe/DAI LLTV 94.5%",
         },
+        // Appended (see `appended`). Ids and oracles in docs/mainnet-params.md; supplies EST (no public figure at the
+        // block found): the size of sUSDe/USDC-91.5's.
+        {
+          key: "sUSDe/USDT-91.5",
+          collateral: "sUSDe",
+          loan: "USDT",
+          lltvWad: lltv(915n),
+          supplyRaw: units(100_000_000n, 6),
+          source:
+            "Morpho Blue mainnet market 0xdc5333039bcf15f1237133f74d5806675d83d9cf19cfd4cfdd9be674842651bf " +
+            "(sUSDe/USDT LLTV 91.5%); supply EST",
+        },
+        {
+          key: "USDe/USDT-91.5",
+          collateral: "USDe",
+          loan: "USDT",
+          lltvWad: lltv(915n),
+          supplyRaw: units(100_000_000n, 6),
+          source:
+            "Morpho Blue mainnet market 0xcec858380cba2d9ca710fce3ce864d74c3f620d53826f69d08508902e09be86f " +
+            "(USDe/USDT LLTV 91.5%); supply EST",
+        },
       ],
     },
     uniswap: {
@@ -500,6 +579,19 @@ export function defaultEmbeddedParams(): EmbeddedParams {
         },
         // WETH pools last: the addresses deployed before them do not move.
         ...WETH_POOLS,
+        // Appended (see `appended`): liquidators of USDS debt sell USDe (or sUSDe through USDe) for USDS here.
+        {
+          key: "USDe/USDS-0.01%",
+          tokenA: "USDe",
+          tokenB: "USDS",
+          fee: 100,
+          initialPrice: "1",
+          depthPerSide: 5_000_000n,
+          layers: DEFAULT_LAYERS,
+          source:
+            "EST: no Uniswap V3 USDe/USDS pool of note on mainnet (USDS trades on Curve and Sky's 1:1 USDC swap); a " +
+            "quarter of USDe/USDC-0.01% so that USDS liquidations have a route",
+        },
       ],
     },
     curve: { pools: [] },
@@ -532,6 +624,12 @@ export function defaultEmbeddedParams(): EmbeddedParams {
           "refills it from reserves, the embedded chain does not",
         fee: "no protocol mint/redeem fee is documented by Ethena (the RFQ quote carries the spread): 0",
       },
+    },
+    appended: {
+      tokens: ["USDS"],
+      feeds: ["USDS/USD"],
+      morphoMarkets: ["sUSDe/USDT-91.5", "USDe/USDT-91.5"],
+      uniswapPools: ["USDe/USDS-0.01%"],
     },
   };
 }

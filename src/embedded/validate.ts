@@ -234,6 +234,56 @@ export function validateEmbeddedParams(p: EmbeddedParams): void {
     if (pool.depthPerCoin <= 0n) throw new InputError(`${at}.depthPerCoin`, "must be > 0 whole tokens");
   });
   validateEthena(p, token);
+  validateAppended(p);
+}
+
+/**
+ * What `appended` names exists, and nothing deployed first depends on it: an appended token is not the vault, not
+ * Ethena's and not in a market or pool that is deployed first.
+ */
+function validateAppended(p: EmbeddedParams): void {
+  const a = p.appended;
+  const named = (field: string, list: readonly string[], known: readonly string[]): void => {
+    list.forEach((x, i) => {
+      if (!known.includes(x))
+        throw new InputError(`appended.${field}[${i}]`, `"${x}" is not in ${field}`, `use one of ${known.join(", ")}`);
+    });
+  };
+  named(
+    "tokens",
+    a.tokens,
+    p.tokens.filter((t) => t.kind === "erc20").map((t) => t.symbol),
+  );
+  named("feeds", a.feeds, Object.keys(p.feedsE8));
+  named(
+    "morphoMarkets",
+    a.morphoMarkets,
+    p.morpho.markets.map((m) => m.key),
+  );
+  named(
+    "uniswapPools",
+    a.uniswapPools,
+    p.uniswap.pools.map((x) => x.key),
+  );
+  const late = (s: TokenSymbol): boolean => a.tokens.includes(s);
+  const early = (what: string, tokens: TokenSymbol[]): void => {
+    const t = tokens.find(late);
+    if (t)
+      throw new InputError(
+        `appended.tokens`,
+        `${t} is appended but ${what} is deployed before it`,
+        `append ${what} too`,
+      );
+  };
+  early("USDe and sUSDe", ["USDe"]);
+  p.ethena.assets.forEach((x) => early("Ethena's minting stand-in", [x.asset]));
+  p.morpho.markets
+    .filter((m) => !a.morphoMarkets.includes(m.key))
+    .forEach((m) => early(`morpho.markets[${m.key}]`, [m.collateral, m.loan]));
+  p.uniswap.pools
+    .filter((x) => !a.uniswapPools.includes(x.key))
+    .forEach((x) => early(`uniswap.pools[${x.key}]`, [x.tokenA, x.tokenB]));
+  p.curve.pools.forEach((x) => early(`curve.pools[${x.key}]`, x.coins));
 }
 
 /** Ethena's minting stand-in: its stablecoins exist, limits and reserves are not negative, the fee is a bps share. */

@@ -246,14 +246,16 @@ export async function verifyThresholds(
       // not liquidatable: the 100% close factor only counts where a liquidation is allowed at all.
       const lowHf = await bisect(1n, analytic.lo, (p) => model.healthFactorWad(p) <= 90n * 10n ** 16n);
       const cfAnalytic = await bisect(lowHf.lo, analytic.hi, (p) => model.liquidatable(p) && full(p));
-      // Repaying everything allowed repays more than half the debt exactly under the 100% close factor (the 50% one
-      // caps it at half, rounded, of the same debt); at HF >= 0.90 the collateral covers more than half.
-      const half = model.debtRaw / 2n + 1n;
+      // Repaying everything allowed repays half the debt under the 50% close factor and, at HF >= 0.90, over 90% of
+      // it under the 100% one (the collateral covers that much). Three quarters of the debt tells them apart: "more
+      // than half" does not, as the Pool halves the debt accrued to the liquidation's block, which for a debt token
+      // of 18 decimals (USDS) is more units than the modelled debt's half + 1.
+      const threeQuarters = (model.debtRaw * 3n) / 4n;
       const cfOnChain = await search(
         cfAnalytic.lo,
         lowHf.lo,
         onChain.hi,
-        async (p) => ((await probe(p, MaxUint256)) ?? 0n) > half,
+        async (p) => ((await probe(p, MaxUint256)) ?? 0n) > threeQuarters,
       );
       report.fullCloseFactorFrom =
         cfAnalytic.lo === analytic.lo

@@ -25,6 +25,7 @@ export const OWN_FEED: Record<TokenSymbol, string> = {
   USDT: "USDT/USD",
   DAI: "DAI/USD",
   WETH: "ETH/USD",
+  USDS: "USDS/USD",
 };
 
 function need(feeds: Record<string, string>, name: string): string {
@@ -33,8 +34,14 @@ function need(feeds: Record<string, string>, name: string): string {
   return a;
 }
 
-/** AaveOracle source per asset under a policy (USDe and sUSDe vary; the others use their own feeds). */
-export function aaveSourcesFor(policy: OraclePolicy, feeds: Record<string, string>): Record<TokenSymbol, string> {
+/**
+ * AaveOracle source per asset under a policy (USDe and sUSDe vary; the others use their own feeds). USDS is there
+ * only when its feed is deployed: deployment records written before the USDS reserve have neither.
+ */
+export function aaveSourcesFor(
+  policy: OraclePolicy,
+  feeds: Record<string, string>,
+): Partial<Record<TokenSymbol, string>> {
   const usde = {
     "pegged-to-USDT": "USDT/USD",
     market: "USDe/USD",
@@ -54,6 +61,7 @@ export function aaveSourcesFor(policy: OraclePolicy, feeds: Record<string, strin
     USDT: need(feeds, OWN_FEED.USDT),
     DAI: need(feeds, OWN_FEED.DAI),
     WETH: need(feeds, OWN_FEED.WETH),
+    ...(feeds[OWN_FEED.USDS] ? { USDS: feeds[OWN_FEED.USDS] } : {}),
   };
 }
 

@@ -580,7 +580,7 @@ export async function applyAavePolicy(ctx: ChainContext, policy: OraclePolicy): 
   await sendTx(ctx.provider, `AaveOracle.setAssetSources (policy ${policy})`, () =>
     oracle.setAssetSources(
       assets.map((a) => tokenAddress(ctx, a)),
-      assets.map((a) => sources[a]),
+      assets.map((a) => sources[a]!),
     ),
   );
 }

@@ -80,7 +80,7 @@ describe("embedded chain deployment", function () {
     const text = await deploymentSummary(record, hre.ethers.provider);
     expect(text).to.match(/\| USDe +\| 72\.00% +\| 75\.00%/);
     expect(text).to.match(
-      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT +\|/,
+      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT, USDS +\|/,
     );
     expect(text).to.match(/sUSDe\/USDC-91\.5 .*91\.50%/);
     expect(text).to.match(/USDe\/USDC-0\.01%/);
@@ -121,7 +121,7 @@ describe("embedded chain deployment", function () {
         (p) => {
           (p.aave.eModes[0].assets as string[]).push("PYUSD");
         },
-        /aave\.eModes\[0:2\]\.assets\[4\]: unknown token "PYUSD"/,
+        /aave\.eModes\[0:2\]\.assets\[5\]: unknown token "PYUSD"/,
       ],
       [
         "LLTV of 100%",

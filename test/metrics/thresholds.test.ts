@@ -40,8 +40,14 @@ async function openPosition(f: EmbeddedFixture, key: string, debtUsd: bigint) {
   return { ctx, market, account: await user.getAddress(), liquidator };
 }
 
-const AAVE_KEYS = ["aave-v3:USDe/USDC:emode-2", "aave-v3:sUSDe/USDT:emode-2", "aave-v3:USDe/USDT:emode-2"];
-const MORPHO_KEYS = ["morpho-blue:sUSDe/USDC-91.5", "morpho-blue:USDe/DAI-91.5"];
+// USDS: the one 18-decimal debt token of Aave's E-modes (the close-factor probe must not count accrual units).
+const AAVE_KEYS = [
+  "aave-v3:USDe/USDC:emode-2",
+  "aave-v3:sUSDe/USDT:emode-2",
+  "aave-v3:USDe/USDT:emode-2",
+  "aave-v3:sUSDe/USDS:emode-2",
+];
+const MORPHO_KEYS = ["morpho-blue:sUSDe/USDC-91.5", "morpho-blue:USDe/DAI-91.5", "morpho-blue:USDe/USDT-91.5"];
 const DEBTS_USD = [800n, 1_600n, 4_000n, 10_000n, 1_000_000n];
 
 /** What the model says sets the 100% close factor: on the origin line, a debt reserve under $2,000 makes it every HF < 1. */

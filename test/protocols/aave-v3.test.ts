@@ -104,7 +104,7 @@ describe("Aave V3 origin line (v3.6 from npm sources, Pool revision 10)", functi
     const summary = await deploymentSummary(ctx.record, ctx.provider);
     expect(summary).to.match(/revision 10: origin-v3\.6/);
     expect(summary).to.match(
-      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT +\|/,
+      /\| 2 +\| sUSDe Stablecoins \| 90\.00% \| 92\.00% +\| 4\.00% +\| USDe, sUSDe +\| USDC, USDT, USDS +\|/,
     );
     // Not collateral in category 2: the reserve's own parameters apply.
     expect((await openMarket(ctx, "aave-v3:DAI/USDC:emode-2").riskParams()).liquidationThresholdWad).to.equal(

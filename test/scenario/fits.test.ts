@@ -29,9 +29,9 @@ describe("scenarios checked against the embedded chain's parameters, before anyt
       /^path\.feed: unknown feed "BTC\/USD" — use one of USDe\/USD, USDT\/USD/,
     );
     const loop = { initialAmount: "1000", rounds: 2, targetLtv: "0.8" };
-    expect(() =>
-      checkDepegFits(depeg({ loops: [{ market: "morpho-blue:USDe/USDT-91.5", ...loop }] }), params),
-    ).to.throw('loops[0].market: unknown market "morpho-blue:USDe/USDT-91.5"');
+    expect(() => checkDepegFits(depeg({ loops: [{ market: "morpho-blue:USDe/USDC-86", ...loop }] }), params)).to.throw(
+      'loops[0].market: unknown market "morpho-blue:USDe/USDC-86"',
+    );
     expect(() => checkDepegFits(depeg({ loops: [{ market: "aave-v3:USDe/FRAX:emode-2", ...loop }] }), params)).to.throw(
       /^loops\[0\]\.market: unknown token "FRAX"/,
     );
@@ -49,11 +49,11 @@ describe("scenarios checked against the embedded chain's parameters, before anyt
     const whale = {
       wethCollateral: "100",
       aaveLtv: "0.5",
-      loop: { market: "morpho-blue:sUSDe/USDT-91.5", rounds: 1, ltv: "0.8" },
+      loop: { market: "morpho-blue:sUSDe/USDC-86", rounds: 1, ltv: "0.8" },
       unwindBelowHealthFactor: "1.1",
     };
     expect(() => checkCascadeFits(cascade({ whale }), params)).to.throw(
-      'actors.whale.loop.market: unknown market "morpho-blue:sUSDe/USDT-91.5"',
+      'actors.whale.loop.market: unknown market "morpho-blue:sUSDe/USDC-86"',
     );
     const liquidityWithdrawal = { pools: ["USDe/USDC-0.05%"], share: "0.5", whenDexPriceBelow: "0.99" };
     expect(() => checkCascadeFits(cascade({ liquidityWithdrawal }), params)).to.throw(
@@ -115,9 +115,9 @@ describe("depeg scenarios checked against a recorded chain before a fork (or a n
       /^path\.feed: unknown feed "BTC\/USD"/,
     );
     expect(() =>
-      checkDepegFitsRecord(depeg({ loops: [{ market: "morpho-blue:USDe/USDT-91.5", ...loop }] }), record),
+      checkDepegFitsRecord(depeg({ loops: [{ market: "morpho-blue:USDe/USDC-86", ...loop }] }), record),
     ).to.throw(
-      'loops[0].market: unknown market "morpho-blue:USDe/USDT-91.5" in profile embedded — use one of morpho-blue:sUSDe/USDC-91.5,',
+      'loops[0].market: unknown market "morpho-blue:USDe/USDC-86" in profile embedded — use one of morpho-blue:sUSDe/USDC-91.5,',
     );
     const noDai = { ...record, aave: { ...record.aave, reserves: { ...record.aave.reserves, DAI: undefined } } };
     expect(() =>

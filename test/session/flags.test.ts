@@ -68,7 +68,7 @@ describe("session flags", function () {
     expect(() => accountFrom("alice")).to.throw('--account: "alice" is not an address');
     expect(tokenSymbolFrom("DAI", "--buy")).to.equal("DAI");
     expect(() => tokenSymbolFrom("USDX", "--sell")).to.throw(
-      '--sell: unknown token "USDX" — use one of USDe, sUSDe, USDC, USDT, DAI, WETH',
+      '--sell: unknown token "USDX" — use one of USDe, sUSDe, USDC, USDT, DAI, WETH, USDS',
     );
     expect(embeddedChoiceFrom("origin-v3.6", true)).to.deep.equal({ aaveRelease: "origin-v3.6", curve: true });
     expect(() => embeddedChoiceFrom("v4", false)).to.throw(

@@ -53,6 +53,9 @@ const CHAINLINK_USD_FEEDS: Record<string, string> = {
   "USDC/USD": "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6",
   "DAI/USD": "0xAed0c38402a5d19df6E4c03F4E2DceD6e29c1ee9",
   "ETH/USD": "0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419",
+  // Aave's own USDS source is "Capped USDS <-> DAI / USD" (address book ASSETS.USDS.ORACLE); this is Chainlink's
+  // USDS/USD (address book ChainlinkEthereum.USDS__USD).
+  "USDS/USD": "0xfF30586cD0F29eD462364C7e81375FC0C71219b1",
 };
 
 /** Uniswap V3 deployment (docs.uniswap.org, "Ethereum deployments"). */
@@ -79,6 +82,7 @@ const TOKENS: Record<TokenSymbol, string> = {
   USDT: AaveV3Ethereum.ASSETS.USDT.UNDERLYING,
   DAI: AaveV3Ethereum.ASSETS.DAI.UNDERLYING,
   WETH: AaveV3Ethereum.ASSETS.WETH.UNDERLYING,
+  USDS: AaveV3Ethereum.ASSETS.USDS.UNDERLYING,
 };
 
 /** Builds the mainnet record on a fork, checking each token's symbol and decimals and each Morpho market's id. */

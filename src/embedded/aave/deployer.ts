@@ -11,12 +11,13 @@ import { sendTx } from "../../chain/tx";
 import { aaveSourcesFor } from "../../oracles/policy";
 import {
   ACLManager__factory,
+  AaveOracle__factory,
   PoolAddressesProvider__factory,
   PoolConfigurator__factory,
   Pool__factory,
 } from "../../protocols/aave-v3-types";
 import type { AaveRelease } from "../../domain/aave-release";
-import type { EmbeddedParams } from "../params";
+import type { AaveEModeParams, AaveReserveParams, EmbeddedParams } from "../params";
 import type { TokenSymbol } from "../../domain/tokens";
 import { fund } from "../steps";
 
@@ -35,7 +36,64 @@ export interface AaveDeployInput {
   log: (line: string) => void;
 }
 
-export type AaveDeployer = (input: AaveDeployInput) => Promise<DeploymentRecord["aave"]>;
+/** What a release's deployer hands back: the market's record, and how to list more reserves on it later. */
+export interface DeployedAave {
+  record: DeploymentRecord["aave"];
+  /**
+   * Lists the reserves of `assets` (from `input.params`) on the deployed market, with their risk parameters, oracle
+   * sources, E-mode memberships and seed supply; returns their records.
+   */
+  appendReserves: (
+    input: AaveDeployInput,
+    assets: readonly TokenSymbol[],
+  ) => Promise<DeploymentRecord["aave"]["reserves"]>;
+}
+
+export type AaveDeployer = (input: AaveDeployInput) => Promise<DeployedAave>;
+
+/** The two steps of listing reserves that differ between releases. */
+export interface ReleaseListing {
+  /** initReserves (and, on v3.0, a rate strategy per reserve); returns each reserve's rate strategy. */
+  init: (reserves: AaveReserveParams[]) => Promise<(asset: TokenSymbol) => string>;
+  /** Makes `asset` a member of the category as the release defines membership. */
+  joinEMode: (e: AaveEModeParams, asset: TokenSymbol) => Promise<void>;
+}
+
+/** Whether `asset` is in any of the category's sets. */
+function inEMode(e: AaveEModeParams, asset: TokenSymbol): boolean {
+  return e.assets.includes(asset) || e.collateral.includes(asset) || e.borrowable.includes(asset);
+}
+
+/** Lists reserves on a deployed market: the same steps as at deployment, on every release, for those assets only. */
+export async function appendReserves(
+  input: AaveDeployInput,
+  market: DeploymentRecord["aave"],
+  assets: readonly TokenSymbol[],
+  listing: ReleaseListing,
+): Promise<DeploymentRecord["aave"]["reserves"]> {
+  const { provider, deployer, params, tokens, feeds } = input;
+  const reserves = params.aave.reserves.filter((r) => assets.includes(r.asset));
+  if (reserves.length === 0) return {};
+  const strategyOf = await listing.init(reserves);
+  await configureReserves(input, market.poolConfigurator, reserves);
+  const sources = aaveSourcesFor(params.aave.oraclePolicy, feeds);
+  await sendTx(provider, "AaveOracle.setAssetSources (appended reserves)", () =>
+    AaveOracle__factory.connect(market.oracle, deployer).setAssetSources(
+      reserves.map((r) => tokens[r.asset]!.address),
+      reserves.map((r) => needSource(sources, r.asset)),
+    ),
+  );
+  for (const e of params.aave.eModes) {
+    for (const r of reserves) if (inEMode(e, r.asset)) await listing.joinEMode(e, r.asset);
+  }
+  return seedAndRecordReserves(input, market.pool, strategyOf, reserves);
+}
+
+function needSource(sources: Partial<Record<TokenSymbol, string>>, asset: TokenSymbol): string {
+  const s = sources[asset];
+  if (s === undefined) throw new Error(`aave.reserves[${asset}]: its price feed is not deployed`);
+  return s;
+}
 
 /** AaveOracle's constructor arguments: each reserve's source under the oracle policy, no fallback, USD base (8 decimals). */
 export function aaveOracleArgs(input: AaveDeployInput, addressesProvider: string): unknown[] {
@@ -44,7 +102,7 @@ export function aaveOracleArgs(input: AaveDeployInput, addressesProvider: string
   return [
     addressesProvider,
     reserveAssets.map((a) => input.tokens[a]!.address),
-    reserveAssets.map((a) => sources[a]),
+    reserveAssets.map((a) => needSource(sources, a)),
     ZeroAddress, // no fallback oracle: a non-positive answer must revert, as on mainnet
     ZeroAddress, // base currency USD
     10n ** 8n, // BASE_CURRENCY_UNIT (USD, 8 decimals)
@@ -70,10 +128,14 @@ export async function grantAdminRoles(
 }
 
 /** Collateral parameters, borrowing, flash loans, reserve factor, protocol fee and caps of each reserve. */
-export async function configureReserves(input: AaveDeployInput, configuratorAddress: string): Promise<void> {
-  const { provider, deployer, params, tokens } = input;
+export async function configureReserves(
+  input: AaveDeployInput,
+  configuratorAddress: string,
+  reserves: readonly AaveReserveParams[] = input.params.aave.reserves,
+): Promise<void> {
+  const { provider, deployer, tokens } = input;
   const configurator = PoolConfigurator__factory.connect(configuratorAddress, deployer);
-  for (const r of params.aave.reserves) {
+  for (const r of reserves) {
     const a = tokens[r.asset]!.address;
     const at = `aave.reserves[${r.asset}]`;
     if (r.liquidationThresholdBps > 0) {
@@ -102,27 +164,28 @@ export async function seedAndRecordReserves(
   input: AaveDeployInput,
   poolAddress: string,
   interestRateStrategy: (asset: TokenSymbol) => string,
+  reserves: readonly AaveReserveParams[] = input.params.aave.reserves,
 ): Promise<DeploymentRecord["aave"]["reserves"]> {
   const { provider, deployer, me, params, tokens } = input;
   const pool = Pool__factory.connect(poolAddress, deployer);
   for (const [sym, amount] of Object.entries(params.aave.seedSupplyRaw) as [TokenSymbol, bigint][]) {
-    if (amount <= 0n) continue;
+    if (amount <= 0n || !reserves.some((r) => r.asset === sym)) continue;
     await fund(provider, deployer, tokens, sym, amount);
     const token = StandInERC20__factory.connect(tokens[sym]!.address, deployer);
     await sendTx(provider, `approve ${sym} to Aave`, () => token.approve(poolAddress, MaxUint256));
     await sendTx(provider, `seed Aave ${sym}`, () => pool.supply(tokens[sym]!.address, amount, me, 0));
   }
-  const reserves: DeploymentRecord["aave"]["reserves"] = {};
-  for (const r of params.aave.reserves) {
+  const records: DeploymentRecord["aave"]["reserves"] = {};
+  for (const r of reserves) {
     const data = await pool.getReserveData(tokens[r.asset]!.address);
-    reserves[r.asset] = {
+    records[r.asset] = {
       aToken: data.aTokenAddress,
       variableDebtToken: data.variableDebtTokenAddress,
       stableDebtToken: data.stableDebtTokenAddress,
       interestRateStrategy: interestRateStrategy(r.asset),
     };
   }
-  return reserves;
+  return records;
 }
 
 /** Which release a deployment record's market runs (records written before releases existed are v3.0). */

@@ -28,7 +28,9 @@ import {
   AaveDeployer,
   EMBEDDED_AAVE_TREASURY,
   EMBEDDED_MARKET_ID,
+  ReleaseListing,
   aaveOracleArgs,
+  appendReserves,
   configureReserves,
   grantAdminRoles,
   seedAndRecordReserves,
@@ -148,28 +150,32 @@ export const deployAaveOrigin: AaveDeployer = async (input) => {
     [poolAddress, ZeroAddress],
   );
   const coder = AbiCoder.defaultAbiCoder();
-  await sendTx(provider, "initReserves", () =>
-    configurator.initReserves(
-      params.aave.reserves.map((r) => ({
-        aTokenImpl: aTokenImpl.address,
-        variableDebtTokenImpl: vDebtImpl.address,
-        underlyingAsset: tokens[r.asset]!.address,
-        aTokenName: `Aave Ethereum ${r.asset}`,
-        aTokenSymbol: `aEth${r.asset}`,
-        variableDebtTokenName: `Aave Ethereum Variable Debt ${r.asset}`,
-        variableDebtTokenSymbol: `variableDebtEth${r.asset}`,
-        params: "0x10",
-        interestRateData: coder.encode(RATE_DATA_TYPE, [
-          [
-            r.rateStrategy.optimalUsageRatioBps,
-            r.rateStrategy.baseVariableBorrowRateBps,
-            r.rateStrategy.variableRateSlope1Bps,
-            r.rateStrategy.variableRateSlope2Bps,
-          ],
-        ]),
-      })),
-    ),
-  );
+  const init: ReleaseListing["init"] = async (reserves) => {
+    await sendTx(provider, "initReserves", () =>
+      configurator.initReserves(
+        reserves.map((r) => ({
+          aTokenImpl: aTokenImpl.address,
+          variableDebtTokenImpl: vDebtImpl.address,
+          underlyingAsset: tokens[r.asset]!.address,
+          aTokenName: `Aave Ethereum ${r.asset}`,
+          aTokenSymbol: `aEth${r.asset}`,
+          variableDebtTokenName: `Aave Ethereum Variable Debt ${r.asset}`,
+          variableDebtTokenSymbol: `variableDebtEth${r.asset}`,
+          params: "0x10",
+          interestRateData: coder.encode(RATE_DATA_TYPE, [
+            [
+              r.rateStrategy.optimalUsageRatioBps,
+              r.rateStrategy.baseVariableBorrowRateBps,
+              r.rateStrategy.variableRateSlope1Bps,
+              r.rateStrategy.variableRateSlope2Bps,
+            ],
+          ]),
+        })),
+      ),
+    );
+    return () => strategy.address;
+  };
+  await init(params.aave.reserves);
   await configureReserves(input, configuratorAddress);
   for (const e of params.aave.eModes) {
     await sendTx(provider, `aave.eModes[${e.id}]: setEModeCategory`, () =>
@@ -191,9 +197,19 @@ export const deployAaveOrigin: AaveDeployer = async (input) => {
     configurator.updateFlashloanPremium(params.aave.flashLoanPremiumTotalBps),
   );
 
+  const joinEMode: ReleaseListing["joinEMode"] = async (e, a) => {
+    if (e.collateral.includes(a))
+      await sendTx(provider, `aave.eModes[${e.id}]: setAssetCollateralInEMode(${a})`, () =>
+        configurator.setAssetCollateralInEMode(tokens[a]!.address, e.id, true),
+      );
+    if (e.borrowable.includes(a))
+      await sendTx(provider, `aave.eModes[${e.id}]: setAssetBorrowableInEMode(${a})`, () =>
+        configurator.setAssetBorrowableInEMode(tokens[a]!.address, e.id, true),
+      );
+  };
   const reserves = await seedAndRecordReserves(input, poolAddress, () => strategy.address);
-  return {
-    release: "origin-v3.6",
+  const record = {
+    release: "origin-v3.6" as const,
     poolAddressesProvider: addressesProvider.address,
     pool: poolAddress,
     poolImpl: poolImpl.address,
@@ -204,5 +220,9 @@ export const deployAaveOrigin: AaveDeployer = async (input) => {
     treasury: EMBEDDED_AAVE_TREASURY,
     libraries,
     reserves,
+  };
+  return {
+    record,
+    appendReserves: async (later, assets) => appendReserves(later, record, assets, { init, joinEMode }),
   };
 };

@@ -18,7 +18,9 @@ import {
   AaveDeployer,
   EMBEDDED_AAVE_TREASURY,
   EMBEDDED_MARKET_ID,
+  ReleaseListing,
   aaveOracleArgs,
+  appendReserves,
   configureReserves,
   grantAdminRoles,
   seedAndRecordReserves,
@@ -147,48 +149,52 @@ export const deployAaveV30: AaveDeployer = async (input) => {
   );
 
   const bpsToRay = (bps: number): bigint => (BigInt(bps) * RAY) / 10_000n;
-  const inputs: ConfiguratorInputTypes.InitReserveInputStruct[] = [];
   const strategies: Partial<Record<TokenSymbol, string>> = {};
-  for (const r of params.aave.reserves) {
-    const rs = r.rateStrategy;
-    const strategy = await deployContract(
-      provider,
-      `${r.asset} rate strategy`,
-      factoryFor(loadNpmArtifact("aave", ARTIFACT.strategy), deployer),
-      [
-        providerC.address,
-        bpsToRay(rs.optimalUsageRatioBps),
-        bpsToRay(rs.baseVariableBorrowRateBps),
-        bpsToRay(rs.variableRateSlope1Bps),
-        bpsToRay(rs.variableRateSlope2Bps),
-        0n,
-        0n,
-        0n,
-        0n, // stable borrowing is off on mainnet: no stable slopes/offsets
-        bpsToRay(2000), // optimalStableToTotalDebtRatio, unused with stable borrowing off
-      ],
-    );
-    strategies[r.asset] = strategy.address;
-    const t = tokens[r.asset]!;
-    inputs.push({
-      aTokenImpl: aTokenImpl.address,
-      stableDebtTokenImpl: sDebtImpl.address,
-      variableDebtTokenImpl: vDebtImpl.address,
-      underlyingAssetDecimals: t.decimals,
-      interestRateStrategyAddress: strategy.address,
-      underlyingAsset: t.address,
-      treasury: EMBEDDED_AAVE_TREASURY,
-      incentivesController: ZeroAddress,
-      aTokenName: `Aave Ethereum ${r.asset}`,
-      aTokenSymbol: `aEth${r.asset}`,
-      variableDebtTokenName: `Aave Ethereum Variable Debt ${r.asset}`,
-      variableDebtTokenSymbol: `variableDebtEth${r.asset}`,
-      stableDebtTokenName: `Aave Ethereum Stable Debt ${r.asset}`,
-      stableDebtTokenSymbol: `stableDebtEth${r.asset}`,
-      params: "0x10",
-    });
-  }
-  await sendTx(provider, "initReserves", () => configurator.initReserves(inputs));
+  const init: ReleaseListing["init"] = async (reserves) => {
+    const inputs: ConfiguratorInputTypes.InitReserveInputStruct[] = [];
+    for (const r of reserves) {
+      const rs = r.rateStrategy;
+      const strategy = await deployContract(
+        provider,
+        `${r.asset} rate strategy`,
+        factoryFor(loadNpmArtifact("aave", ARTIFACT.strategy), deployer),
+        [
+          providerC.address,
+          bpsToRay(rs.optimalUsageRatioBps),
+          bpsToRay(rs.baseVariableBorrowRateBps),
+          bpsToRay(rs.variableRateSlope1Bps),
+          bpsToRay(rs.variableRateSlope2Bps),
+          0n,
+          0n,
+          0n,
+          0n, // stable borrowing is off on mainnet: no stable slopes/offsets
+          bpsToRay(2000), // optimalStableToTotalDebtRatio, unused with stable borrowing off
+        ],
+      );
+      strategies[r.asset] = strategy.address;
+      const t = tokens[r.asset]!;
+      inputs.push({
+        aTokenImpl: aTokenImpl.address,
+        stableDebtTokenImpl: sDebtImpl.address,
+        variableDebtTokenImpl: vDebtImpl.address,
+        underlyingAssetDecimals: t.decimals,
+        interestRateStrategyAddress: strategy.address,
+        underlyingAsset: t.address,
+        treasury: EMBEDDED_AAVE_TREASURY,
+        incentivesController: ZeroAddress,
+        aTokenName: `Aave Ethereum ${r.asset}`,
+        aTokenSymbol: `aEth${r.asset}`,
+        variableDebtTokenName: `Aave Ethereum Variable Debt ${r.asset}`,
+        variableDebtTokenSymbol: `variableDebtEth${r.asset}`,
+        stableDebtTokenName: `Aave Ethereum Stable Debt ${r.asset}`,
+        stableDebtTokenSymbol: `stableDebtEth${r.asset}`,
+        params: "0x10",
+      });
+    }
+    await sendTx(provider, "initReserves", () => configurator.initReserves(inputs));
+    return (a) => strategies[a]!;
+  };
+  await init(params.aave.reserves);
   await configureReserves(input, await configurator.getAddress());
   for (const e of params.aave.eModes) {
     await sendTx(provider, `aave.eModes[${e.id}]: setEModeCategory`, () =>
@@ -215,9 +221,16 @@ export const deployAaveV30: AaveDeployer = async (input) => {
     configurator.updateFlashloanPremiumToProtocol(params.aave.flashLoanPremiumToProtocolBps),
   );
 
+  // v3.0: an asset belongs to one category, and borrowing in E-mode needs the borrowed asset in it too.
+  const joinEMode: ReleaseListing["joinEMode"] = async (e, a) => {
+    if (!e.assets.includes(a)) return;
+    await sendTx(provider, `aave.eModes[${e.id}]: setAssetEModeCategory(${a})`, () =>
+      configurator.setAssetEModeCategory(tokens[a]!.address, e.id),
+    );
+  };
   const reserves = await seedAndRecordReserves(input, poolAddress, (a) => strategies[a]!);
-  return {
-    release: "v3.0",
+  const record = {
+    release: "v3.0" as const,
     poolAddressesProvider: providerC.address,
     pool: poolAddress,
     poolImpl: poolImpl.address,
@@ -228,5 +241,9 @@ export const deployAaveV30: AaveDeployer = async (input) => {
     treasury: EMBEDDED_AAVE_TREASURY,
     libraries,
     reserves,
+  };
+  return {
+    record,
+    appendReserves: async (later, assets) => appendReserves(later, record, assets, { init, joinEMode }),
   };
 };
