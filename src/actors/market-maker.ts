@@ -16,6 +16,7 @@ import type { LendingMarket } from "../protocols/lending-market";
 import { actorAddress, actorSigner } from "./accounts";
 import { Pool__factory } from "../protocols/aave-v3-types";
 import type { Actor, Exposure, MarketMakerEvent, RunEnd } from "./actor";
+import { bindContract } from "../chain/bind";
 
 export interface MarketMakerSpec {
   collateral: Partial<Record<"WETH" | "USDe" | "sUSDe", string>>;
@@ -54,7 +55,7 @@ export class CrossMarginedMarketMaker implements Actor {
       await deal(this.ctx, m.collateral, user, amount);
       await m.supplyCollateral(user, amount);
     }
-    const data = await Pool__factory.connect(this.ctx.record.aave.pool, this.ctx.provider).getUserAccountData(
+    const data = await bindContract(Pool__factory, this.ctx.record.aave.pool, this.ctx.provider).getUserAccountData(
       this.account,
     );
     const share = parseUnitsExact(this.spec.borrowShareOfLimit, 18, "actors.marketMaker.borrowShareOfLimit");

@@ -26,6 +26,7 @@ import {
 } from "../protocols/ethena-minting";
 import { actorAddress, actorSigner } from "./accounts";
 import type { Actor, Exposure, RedemptionEvent } from "./actor";
+import { bindContract } from "../chain/bind";
 
 export type { RedemptionEvent } from "./actor";
 
@@ -151,7 +152,7 @@ export class RedemptionArbitrageur implements Actor {
     if (expectedUsdWad <= 0n) return undefined;
 
     const swap = await this.dex.swapExactIn(user, asset, "USDe", spendRaw);
-    const usde = IERC20Metadata__factory.connect(tokenAddress(this.ctx, "USDe"), this.ctx.provider);
+    const usde = bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, "USDe"), this.ctx.provider);
     const held = await usde.balanceOf(this.account);
     const room = await this.minting.redeemableNowRaw(asset);
     const r = await this.minting.redeem(user, asset, held < room ? held : room);
@@ -184,7 +185,7 @@ export class RedemptionArbitrageur implements Actor {
    */
   private async purchaseSize(asset: EthenaAsset, thresholdWad: bigint, redeemable: bigint, unit: bigint) {
     const step = WAD / unit; // one whole stablecoin, raw
-    const token = IERC20Metadata__factory.connect(tokenAddress(this.ctx, asset), this.ctx.provider);
+    const token = bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, asset), this.ctx.provider);
     const inventory = await token.balanceOf(this.account);
     // Below 1 USD a USDe, `redeemable / unit` of stablecoin buys more USDe than can be redeemed.
     const cap = redeemable / unit < inventory ? redeemable / unit : inventory;

@@ -19,6 +19,7 @@ import { runFlashLoop } from "../strategies/flash-loop";
 import { unwind } from "../strategies/unwind";
 import { actorAddress, actorSigner } from "./accounts";
 import type { Actor, Exposure, WhaleUnwindEvent } from "./actor";
+import { bindContract } from "../chain/bind";
 
 export type { WhaleUnwindEvent } from "./actor";
 
@@ -107,9 +108,11 @@ export class TwoLayerWhale implements Actor {
     // What the unwind raised repays Aave; any other loan token is sold for USDC first.
     if (this.loop.debt !== "USDC" && r.surplusRaw > 0n)
       await this.saleDex.swapExactIn(user, this.loop.debt, "USDC", r.surplusRaw);
-    const usdc = await IERC20Metadata__factory.connect(tokenAddress(this.ctx, "USDC"), this.ctx.provider).balanceOf(
-      this.account,
-    );
+    const usdc = await bindContract(
+      IERC20Metadata__factory,
+      tokenAddress(this.ctx, "USDC"),
+      this.ctx.provider,
+    ).balanceOf(this.account);
     const aaveDebt = (await this.aave.position(this.account)).debt[0].amountRaw;
     let repaid = 0n;
     if (usdc > 0n) {

@@ -10,6 +10,7 @@ import { rpc, RpcProvider, toQuantity } from "./rpc";
 import { assertLocalDevNode } from "./safety";
 import { sendTx } from "./tx";
 import type { TokenSymbol } from "../domain/tokens";
+import { bindContract } from "./bind";
 
 /** Sets an account's ether balance. */
 export async function setEthBalance(provider: RpcProvider, account: string, weiAmount: bigint): Promise<void> {
@@ -56,7 +57,7 @@ export async function findBalanceSlot(provider: RpcProvider, token: string, maxS
   const knownBalanceSlots = balanceSlotsOf(provider);
   const cached = knownBalanceSlots.get(key);
   if (cached !== undefined) return cached;
-  const erc20 = IERC20Metadata__factory.connect(token, provider);
+  const erc20 = bindContract(IERC20Metadata__factory, token, provider);
   const probe = "0x000000000000000000000000000000000000bEEF";
   const marker = 0x1337_1337_1337n;
   for (let i = 0n; i < maxSlot; i++) {
@@ -77,7 +78,7 @@ export async function findBalanceSlot(provider: RpcProvider, token: string, maxS
 export async function dealErc20(provider: RpcProvider, token: string, to: string, amountRaw: bigint): Promise<void> {
   const slot = await findBalanceSlot(provider, token);
   await rpc(provider, "hardhat_setStorageAt", [token, mappingSlot(to, slot), zeroPadValue(toBeHex(amountRaw), 32)]);
-  const got = await IERC20Metadata__factory.connect(token, provider).balanceOf(to);
+  const got = await bindContract(IERC20Metadata__factory, token, provider).balanceOf(to);
   if (got !== amountRaw)
     throw new Error(`deal: wrote ${amountRaw} to ${token} balance of ${to} but balanceOf returns ${got}`);
 }
@@ -90,15 +91,15 @@ export async function deal(ctx: ChainContext, symbol: TokenSymbol, to: Signer, a
   const account = await to.getAddress();
   const token = tokenAddress(ctx, symbol);
   if (symbol === "sUSDe") {
-    const vault = IERC4626__factory.connect(token, to);
+    const vault = bindContract(IERC4626__factory, token, to);
     const assets = await vault.previewMint(amountRaw);
     await deal(ctx, "USDe", to, assets);
-    const usde = IERC20Metadata__factory.connect(tokenAddress(ctx, "USDe"), to);
+    const usde = bindContract(IERC20Metadata__factory, tokenAddress(ctx, "USDe"), to);
     await sendTx(ctx.provider, "approve USDe to sUSDe", () => usde.approve(token, MaxUint256));
     await sendTx(ctx.provider, "deposit USDe into sUSDe", () => vault.mint(amountRaw, account));
     return;
   }
-  const current = await IERC20Metadata__factory.connect(token, ctx.provider).balanceOf(account);
+  const current = await bindContract(IERC20Metadata__factory, token, ctx.provider).balanceOf(account);
   await dealErc20(ctx.provider, token, account, current + amountRaw);
 }
 

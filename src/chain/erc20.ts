@@ -6,6 +6,7 @@ import { tokenAddress } from "./context";
 import { sendTx } from "./tx";
 import type { TokenSymbol } from "../domain/tokens";
 import { sameAddress } from "../domain/address";
+import { bindContract } from "./bind";
 
 /** Approves `spender` for `symbol` if the allowance is short. */
 export async function ensureAllowance(
@@ -15,7 +16,7 @@ export async function ensureAllowance(
   spender: string,
   amountRaw: bigint,
 ): Promise<void> {
-  const token = IERC20Metadata__factory.connect(tokenAddress(ctx, symbol), user);
+  const token = bindContract(IERC20Metadata__factory, tokenAddress(ctx, symbol), user);
   const owner = await user.getAddress();
   if ((await token.allowance(owner, spender)) >= amountRaw) return;
   await sendTx(ctx.provider, `approve ${symbol} to ${spender}`, () => token.approve(spender, MaxUint256));
@@ -25,7 +26,7 @@ export async function ensureAllowance(
 export async function depositUsdeToSusde(ctx: ChainContext, user: Signer, usdeRaw: bigint): Promise<bigint> {
   const vaultAddress = tokenAddress(ctx, "sUSDe");
   await ensureAllowance(ctx, user, "USDe", vaultAddress, usdeRaw);
-  const vault = IERC4626__factory.connect(vaultAddress, user);
+  const vault = bindContract(IERC4626__factory, vaultAddress, user);
   const receipt = await sendTx(ctx.provider, "deposit USDe into sUSDe", () =>
     vault.deposit(usdeRaw, user.getAddress()),
   );

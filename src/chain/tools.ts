@@ -15,6 +15,7 @@ import type { ChainContext } from "./context";
 import type { RpcProvider } from "./rpc";
 import { scheduleNextBlock } from "./clock";
 import { assertLocalDevNode } from "./safety";
+import { bindContract } from "./bind";
 
 /**
  * Where each tool was deployed, and the runtime code it had there: per chain connection (a provider), never per
@@ -54,7 +55,7 @@ export async function positionLens(ctx: ChainContext): Promise<PositionLens> {
   const address = await ensureTool(ctx, `${ctx.record.profile}:lens`, () =>
     new PositionLens__factory(ctx.admin).deploy(),
   );
-  return PositionLens__factory.connect(address, ctx.provider);
+  return bindContract(PositionLens__factory, address, ctx.provider);
 }
 
 /** The LeverageLooper of this chain (one for all users: it only ever acts for msg.sender). */
@@ -63,7 +64,7 @@ export async function leverageLooper(ctx: ChainContext): Promise<LeverageLooper>
   const address = await ensureTool(ctx, `${ctx.record.profile}:looper:${bindings(ctx)}`, () =>
     new LeverageLooper__factory(ctx.admin).deploy(pool, ctx.record.morpho.morpho, ctx.record.uniswap.swapRouter),
   );
-  return LeverageLooper__factory.connect(address, ctx.provider);
+  return bindContract(LeverageLooper__factory, address, ctx.provider);
 }
 
 /** A FlashLiquidator owned by `owner` (profits go to it), connected as the owner. */
@@ -77,5 +78,5 @@ export async function flashLiquidator(ctx: ChainContext, owner: Signer): Promise
       me,
     ),
   );
-  return FlashLiquidator__factory.connect(address, owner);
+  return bindContract(FlashLiquidator__factory, address, owner);
 }

@@ -72,8 +72,13 @@ export class BestQuoteDex implements Dex {
 
   /** The venue paying the most for the amount now; fails naming the sale when no venue can fill it. */
   private async best(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<VenueQuote> {
-    const [best] = await this.quotes(tokenIn, tokenOut, amountInRaw);
-    if (best) return best;
+    return (await this.ranked(tokenIn, tokenOut, amountInRaw))[0];
+  }
+
+  /** Every venue's quote, best first, of which there is at least one; fails as `best` does. */
+  private async ranked(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<VenueQuote[]> {
+    const quotes = await this.quotes(tokenIn, tokenOut, amountInRaw);
+    if (quotes.length > 0) return quotes;
     if (this.routed(tokenIn, tokenOut).length === 0)
       throw new InputError("swap", `no venue has a route for ${tokenIn} → ${tokenOut}`, `venues: ${this.name}`);
     throw new RevertError(`quote ${amountInRaw} ${tokenIn} → ${tokenOut}`, `no venue can fill it (${this.name})`);
@@ -144,8 +149,10 @@ export class BestQuoteDex implements Dex {
     minOutRaw = 0n,
   ): Promise<SwapResult> {
     if (amountInRaw <= 0n) throw new InputError("swap.amountIn", "must be > 0");
-    const best = await this.best(tokenIn, tokenOut, amountInRaw);
-    const split = await this.bestSplit(tokenIn, tokenOut, amountInRaw, best);
+    // Quoted once: the split search starts from the same quotes (nothing is sent in between).
+    const quotes = await this.ranked(tokenIn, tokenOut, amountInRaw);
+    const best = quotes[0];
+    const split = await this.bestSplit(tokenIn, tokenOut, amountInRaw, quotes);
     if (!split) return best.dex.swapExactIn(user, tokenIn, tokenOut, amountInRaw, minOutRaw);
     const first = await split.a.swapExactIn(user, tokenIn, tokenOut, split.aInRaw, 0n);
     const second = await split.b.swapExactIn(user, tokenIn, tokenOut, amountInRaw - split.aInRaw, 0n);
@@ -165,14 +172,14 @@ export class BestQuoteDex implements Dex {
     };
   }
 
-  /** The split between the two best venues that pays strictly more than `best` alone, if any. */
+  /** The split between the two best venues (`quotes`: every venue's quote for the whole amount, best first) that pays strictly more than the best alone, if any. */
   private async bestSplit(
     tokenIn: TokenSymbol,
     tokenOut: TokenSymbol,
     amountInRaw: bigint,
-    best: VenueQuote,
+    quotes: VenueQuote[],
   ): Promise<{ a: Dex; b: Dex; aInRaw: bigint } | undefined> {
-    const quotes = await this.quotes(tokenIn, tokenOut, amountInRaw);
+    const best = quotes[0];
     // The runner-up by quote, or a venue that cannot fill the whole amount but may fill a part.
     const second =
       quotes.find((q) => q.dex !== best.dex)?.dex ?? this.routed(tokenIn, tokenOut).find((v) => v !== best.dex);

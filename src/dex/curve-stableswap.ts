@@ -20,6 +20,7 @@ import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
 import type { Dex, SaleRoute, SwapResult } from "./dex";
 import { sameAddress } from "../domain/address";
+import { bindContract } from "../chain/bind";
 
 /** A Curve pool's venue name is this prefix and its key (venue.ts's CURVE_VENUE_PREFIX). */
 export const CURVE_VENUE_NAME_PREFIX = "curve:";
@@ -204,7 +205,7 @@ export class CurveStableSwapDex implements Dex {
       throw new RevertError(action, `the pool would pay ${quoted} ${tokenOut} units, below minOutRaw ${minOutRaw}`);
     const recipient = await user.getAddress();
     await ensureAllowance(this.ctx, user, tokenIn, this.spender, amountInRaw);
-    const out = IERC20Metadata__factory.connect(tokenAddress(this.ctx, tokenOut), this.ctx.provider);
+    const out = bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, tokenOut), this.ctx.provider);
     const before = await out.balanceOf(recipient);
     const priceBeforeWad = await this.price(tokenIn, tokenOut);
     const receipt = await sendTx(this.ctx.provider, action, () =>

@@ -23,6 +23,7 @@ import { ensureAllowance } from "../chain/erc20";
 import { SALE_VENUE } from "./dex";
 import type { Dex, SaleRoute, SwapResult } from "./dex";
 import { sameAddress } from "../domain/address";
+import { bindContract } from "../chain/bind";
 
 /** The venue's name in scenario files and reports (venue.ts's UNISWAP_V3_VENUE). */
 export const UNISWAP_V3_VENUE_NAME = "uniswap-v3";
@@ -114,7 +115,7 @@ export class UniswapV3Dex implements Dex {
 
   /** Whole `quote` per whole `base` in one pool, WAD, from slot0 (no fee). */
   private async hopPrice(h: Hop): Promise<bigint> {
-    const slot0 = await UniswapV3Pool__factory.connect(h.pool.address, this.ctx.provider).slot0();
+    const slot0 = await bindContract(UniswapV3Pool__factory, h.pool.address, this.ctx.provider).slot0();
     const raw1per0 = rawPriceWadFromSqrtX96(slot0.sqrtPriceX96);
     const inIs0 = sameAddress(tokenAddress(this.ctx, h.tokenIn), h.pool.token0);
     const decIn = BigInt(tokenDecimals(this.ctx, h.tokenIn));
@@ -131,7 +132,7 @@ export class UniswapV3Dex implements Dex {
   }
 
   async quoteExactIn(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<bigint> {
-    const quoter = QuoterV2__factory.connect(this.ctx.record.uniswap.quoter, this.ctx.provider);
+    const quoter = bindContract(QuoterV2__factory, this.ctx.record.uniswap.quoter, this.ctx.provider);
     try {
       const [amountOut] = await quoter.quoteExactInput.staticCall(this.path(tokenIn, tokenOut), amountInRaw);
       return amountOut;
@@ -155,10 +156,10 @@ export class UniswapV3Dex implements Dex {
     const recipient = await user.getAddress();
     const path = this.path(tokenIn, tokenOut);
     await ensureAllowance(this.ctx, user, tokenIn, this.spender, amountInRaw);
-    const out = IERC20Metadata__factory.connect(tokenAddress(this.ctx, tokenOut), this.ctx.provider);
+    const out = bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, tokenOut), this.ctx.provider);
     const before = await out.balanceOf(recipient);
     const priceBeforeWad = await this.price(tokenIn, tokenOut);
-    const router = SwapRouter__factory.connect(this.spender, user);
+    const router = bindContract(SwapRouter__factory, this.spender, user);
     const receipt = await sendTx(this.ctx.provider, `swap ${tokenIn} → ${tokenOut} on Uniswap V3`, () =>
       router.exactInput({ path, recipient, deadline: MaxUint256, amountIn: amountInRaw, amountOutMinimum: minOutRaw }),
     ).catch((err: unknown) => {
@@ -217,11 +218,13 @@ export class UniswapV3Dex implements Dex {
       throw new InputError("share", `must be in (0, 1], got ${Number(shareBps) / 10_000}`);
     const pool = this.poolRecord(a, b);
     if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
-    const npm = NonfungiblePositionManager__factory.connect(this.ctx.record.uniswap.positionManager, owner);
+    const npm = bindContract(NonfungiblePositionManager__factory, this.ctx.record.uniswap.positionManager, owner);
     const me = await owner.getAddress();
     const balances = async () =>
       Promise.all(
-        [a, b].map((s) => IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(me)),
+        [a, b].map((s) =>
+          bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(me),
+        ),
       );
     const [beforeA, beforeB] = await balances();
     let positions = 0;
@@ -251,7 +254,7 @@ export class UniswapV3Dex implements Dex {
     if (!pool) throw new InputError("pool", `no Uniswap V3 pool for ${a}/${b}`);
     const [aRaw, bRaw] = await Promise.all(
       [a, b].map((s) =>
-        IERC20Metadata__factory.connect(tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(pool.address),
+        bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, s), this.ctx.provider).balanceOf(pool.address),
       ),
     );
     return { aRaw, bRaw };
@@ -283,9 +286,9 @@ export class UniswapV3Dex implements Dex {
     const buy: TokenSymbol = sell === base ? quote : base;
     const me = await trader.getAddress();
     await ensureAllowance(this.ctx, trader, sell, this.spender, budgetRaw);
-    const token = IERC20Metadata__factory.connect(tokenAddress(this.ctx, sell), this.ctx.provider);
+    const token = bindContract(IERC20Metadata__factory, tokenAddress(this.ctx, sell), this.ctx.provider);
     const before = await token.balanceOf(me);
-    const router = SwapRouter__factory.connect(this.spender, trader);
+    const router = bindContract(SwapRouter__factory, this.spender, trader);
     await sendTx(this.ctx.provider, `arbitrage ${base}/${quote} to ${targetWad}`, () =>
       router.exactInputSingle({
         tokenIn: tokenAddress(this.ctx, sell),

@@ -10,6 +10,7 @@ import { sendTx } from "../chain/tx";
 import { InputError } from "../errors";
 import { overrideFeedAt } from "./overrides";
 import { sameAddress } from "../domain/address";
+import { bindContract } from "../chain/bind";
 
 export function feedAddress(ctx: ChainContext, feed: string, field = "feed"): string {
   const a = ctx.record.feeds[feed];
@@ -20,7 +21,8 @@ export function feedAddress(ctx: ChainContext, feed: string, field = "feed"): st
 
 /** A feed's latest answer (raw, in its own decimals — 8 for USD feeds). */
 export async function getFeedPrice(ctx: ChainContext, feed: string): Promise<bigint> {
-  const [, answer] = await AggregatorV3Interface__factory.connect(
+  const [, answer] = await bindContract(
+    AggregatorV3Interface__factory,
     feedAddress(ctx, feed),
     ctx.provider,
   ).latestRoundData();
@@ -41,10 +43,10 @@ export async function setFeedPrice(ctx: ChainContext, feed: string, priceE8: big
     );
   await assertLocalDevNode(ctx.provider);
   const address = feedAddress(ctx, feed);
-  const agg = SettableAggregator__factory.connect(address, ctx.admin);
+  const agg = bindContract(SettableAggregator__factory, address, ctx.admin);
   const owner = await agg.owner().catch(() => undefined);
   if (owner === undefined || !sameAddress(owner, await ctx.admin.getAddress())) {
-    const decimals = await AggregatorV3Interface__factory.connect(address, ctx.provider).decimals();
+    const decimals = await bindContract(AggregatorV3Interface__factory, address, ctx.provider).decimals();
     await overrideFeedAt(ctx, address, priceE8, Number(decimals));
     return;
   }

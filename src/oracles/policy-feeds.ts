@@ -9,6 +9,7 @@ import { WAD } from "../constants";
 import { scheduleNextBlock } from "../chain/clock";
 import type { RpcProvider } from "../chain/rpc";
 import { ORACLE_FEEDS } from "./policy";
+import { bindContract } from "../chain/bind";
 
 async function deploy(provider: RpcProvider, factory: ContractFactory, args: unknown[]): Promise<string> {
   await scheduleNextBlock(provider);
@@ -33,7 +34,7 @@ export async function deployPolicyFeeds(
     me,
   ]);
   if (susde) {
-    const rateE8 = (await IERC4626__factory.connect(susde, provider).convertToAssets(WAD)) / 10n ** 10n;
+    const rateE8 = (await bindContract(IERC4626__factory, susde, provider).convertToAssets(WAD)) / 10n ** 10n;
     out[ORACLE_FEEDS.susdeFixed] = await deploy(provider, new SettableAggregator__factory(deployer), [
       8,
       ORACLE_FEEDS.susdeFixed,

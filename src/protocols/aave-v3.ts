@@ -50,6 +50,7 @@ import {
 } from "./aave-v3-types";
 import { sameAddress } from "../domain/address";
 import { type AaveRevisionRules, aaveRulesOf } from "./aave-v3-revisions";
+import { bindContract } from "../chain/bind";
 
 /** Origin-line events the v3.0 ABI does not have. */
 const ORIGIN_EVENTS = new Interface([
@@ -67,6 +68,12 @@ export interface AaveMarketSpec {
 const VARIABLE_RATE = 2n;
 /** Extra credit delegation for the origin line's rounding of minted debt (VariableDebtToken charges the minted balance). */
 const DELEGATION_ROUNDING_MARGIN_RAW = 2n;
+/**
+ * Whether a chain's data provider has v3.0/3.1's getReserveEModeCategory (v3.2+ removed it), learnt from its first
+ * answer: asking again would be a reverted call — and a Solidity stack trace on Hardhat — at every risk-parameter read.
+ */
+const legacyEModeGetter = new WeakMap<ChainContext, Map<string, boolean>>();
+
 /** USD base-currency (8 decimals) → WAD. */
 const BASE_TO_WAD = WAD / AAVE_BASE_CURRENCY_UNIT;
 
@@ -98,7 +105,7 @@ export class AaveV3Market implements LendingMarket {
   }
 
   private pool(signer?: Signer) {
-    return Pool__factory.connect(this.ctx.record.aave.pool, signer ?? this.ctx.provider);
+    return bindContract(Pool__factory, this.ctx.record.aave.pool, signer ?? this.ctx.provider);
   }
 
   private reserve(symbol: TokenSymbol) {
@@ -153,7 +160,7 @@ export class AaveV3Market implements LendingMarket {
   }
 
   async riskParams(): Promise<RiskParams> {
-    const dp = AaveProtocolDataProvider__factory.connect(this.ctx.record.aave.dataProvider, this.ctx.provider);
+    const dp = bindContract(AaveProtocolDataProvider__factory, this.ctx.record.aave.dataProvider, this.ctx.provider);
     const cfg = await dp.getReserveConfigurationData(this.collateralAddress);
     let ltv = cfg.ltv;
     let lt = cfg.liquidationThreshold;
@@ -195,8 +202,14 @@ export class AaveV3Market implements LendingMarket {
    * (data provider getReserveEModeCategory); v3.2+ ("liquid E-mode") has a collateral bitmap per category instead.
    */
   private async isEModeCollateral(dp: ReturnType<typeof AaveProtocolDataProvider__factory.connect>): Promise<boolean> {
-    const legacy = await dp.getReserveEModeCategory(this.collateralAddress).catch(() => undefined);
-    if (legacy !== undefined) return legacy === BigInt(this.eModeCategory);
+    const providers = legacyEModeGetter.get(this.ctx) ?? new Map<string, boolean>();
+    legacyEModeGetter.set(this.ctx, providers);
+    const dataProvider = this.ctx.record.aave.dataProvider.toLowerCase();
+    if (providers.get(dataProvider) !== false) {
+      const legacy = await dp.getReserveEModeCategory(this.collateralAddress).catch(() => undefined);
+      providers.set(dataProvider, legacy !== undefined);
+      if (legacy !== undefined) return legacy === BigInt(this.eModeCategory);
+    }
     const pool = new Contract(
       this.ctx.record.aave.pool,
       ["function getEModeCategoryCollateralBitmap(uint8) view returns (uint128)"],
@@ -209,7 +222,7 @@ export class AaveV3Market implements LendingMarket {
 
   /** Oracle prices in the base currency (USD, 8 decimals). */
   async pricesBase(): Promise<{ collateral: bigint; debt: bigint }> {
-    const oracle = AaveOracle__factory.connect(this.ctx.record.aave.oracle, this.ctx.provider);
+    const oracle = bindContract(AaveOracle__factory, this.ctx.record.aave.oracle, this.ctx.provider);
     const [collateral, debt] = await oracle.getAssetsPrices([this.collateralAddress, this.debtAddress]);
     return { collateral, debt };
   }
@@ -229,11 +242,13 @@ export class AaveV3Market implements LendingMarket {
       this.pricesBase(),
       this.ctx.provider.getBlockNumber(),
     ]);
-    const collateralRaw = await AToken__factory.connect(
+    const collateralRaw = await bindContract(
+      AToken__factory,
       this.reserve(this.collateral).aToken,
       this.ctx.provider,
     ).balanceOf(account);
-    const debtRaw = await VariableDebtToken__factory.connect(
+    const debtRaw = await bindContract(
+      VariableDebtToken__factory,
       this.reserve(this.debt).variableDebtToken,
       this.ctx.provider,
     ).balanceOf(account);
@@ -322,7 +337,7 @@ export class AaveV3Market implements LendingMarket {
   ): Promise<LiquidationRecord> {
     const pool = this.pool();
     const aTokenAddress = this.reserve(this.collateral).aToken;
-    const aToken = AToken__factory.connect(aTokenAddress, this.ctx.provider);
+    const aToken = bindContract(AToken__factory, aTokenAddress, this.ctx.provider);
     const treasury = await aToken.RESERVE_TREASURY_ADDRESS();
     let repaid = 0n;
     let seized = 0n;
@@ -363,7 +378,8 @@ export class AaveV3Market implements LendingMarket {
     }
     if (!found) throw new Error(`${this.key}: no LiquidationCall event for ${borrower} in tx ${receipt.hash}`);
     const after = await this.pool().getUserAccountData(borrower);
-    const debtLeft = await VariableDebtToken__factory.connect(
+    const debtLeft = await bindContract(
+      VariableDebtToken__factory,
       this.reserve(this.debt).variableDebtToken,
       this.ctx.provider,
     ).balanceOf(borrower);
@@ -397,16 +413,16 @@ export class AaveV3Market implements LendingMarket {
    * ERC-4626 rate x feed adapter (VaultRateAggregator) reading it. Anything else does not read the feed.
    */
   private async collateralPriceFn(feedAddress: string): Promise<(priceE8: bigint) => bigint> {
-    const oracle = AaveOracle__factory.connect(this.ctx.record.aave.oracle, this.ctx.provider);
+    const oracle = bindContract(AaveOracle__factory, this.ctx.record.aave.oracle, this.ctx.provider);
     const source = await oracle.getSourceOfAsset(this.collateralAddress);
     if (sameAddress(source, feedAddress)) return (p) => p;
-    const adapter = VaultRateAggregator__factory.connect(source, this.ctx.provider);
+    const adapter = bindContract(VaultRateAggregator__factory, source, this.ctx.provider);
     const underlying = await adapter.underlyingFeed().catch(() => undefined);
     if (underlying && sameAddress(underlying, feedAddress)) {
-      const vault = IERC4626__factory.connect(await adapter.vault(), this.ctx.provider);
+      const vault = bindContract(IERC4626__factory, await adapter.vault(), this.ctx.provider);
       const assets = await vault.convertToAssets(10n ** (await vault.decimals()));
       const oneAsset =
-        10n ** (await IERC20Metadata__factory.connect(await vault.asset(), this.ctx.provider).decimals());
+        10n ** (await bindContract(IERC20Metadata__factory, await vault.asset(), this.ctx.provider).decimals());
       return (p) => (p * assets) / oneAsset;
     }
     throw new InputError(
@@ -426,11 +442,13 @@ export class AaveV3Market implements LendingMarket {
       pool.getReserveData(this.collateralAddress),
       pool.getReserveData(this.debtAddress),
     ]);
-    const scaledColl = await AToken__factory.connect(
+    const scaledColl = await bindContract(
+      AToken__factory,
       this.reserve(this.collateral).aToken,
       this.ctx.provider,
     ).scaledBalanceOf(account);
-    const scaledDebt = await VariableDebtToken__factory.connect(
+    const scaledDebt = await bindContract(
+      VariableDebtToken__factory,
       this.reserve(this.debt).variableDebtToken,
       this.ctx.provider,
     ).scaledBalanceOf(account);
@@ -504,7 +522,7 @@ export class AaveV3Market implements LendingMarket {
     const premium = percentMul(call.flashAmountRaw, await this.flashLoanPremiumBps());
     await this.prepare(user);
     const account = await user.getAddress();
-    const debtToken = VariableDebtToken__factory.connect(this.variableDebtToken, user);
+    const debtToken = bindContract(VariableDebtToken__factory, this.variableDebtToken, user);
     // v3.5+ charges the delegation with the debt actually minted, which rounding up can make a unit more than asked.
     const delegation = call.flashAmountRaw + premium + DELEGATION_ROUNDING_MARGIN_RAW;
     if ((await debtToken.borrowAllowance(account, looper)) < delegation) {
@@ -576,7 +594,7 @@ export async function applyAavePolicy(ctx: ChainContext, policy: OraclePolicy): 
   const sources = aaveSourcesFor(policy, ctx.record.feeds);
   const assets = POLICY_ASSETS.filter((a) => ctx.record.aave.reserves[a]);
   await assertLocalDevNode(ctx.provider);
-  const oracle = AaveOracle__factory.connect(ctx.record.aave.oracle, ctx.admin);
+  const oracle = bindContract(AaveOracle__factory, ctx.record.aave.oracle, ctx.admin);
   await sendTx(ctx.provider, `AaveOracle.setAssetSources (policy ${policy})`, () =>
     oracle.setAssetSources(
       assets.map((a) => tokenAddress(ctx, a)),
@@ -633,5 +651,5 @@ export const AAVE_V3: LendingProtocol = {
  * Refuses (InputError naming the revision) a Pool whose revision is not modelled, before anything is run on it.
  */
 export async function aaveLogicOnChain(ctx: ChainContext): Promise<AaveRevisionRules> {
-  return aaveRulesOf(await Pool__factory.connect(ctx.record.aave.pool, ctx.provider).POOL_REVISION());
+  return aaveRulesOf(await bindContract(Pool__factory, ctx.record.aave.pool, ctx.provider).POOL_REVISION());
 }

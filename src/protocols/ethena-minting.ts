@@ -23,6 +23,7 @@ import { ensureAllowance } from "../chain/erc20";
 import { RevertError, decodeRevert } from "../chain/errors";
 import { sendTx } from "../chain/tx";
 import { InputError } from "../errors";
+import { bindContract } from "../chain/bind";
 
 /** The stablecoins Ethena pays redemptions in. */
 export type EthenaAsset = "USDC" | "USDT";
@@ -82,7 +83,7 @@ class EthenaMintingStandInAdapter implements EthenaMintingAdmin {
     private readonly ctx: ChainContext,
     readonly address: string,
   ) {
-    this.contract = EthenaMintingStandIn__factory.connect(address, ctx.admin);
+    this.contract = bindContract(EthenaMintingStandIn__factory, address, ctx.admin);
   }
 
   async whitelist(account: string): Promise<void> {
@@ -165,7 +166,7 @@ export async function setEthenaFeeBps(ctx: ChainContext, bps: bigint): Promise<v
 export async function fundEthenaReserve(ctx: ChainContext, asset: EthenaAsset, amountRaw: bigint): Promise<void> {
   const minting = openEthenaMinting(ctx).address;
   const token = tokenAddress(ctx, asset);
-  const held = await IERC20Metadata__factory.connect(token, ctx.provider).balanceOf(minting);
+  const held = await bindContract(IERC20Metadata__factory, token, ctx.provider).balanceOf(minting);
   await dealErc20(ctx.provider, token, minting, held + amountRaw);
 }
 
@@ -197,7 +198,7 @@ class EthenaMintingV2 implements EthenaMintingAdmin {
     private readonly ctx: ChainContext,
     readonly address: string,
   ) {
-    this.contract = IEthenaMintingV2__factory.connect(address, ctx.provider);
+    this.contract = bindContract(IEthenaMintingV2__factory, address, ctx.provider);
   }
 
   private as(account: string): Promise<Signer> {
@@ -243,7 +244,7 @@ class EthenaMintingV2 implements EthenaMintingAdmin {
       this.contract.globalConfig(),
       this.contract.totalPerBlockPerAsset(next, token),
       this.contract.totalPerBlock(next),
-      IERC20Metadata__factory.connect(token, this.ctx.provider).balanceOf(this.address),
+      bindContract(IERC20Metadata__factory, token, this.ctx.provider).balanceOf(this.address),
     ]);
     if (!config.isActive) return 0n;
     const room = (limit: bigint, used: bigint) => (used >= limit ? 0n : limit - used);

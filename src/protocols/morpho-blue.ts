@@ -40,6 +40,7 @@ import { getFeedPrice } from "../oracles/feeds";
 import { ensureAllowance } from "../chain/erc20";
 import type { FlashLiquidator } from "../../typechain-types";
 import { tokenAddress, tokenDecimals, tokenSymbolOf } from "../chain/context";
+import { bindContract } from "../chain/bind";
 import type {
   FlashLiquidation,
   FlashLoopCall,
@@ -99,7 +100,7 @@ export class MorphoBlueMarket implements LendingMarket {
   }
 
   private morpho(signer?: Signer) {
-    return Morpho__factory.connect(this.ctx.record.morpho.morpho, signer ?? this.ctx.provider);
+    return bindContract(Morpho__factory, this.ctx.record.morpho.morpho, signer ?? this.ctx.provider);
   }
 
   async prepare(user: Signer): Promise<void> {
@@ -168,7 +169,7 @@ export class MorphoBlueMarket implements LendingMarket {
 
   /** Oracle price: loan raw units per collateral raw unit, scaled by 1e36. */
   async oraclePrice(): Promise<bigint> {
-    return IOracle__factory.connect(this.record.oracle, this.ctx.provider).price();
+    return bindContract(IOracle__factory, this.record.oracle, this.ctx.provider).price();
   }
 
   async collateralPriceWad(): Promise<bigint> {
@@ -182,14 +183,17 @@ export class MorphoBlueMarket implements LendingMarket {
     const elapsed = timestamp - m.lastUpdate;
     let totalBorrowAssets = m.totalBorrowAssets;
     if (elapsed > 0n && m.totalBorrowAssets > 0n) {
-      const rate = await IIrm__factory.connect(this.record.irm, this.ctx.provider).borrowRateView(this.marketParams, {
-        totalSupplyAssets: m.totalSupplyAssets,
-        totalSupplyShares: m.totalSupplyShares,
-        totalBorrowAssets: m.totalBorrowAssets,
-        totalBorrowShares: m.totalBorrowShares,
-        lastUpdate: m.lastUpdate,
-        fee: m.fee,
-      });
+      const rate = await bindContract(IIrm__factory, this.record.irm, this.ctx.provider).borrowRateView(
+        this.marketParams,
+        {
+          totalSupplyAssets: m.totalSupplyAssets,
+          totalSupplyShares: m.totalSupplyShares,
+          totalBorrowAssets: m.totalBorrowAssets,
+          totalBorrowShares: m.totalBorrowShares,
+          lastUpdate: m.lastUpdate,
+          fee: m.fee,
+        },
+      );
       totalBorrowAssets = accruedBorrowAssets(m.totalBorrowAssets, rate, elapsed);
     }
     return {
@@ -279,7 +283,7 @@ export class MorphoBlueMarket implements LendingMarket {
 
   async borrowersFromEvents(fromBlock: number, toBlock: number): Promise<string[]> {
     // Morpho 1.0 (solc 0.8.19) emits its events from EventsLib, so they are not in Morpho's own ABI.
-    const events = EventsLib__factory.connect(this.ctx.record.morpho.morpho, this.ctx.provider);
+    const events = bindContract(EventsLib__factory, this.ctx.record.morpho.morpho, this.ctx.provider);
     const logs = await events.queryFilter(events.filters.Borrow(this.id), fromBlock, toBlock);
     return [...new Set(logs.map((l) => l.args.onBehalf))];
   }
@@ -372,7 +376,7 @@ export class MorphoBlueMarket implements LendingMarket {
    * scale x vault rate x base feed / quote feed) whose base feed is that feed.
    */
   private async oraclePriceFn(feedAddress: string): Promise<(priceE8: bigint) => bigint> {
-    const oracle = FeedMorphoOracle__factory.connect(this.record.oracle, this.ctx.provider);
+    const oracle = bindContract(FeedMorphoOracle__factory, this.record.oracle, this.ctx.provider);
     const config = await oracle.config().catch(() => undefined);
     if (!config || !sameAddress(config.baseFeed, feedAddress)) {
       throw new InputError(
@@ -386,10 +390,14 @@ export class MorphoBlueMarket implements LendingMarket {
     const assets =
       config.baseVault === ZeroAddress
         ? 1n
-        : await IERC4626__factory.connect(config.baseVault, this.ctx.provider).convertToAssets(sample);
+        : await bindContract(IERC4626__factory, config.baseVault, this.ctx.provider).convertToAssets(sample);
     let quote = 1n;
     if (config.quoteFeed !== ZeroAddress)
-      [, quote] = await AggregatorV3Interface__factory.connect(config.quoteFeed, this.ctx.provider).latestRoundData();
+      [, quote] = await bindContract(
+        AggregatorV3Interface__factory,
+        config.quoteFeed,
+        this.ctx.provider,
+      ).latestRoundData();
     return (p) => (scale * assets * p) / (quote * sample);
   }
 
@@ -487,7 +495,7 @@ export async function applyMorphoPolicy(ctx: ChainContext, marketKey: string, po
   const loan = tokenSymbolOf(ctx, m.loanToken);
   const config = morphoOracleConfigFor(policy, collateral, loan, ctx.record.tokens, ctx.record.feeds);
   await assertLocalDevNode(ctx.provider);
-  const oracle = FeedMorphoOracle__factory.connect(m.oracle, ctx.admin);
+  const oracle = bindContract(FeedMorphoOracle__factory, m.oracle, ctx.admin);
   const owner = await oracle.owner().catch(() => undefined);
   if (owner === undefined || !sameAddress(owner, await ctx.admin.getAddress())) {
     // A market oracle that is not ours (a fork's real one): our configurable oracle takes over its address.

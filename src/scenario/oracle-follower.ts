@@ -10,6 +10,7 @@ import { SECONDS_PER_BLOCK } from "../chain/clock";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
 import type { TokenSymbol } from "../domain/tokens";
 import { getFeedPrice, setFeedPrice } from "../oracles/feeds";
+import { bindContract } from "../chain/bind";
 
 export type OracleSource = "path" | "dex" | "twap" | "min";
 
@@ -23,7 +24,7 @@ const TWAP_ATTEMPTS = 8;
 /** USDe in USDC from the pool's TWAP over `seconds` (falls back to the longest window the pool has recorded). */
 async function twapWad(ctx: ChainContext, dex: UniswapV3Dex, seconds: number): Promise<bigint> {
   const poolAddress = dex.poolFor(...DEX_PAIR)!;
-  const pool = UniswapV3Pool__factory.connect(poolAddress, ctx.provider);
+  const pool = bindContract(UniswapV3Pool__factory, poolAddress, ctx.provider);
   let window = seconds;
   for (let i = 0; i < TWAP_ATTEMPTS; i++) {
     try {

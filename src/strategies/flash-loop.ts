@@ -15,6 +15,7 @@ import { percentMul } from "../math/fixed-point";
 import type { LendingMarket, PositionState } from "../protocols/lending-market";
 import { idealLoop, LoopParams, validateLoopParams } from "./iterative-loop";
 import { sameAddress } from "../domain/address";
+import { bindContract } from "../chain/bind";
 
 export interface FlashLoopResult {
   market: string;
@@ -54,7 +55,7 @@ export async function runFlashLoop(
   // The initial collateral, as the protocol will hold it.
   let initialCollateral = p.initialRaw;
   if (p.initialSymbol === "USDe" && market.collateral === "sUSDe") {
-    initialCollateral = await IERC4626__factory.connect(tokenAddress(ctx, "sUSDe"), ctx.provider).previewDeposit(
+    initialCollateral = await bindContract(IERC4626__factory, tokenAddress(ctx, "sUSDe"), ctx.provider).previewDeposit(
       p.initialRaw,
     );
   }

@@ -33,6 +33,7 @@ import { sameAddress } from "../domain/address";
 import type { TokenSymbol } from "../domain/tokens";
 import type { EthenaMinting } from "../protocols/ethena-minting";
 import { seizeEstimate } from "./seize-estimate";
+import { bindContract } from "../chain/bind";
 
 export interface SaleRecord {
   soldRaw: bigint;
@@ -124,7 +125,7 @@ function redemptionAsset(debt: TokenSymbol): "USDC" | "USDT" {
 async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigint> {
   const address = ctx.record.feeds[feedName];
   if (!address) throw new Error(`feed ${feedName} is not in chain profile ${ctx.record.profile}`);
-  const feed = AggregatorV3Interface__factory.connect(address, ctx.provider);
+  const feed = bindContract(AggregatorV3Interface__factory, address, ctx.provider);
   const [, answer] = await feed.latestRoundData();
   return (answer * WAD) / 10n ** (await feed.decimals());
 }

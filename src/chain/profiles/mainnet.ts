@@ -11,6 +11,7 @@ import { InputError } from "../../errors";
 import { morphoMarketId } from "../../math/morpho-blue";
 import type { DeploymentRecord, MorphoMarketRecord, UniswapPoolRecord } from "../deployments";
 import type { RpcProvider } from "../rpc";
+import { bindContract } from "../bind";
 
 export const MAINNET_CHAIN_ID = 1;
 
@@ -93,7 +94,7 @@ export async function buildMainnetProfile(
 ): Promise<DeploymentRecord> {
   const tokens: DeploymentRecord["tokens"] = {};
   for (const [symbol, address] of Object.entries(TOKENS) as [TokenSymbol, string][]) {
-    const t = IERC20Metadata__factory.connect(address, provider);
+    const t = bindContract(IERC20Metadata__factory, address, provider);
     const [onChainSymbol, decimals] = await Promise.all([t.symbol(), t.decimals()]).catch(() => {
       throw new InputError(
         `profile mainnet: tokens.${symbol}`,
@@ -118,7 +119,7 @@ export async function buildMainnetProfile(
       interestRateStrategy: a.INTEREST_RATE_STRATEGY,
     };
   }
-  const morpho = Morpho__factory.connect(MORPHO_BLUE, provider);
+  const morpho = bindContract(Morpho__factory, MORPHO_BLUE, provider);
   const markets: Record<string, MorphoMarketRecord> = {};
   for (const [key, id] of Object.entries(MORPHO_MARKET_IDS)) {
     const p = await morpho.idToMarketParams(id);
@@ -136,7 +137,7 @@ export async function buildMainnetProfile(
       );
     markets[key] = { id, ...params, lltv: p.lltv.toString() };
   }
-  const factory = UniswapV3Factory__factory.connect(UNISWAP_V3.factory, provider);
+  const factory = bindContract(UniswapV3Factory__factory, UNISWAP_V3.factory, provider);
   const pools: Record<string, UniswapPoolRecord> = {};
   for (const stable of ["USDC", "USDT", "DAI"] as const) {
     for (const fee of [100, 500]) {

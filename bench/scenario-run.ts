@@ -1,0 +1,173 @@
+/**
+ * One measured cascade run, in a process of its own so that its peak RSS is its own: the canonical scenario (or a copy
+ * with every population group scaled to about BENCH_POSITIONS positions), deployment, population, each policy run
+ * and the report timed apart, JSON-RPC requests counted per phase. Writes its figures as JSON to BENCH_OUT (bench/run.ts
+ * starts it and gathers the figures); never asserts anything.
+ */
+import fs from "fs";
+import os from "os";
+import path from "path";
+import hre from "hardhat";
+import { countRpc, rpcTotals, type Eip1193Like, type RpcMethodStats } from "../src/chain/rpc-stats";
+import { readCascadeScenario, type CascadeScenario } from "../src/scenario/cascade-schema";
+import { embeddedParamsFor } from "../src/scenario/cascade-chain";
+import { checkCascadeFits } from "../src/scenario/fits";
+import { runCascade } from "../src/scenario/run-cascade";
+import { writeCascadeReport } from "../src/report/cascade-report";
+import { deployEmbeddedContext } from "../src/session/embedded";
+import { splitSigners } from "../src/session";
+import { UniswapV3Dex } from "../src/dex/uniswap-v3";
+
+const CANONICAL = "scenarios/oct-10-2025.yaml";
+/** Transactions sent by the harness: a failure here is a reverted transaction (and, on Hardhat, a stack trace). */
+const SEND_METHODS = ["eth_sendTransaction", "eth_sendRawTransaction"];
+/** Reads that execute code: a failure here is a reverted call. */
+const CALL_METHODS = ["eth_call", "eth_estimateGas"];
+/** How many methods each phase lists by calls. */
+const TOP_METHODS = 8;
+
+export interface PhaseFigures {
+  name: string;
+  ms: number;
+  rpcCalls: number;
+  failedTxs: number;
+  failedCalls: number;
+  /** Wall time inside failed requests (where the node decodes and traces the revert). */
+  failedMs: number;
+  topMethods: Record<string, number>;
+}
+
+export interface ScenarioRunFigures {
+  scenario: string;
+  positions: number;
+  policyRuns: number;
+  wallMs: number;
+  /** Population plus every policy run, over the positions. */
+  msPerPosition: number;
+  peakRssBytes: number;
+  phases: PhaseFigures[];
+  rpc: { calls: number; failedTxs: number; failedCalls: number; failedMs: number };
+  /** The report's path when it was written (the canonical run only). */
+  report?: string;
+}
+
+/**
+ * The canonical scenario with every group's count scaled by the same factor (at least one position each), run under
+ * the `market` policies only — the run where the cascade happens — so that a scaled run stays within minutes; no
+ * counterfactual, no validation (its facts are measured on a policy run this copy does not make).
+ */
+function scaled(s: CascadeScenario, positions: number): CascadeScenario {
+  const total = s.population.groups.reduce((n, g) => n + g.count, 0);
+  const groups = s.population.groups.map((g) => ({
+    ...g,
+    count: Math.max(1, Math.round((g.count * positions) / total)),
+  }));
+  const market = s.policies.filter((p) => Object.values(p).every((v) => v === "market"));
+  return {
+    ...s,
+    population: { ...s.population, groups },
+    policies: market.length > 0 ? market : s.policies,
+    counterfactuals: { ...s.counterfactuals, redemptionsPaused: [] },
+    validation: undefined,
+  };
+}
+
+function failuresOf(byMethod: Record<string, RpcMethodStats>, methods: string[]): number {
+  return methods.reduce((n, m) => n + (byMethod[m]?.failures ?? 0), 0);
+}
+
+function diff(a: Record<string, RpcMethodStats>, b: Record<string, RpcMethodStats>): Record<string, RpcMethodStats> {
+  const out: Record<string, RpcMethodStats> = {};
+  for (const [m, s] of Object.entries(b)) {
+    const p = a[m] ?? { calls: 0, failures: 0, ms: 0, failedMs: 0 };
+    out[m] = {
+      calls: s.calls - p.calls,
+      failures: s.failures - p.failures,
+      ms: s.ms - p.ms,
+      failedMs: s.failedMs - p.failedMs,
+    };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const out = process.env.BENCH_OUT ?? path.join(os.tmpdir(), "loopstress-bench.json");
+  const canonical = readCascadeScenario(CANONICAL);
+  const wanted = Number(process.env.BENCH_POSITIONS ?? 0);
+  const scenario = wanted > 0 ? scaled(canonical, wanted) : canonical;
+  const positions = scenario.population.groups.reduce((n, g) => n + g.count, 0);
+  const params = embeddedParamsFor(scenario);
+  checkCascadeFits(scenario, params);
+
+  const counter = countRpc(hre.network.provider as unknown as Eip1193Like);
+  const phases: PhaseFigures[] = [];
+  let phaseName = "deploy";
+  let phaseStart = performance.now();
+  let phaseRpc = counter.snapshot();
+  const t0 = phaseStart;
+  const endPhase = (next: string): void => {
+    const now = performance.now();
+    const rpcNow = counter.snapshot();
+    const d = diff(phaseRpc, rpcNow);
+    const total = rpcTotals(d);
+    phases.push({
+      name: phaseName,
+      ms: Math.round(now - phaseStart),
+      rpcCalls: total.calls,
+      failedTxs: failuresOf(d, SEND_METHODS),
+      failedCalls: failuresOf(d, CALL_METHODS),
+      failedMs: Math.round(total.failedMs),
+      topMethods: Object.fromEntries(
+        Object.entries(d)
+          .filter(([, s]) => s.calls > 0)
+          .sort((x, y) => y[1].calls - x[1].calls)
+          .slice(0, TOP_METHODS)
+          .map(([m, s]) => [m, s.calls]),
+      ),
+    });
+    phaseName = next;
+    phaseStart = now;
+    phaseRpc = rpcNow;
+  };
+
+  const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
+  const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
+  endPhase("population");
+  let runs = 0;
+  const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
+    liquidator,
+    // The engine names each policy run as it starts it: that line ends the phase before.
+    log: (line) => {
+      if (line.startsWith("policies: ")) endPhase(`run ${++runs}: ${line.slice("policies: ".length)}`);
+    },
+  });
+  endPhase("report");
+  const dir = wanted > 0 ? undefined : await writeCascadeReport(report);
+  endPhase("");
+  const wallMs = performance.now() - t0;
+  const all = counter.snapshot();
+  const opened = phases.filter((p) => p.name !== "deploy" && p.name !== "report").reduce((n, p) => n + p.ms, 0);
+  const figures: ScenarioRunFigures = {
+    scenario: wanted > 0 ? `${CANONICAL} scaled to ${positions} positions, market policies only` : CANONICAL,
+    positions,
+    policyRuns: runs,
+    wallMs: Math.round(wallMs),
+    msPerPosition: Math.round((opened / positions) * 10) / 10,
+    // ru_maxrss is in kilobytes on Linux.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    phases,
+    rpc: {
+      calls: rpcTotals(all).calls,
+      failedTxs: failuresOf(all, SEND_METHODS),
+      failedCalls: failuresOf(all, CALL_METHODS),
+      failedMs: Math.round(rpcTotals(all).failedMs),
+    },
+    ...(dir ? { report: path.relative(process.cwd(), path.join(dir, "report.json")) } : {}),
+  };
+  fs.writeFileSync(out, JSON.stringify(figures, null, 2));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
