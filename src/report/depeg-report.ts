@@ -9,6 +9,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
 import { HF_NO_DEBT_WAD, table } from "../domain/format";
+import { decimalsOfSymbol } from "../domain/tokens";
 import { int } from "../domain/json-schema";
 import { PROTOCOL_LABELS, policySetLabel, policySetName } from "../protocols/registry";
 import {
@@ -97,6 +98,17 @@ const AAVE_RULES_TEXT: Record<"v3.0" | "v3.5", string> = {
 };
 export type RunReport = z.infer<typeof RunSchema>;
 
+/** An amount in whole tokens with its symbol, to 2 decimals ("1,234.56 USDC"), from its raw integer. */
+function units(raw: string, symbol: string): string {
+  const value = toNumber(BigInt(raw), decimalsOfSymbol(symbol));
+  return `${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${symbol}`;
+}
+
+/** The debt token of a market key: "aave-v3:USDe/USDC:emode-2" and "morpho-blue:sUSDe/USDC-91.5" both owe USDC. */
+function debtOfMarket(key: string): string {
+  return key.split(":")[1].split("/")[1].split("-")[0];
+}
+
 /** How a run is named in the CSV and the HTML page: "<aave policy>/<morpho policy>". */
 export const runName = (run: RunReport): string =>
   `${policySetName(run.policies)}${run.variant ? ` (${run.variant})` : ""}`;
@@ -177,7 +189,7 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
           e8(p.observedFirstLiquidationFeedE8),
           hf(p.minHealthFactorWad),
           p.liquidations,
-          p.finalDebtRaw,
+          units(p.finalDebtRaw, debtOfMarket(p.market)),
         ]),
       ),
       "",
@@ -197,20 +209,20 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
             "bad debt",
             "HF before → after",
             "sold for",
-            "profit (debt units)",
+            "profit",
           ],
           run.liquidations.map((l) => [
             l.block,
             l.market,
             `${l.borrower.slice(0, 8)}…`,
             e8(l.feedPriceE8),
-            `${l.repaidRaw} ${l.debtAsset}`,
-            `${l.seizedRaw} ${l.collateralAsset}`,
-            l.protocolFeeRaw,
-            l.badDebtRaw,
+            units(l.repaidRaw, l.debtAsset),
+            units(l.seizedRaw, l.collateralAsset),
+            units(l.protocolFeeRaw, l.collateralAsset),
+            units(l.badDebtRaw, l.debtAsset),
             `${hf(l.healthFactorBeforeWad)} → ${hf(l.healthFactorAfterWad)}`,
-            l.saleReceivedRaw,
-            l.profitRaw,
+            units(l.saleReceivedRaw, l.debtAsset),
+            units(l.profitRaw, l.debtAsset),
           ]),
         ),
         "",
@@ -218,7 +230,7 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
     }
   }
   out.push(
-    "Amounts in the liquidation table are raw token units (USDC/USDT 6 decimals, others 18); every number comes from contract events or state.",
+    "Amounts are in token units (report.json and liquidations.csv keep the raw integers); every number comes from contract events or state.",
   );
   return out.join("\n");
 }
