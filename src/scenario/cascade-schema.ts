@@ -31,6 +31,18 @@ import {
 } from "../domain/bounds";
 import { ETHENA_REDEEM_PER_BLOCK_USDE } from "../embedded/params";
 
+/** Whole tokens of a pool's token A per side, by pool key. */
+const poolDepths = z
+  .record(
+    z.string(),
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(Number(MAX_POOL_DEPTH_TOKENS), `at most ${MAX_POOL_DEPTH_TOKENS} whole tokens per side`),
+  )
+  .default({});
+
 /** A redemption fee above 10% is no longer a redemption anyone arbitrages. */
 const MAX_REDEMPTION_FEE_BPS = 1000;
 
@@ -100,32 +112,14 @@ export const CascadeScenarioSchema = z
     dex: z
       .object({
         /** The pools' depth during the run, whole tokens of token A per side, by pool key; the Curve pool by its venue name. */
-        depthPerSide: z
-          .record(
-            z.string(),
-            z
-              .number()
-              .int()
-              .min(1)
-              .max(Number(MAX_POOL_DEPTH_TOKENS), `at most ${MAX_POOL_DEPTH_TOKENS} whole tokens per side`),
-          )
-          .default({}),
+        depthPerSide: poolDepths,
         /**
          * Depth the population is opened against, by Uniswap pool key; once every position and actor is open, each
          * listed pool is thinned to its `depthPerSide` (its LPs withdraw the difference, in proportion, so the
          * price and shape stay). Loopers built their positions over months, mostly with USDe minted 1:1 with
          * Ethena, not in one block against the day's depth.
          */
-        openingDepthPerSide: z
-          .record(
-            z.string(),
-            z
-              .number()
-              .int()
-              .min(1)
-              .max(Number(MAX_POOL_DEPTH_TOKENS), `at most ${MAX_POOL_DEPTH_TOKENS} whole tokens per side`),
-          )
-          .default({}),
+        openingDepthPerSide: poolDepths,
         venues: z.array(z.string().min(1)).min(1).optional(),
       })
       .strict()
