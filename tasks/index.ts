@@ -324,6 +324,29 @@ task(
   );
 
 task(
+  "montecarlo",
+  "Runs a cascade scenario N times, each run with its own population seed and price path (the file's montecarlo section), and writes the distribution of bad debt, liquidated collateral and liquidations (mean, VaR and ES at 95/99%) to reports/<name>/montecarlo/; resumes from runs.csv",
+)
+  .addPositionalParam("scenario", "Scenario file (YAML or JSON)")
+  .addOptionalParam("runs", "Number of runs (default: the file's montecarlo.runs)")
+  .addOptionalParam("out", "Folder to write (default reports/<name>/montecarlo)")
+  .addOptionalParam("shard", "Run only the runs whose index is i mod n, e.g. 0/4; then run without it to merge", "0/1")
+  .setAction(async (args: { scenario: string; runs?: string; out?: string; shard: string }, hre) =>
+    runCli(async () => {
+      const { montecarloCommand } = await import("../src/session/montecarlo");
+      const { terminalProgress } = await import("../src/scenario/population");
+      const t0 = Date.now();
+      const signers = await hre.ethers.getSigners();
+      const log = (l: string) => console.error(l);
+      const out = await montecarloCommand(args, hre.ethers.provider, signers, log, terminalProgress("montecarlo"));
+      if (out.markdown !== undefined) console.log(out.markdown);
+      else console.error(`shard done: run again without --shard, with the same --out, to merge the shards`);
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+      console.error(`${out.ran} run(s) in ${seconds} s; written to ${path.relative(process.cwd(), out.dir)}`);
+    }),
+  );
+
+task(
   "params:check",
   "Compares the embedded chain's parameters (Aave reserves, E-modes, rates, oracle sources; Morpho markets) with a forked chain at the pinned block; prints each difference, writes reports/params-check/, exits 1 if any differ",
 )

@@ -30,3 +30,16 @@ export function table(headers: string[], rows: (string | number)[][]): string {
     ...rows.map((r) => line(r.map(String))),
   ].join("\n");
 }
+
+/**
+ * A raw amount as an exact decimal string in token units, no thousands separators (for CSV cells): `digits` decimals,
+ * rounded toward zero, or every significant decimal when `digits` is undefined ("0.8123", "1234.56").
+ */
+export function decimalOf(amountRaw: bigint, decimals: number, digits?: number): string {
+  const sign = amountRaw < 0n ? "-" : "";
+  const abs = amountRaw < 0n ? -amountRaw : amountRaw;
+  const scale = 10n ** BigInt(decimals);
+  const frac = (abs % scale).toString().padStart(decimals, "0");
+  const shown = digits === undefined ? frac.replace(/0+$/, "") : frac.slice(0, digits).padEnd(digits, "0");
+  return `${sign}${abs / scale}${shown === "" ? "" : `.${shown}`}`;
+}

@@ -36,7 +36,7 @@ function loadCharting(): Promise<Charting> {
 }
 
 /** Renders a Vega-Lite spec to an SVG string (headless: no DOM, no canvas; text widths are estimated). */
-async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
   const { vega, vl } = await loadCharting();
   const compiled = vl.compile(spec, { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
@@ -50,14 +50,20 @@ async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> 
 }
 
 /** Every SVG is WIDTH px wide overall (axes and labels included), so that all charts show their text at one size. */
-const WIDTH = 560;
-const FIT = { type: "fit-x", contains: "padding" } as const;
-const HEIGHT = 200;
+export const WIDTH = 560;
+export const FIT = { type: "fit-x", contains: "padding" } as const;
+export const HEIGHT = 200;
 /** Health factors above this are drawn at it (the caption says so); "no debt" positions are counted, not drawn. */
 const HF_DISPLAY_MAX = 3;
-const COLORS = { feed: "#1f77b4", dex: "#ff7f0e", liquidations: "#6a3d9a", badDebt: "#d62728", total: "#999999" };
+export const COLORS = {
+  feed: "#1f77b4",
+  dex: "#ff7f0e",
+  liquidations: "#6a3d9a",
+  badDebt: "#d62728",
+  total: "#999999",
+};
 
-const CONFIG = {
+export const CONFIG = {
   font: "sans-serif",
   background: "white",
   view: { stroke: "#cccccc" },
@@ -68,12 +74,12 @@ const CONFIG = {
 const fromWad = (wad: bigint): number => toNumber(wad, 18);
 const e8 = (v: string): number => toNumber(BigInt(v), 8);
 /** d3-format for a USD axis: SI prefixes for large amounts ("$3.59M"), cents for small ones (never "m" for milli). */
-const usdAxisFormat = (max: number): string => (max >= 1000 ? "$,.3~s" : "$,.2~f");
+export const usdAxisFormat = (max: number): string => (max >= 1000 ? "$,.3~s" : "$,.2~f");
 const fmtUsd = (v: number): string => `$${v.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
 /** A debt amount in USD, its token counted at $1 (as the report's totals do). */
 const debtUsd = (raw: string, asset: string): number => toNumber(BigInt(raw), decimalsOfSymbol(asset));
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
@@ -373,7 +379,7 @@ function waterfallChart(run: RunReport): Chart {
   };
 }
 
-const CSS = `
+export const CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 1280px; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.6rem; margin-bottom: .25rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .25rem; }

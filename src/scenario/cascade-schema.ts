@@ -12,6 +12,7 @@ import {
   PolicySetSchema,
   blocksAtPoint,
   decimal,
+  distribution,
   loopRounds,
   pathPoints,
   scenarioName,
@@ -20,6 +21,7 @@ import {
 import { LIQUIDATOR_KINDS } from "../strategies/liquidation-bot";
 import { policySetName } from "../protocols/registry";
 import { ValidationInputSchema } from "./validation";
+import { MonteCarloSectionSchema } from "./montecarlo-schema";
 
 import {
   MAX_PATH_BLOCKS,
@@ -45,27 +47,6 @@ const poolDepths = z
 
 /** A redemption fee above 10% is no longer a redemption anyone arbitrages. */
 const MAX_REDEMPTION_FEE_BPS = 1000;
-
-const distribution = z.discriminatedUnion("dist", [
-  z.object({ dist: z.literal("fixed"), value: tokenAmount }).strict(),
-  z.object({ dist: z.literal("uniform"), min: tokenAmount, max: tokenAmount }).strict(),
-  z
-    .object({
-      dist: z.literal("lognormal"),
-      median: tokenAmount,
-      sigma: z.number().min(0),
-      min: tokenAmount.optional(),
-      max: tokenAmount.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      dist: z.literal("choice"),
-      values: z.array(tokenAmount).min(1),
-      weights: z.array(z.number().min(0)).optional(),
-    })
-    .strict(),
-]);
 
 const group = z
   .object({
@@ -252,6 +233,8 @@ export const CascadeScenarioSchema = z
       .default({ redemptionsPaused: [] }),
     /** Published facts the replay must reproduce, checked on the run under mainnet's own policies. */
     validation: ValidationInputSchema.optional(),
+    /** What varies from run to run of `npx hardhat montecarlo` (src/scenario/montecarlo-schema.ts). */
+    montecarlo: MonteCarloSectionSchema.optional(),
     stop: z
       .object({
         maxRounds: z.number().int().min(1).max(MAX_ROUNDS, `at most ${MAX_ROUNDS}`).default(200),

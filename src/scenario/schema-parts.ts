@@ -34,6 +34,28 @@ export const tokenAmount = decimal.refine(
   },
 );
 
+/** A distribution of a decimal quantity (random.ts draws it): fixed, uniform, lognormal or a weighted choice. */
+export const distribution = z.discriminatedUnion("dist", [
+  z.object({ dist: z.literal("fixed"), value: tokenAmount }).strict(),
+  z.object({ dist: z.literal("uniform"), min: tokenAmount, max: tokenAmount }).strict(),
+  z
+    .object({
+      dist: z.literal("lognormal"),
+      median: tokenAmount,
+      sigma: z.number().min(0),
+      min: tokenAmount.optional(),
+      max: tokenAmount.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      dist: z.literal("choice"),
+      values: z.array(tokenAmount).min(1),
+      weights: z.array(z.number().min(0)).optional(),
+    })
+    .strict(),
+]);
+
 /** It names the report folder: one path segment inside reports/, never "." or "..". */
 export const scenarioName = z
   .string()
