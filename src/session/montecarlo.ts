@@ -11,7 +11,6 @@ import type { RpcProvider } from "../chain/rpc";
 import { writeFileAtomic } from "../chain/deployments";
 import { UniswapV3Dex } from "../dex/uniswap-v3";
 import { outputPathFrom } from "../domain/flag-values";
-import { reportFolder } from "../report/folder";
 import {
   type MonteCarloSummary,
   montecarloCsv,
@@ -62,20 +61,22 @@ export async function montecarloCommand<S extends Signer>(
   const scenario = readCascadeScenario(flags.scenario);
   const plan = planMonteCarlo(scenario, runCountOf(scenario, flags.runs));
   const shard = parseShard(flags.shard ?? "0/1");
+  // The scenario's name is one path segment (its schema), so the default folder stays inside reports/.
   const dir =
     flags.out === undefined
-      ? path.join(reportFolder(path.join(process.cwd(), "reports"), scenario.name, "scenario name"), "montecarlo")
+      ? path.join(process.cwd(), "reports", scenario.name, "montecarlo")
       : outputPathFrom(flags.out.replace(/[\\/]+$/, ""), "--out");
   const params = embeddedParamsFor(scenario);
   const mine = plan.draws.filter((d) => d.run % shard.count === shard.index);
   for (const d of mine) checkCascadeFits(scenarioForRun(plan, d), params);
   const own = runsFileName(shard);
   const done = doneRows(dir, plan, own);
+  // Every check is done: only now is anything written.
   fs.mkdirSync(dir, { recursive: true });
   const runsFile = path.join(dir, own);
   const todo = mine.filter((d) => !done.has(d.run));
   log(
-    `montecarlo ${scenario.name}: ${mine.length} of ${plan.draws.length} runs (shard ${shard.index}/${shard.count}), ${mine.length - todo.length} already in ${own}`,
+    `montecarlo ${scenario.name}: ${mine.length} of ${plan.draws.length} runs (shard ${shard.index}/${shard.count}), ${mine.length - todo.length} already in ${shard.count === 1 ? "its runs files" : own}`,
   );
   let rows = [...done.values()].sort((a, b) => Number(a.run) - Number(b.run));
   if (todo.length > 0) {
