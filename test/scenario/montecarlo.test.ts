@@ -2,7 +2,6 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import hre from "hardhat";
 import { loadCascadeChain } from "../fixtures";
 import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
@@ -25,7 +24,6 @@ import {
   parseMontecarloCsv,
   summarizeRuns,
 } from "../../src/report/montecarlo-report";
-import { montecarloCommand } from "../../src/session/montecarlo";
 
 const SMALL = path.join(__dirname, "..", "..", "scenarios", "montecarlo-small.yaml");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-mc-"));
@@ -276,27 +274,6 @@ describe("montecarlo", function () {
         InputError,
         /^f\.csv: line 10: is not a run row/,
       );
-    });
-
-    it("the command: writes runs.csv and the figures; run again, it runs nothing and writes the same files", async function () {
-      const dir = path.join(tmp(), "mc");
-      const signers = await hre.ethers.getSigners();
-      const flags = { scenario: SMALL, runs: "4", out: dir };
-      const first = await montecarloCommand(flags, hre.ethers.provider, signers);
-      expect(first.ran).to.equal(4);
-      expect(fs.readdirSync(dir).sort()).to.deep.equal(["montecarlo.json", "report.html", "runs.csv", "summary.md"]);
-      expect(fs.readFileSync(path.join(dir, "runs.csv"), "utf8")).to.equal(montecarloCsv(rows.slice(0, 4)));
-      const files = ["montecarlo.json", "summary.md", "report.html", "runs.csv"].map((f) =>
-        fs.readFileSync(path.join(dir, f), "utf8"),
-      );
-      const second = await montecarloCommand(flags, hre.ethers.provider, signers);
-      expect(second.ran).to.equal(0);
-      expect(
-        ["montecarlo.json", "summary.md", "report.html", "runs.csv"].map((f) =>
-          fs.readFileSync(path.join(dir, f), "utf8"),
-        ),
-      ).to.deep.equal(files);
-      expect(second.summary).to.deep.equal(first.summary);
     });
   });
 });
