@@ -88,3 +88,9 @@ export const MAX_DECIMAL_DIGITS = 40;
  * hours, and percentiles at 99% already rest on 100 tail runs.
  */
 export const MAX_MONTECARLO_RUNS = 10_000;
+
+/**
+ * A Monte Carlo runs file (runs.csv, a shard's): MAX_MONTECARLO_RUNS rows of at most ~400 bytes each (a 100-character
+ * scenario name included) are 4 MB; twice that leaves room and still reads in an instant.
+ */
+export const MAX_RUNS_FILE_BYTES = 8 * 1_048_576;

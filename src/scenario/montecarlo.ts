@@ -11,7 +11,7 @@ import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
 import { revertTo, snapshot } from "../chain/cheats";
 import type { UniswapV3Dex } from "../dex/uniswap-v3";
-import { MAX_MONTECARLO_RUNS } from "../domain/bounds";
+import { MAX_MONTECARLO_RUNS, MAX_RUNS_FILE_BYTES } from "../domain/bounds";
 import { decimalOf } from "../domain/format";
 import { readInputFile } from "../domain/input-file";
 import { InputError } from "../errors";
@@ -272,7 +272,7 @@ export function doneRows(dir: string, plan: MonteCarloPlan, own: string): Map<nu
   for (const f of files) {
     const file = path.join(dir, f);
     const shown = path.relative(process.cwd(), file) || file;
-    for (const r of parseMontecarloCsv(readInputFile(file, shown), shown)) {
+    for (const r of parseMontecarloCsv(readInputFile(file, shown, undefined, MAX_RUNS_FILE_BYTES), shown)) {
       const run = Number(r.run);
       if (r.scenario !== plan.scenario.name || r.fingerprint !== plan.fingerprint)
         throw new InputError(

@@ -147,6 +147,32 @@ describe("montecarlo", function () {
       expect(runCountOf(withEth({ runs: 7 }), undefined)).to.equal(7);
       expect(runCountOf(withEth({ runs: 7 }), "9")).to.equal(9);
     });
+    it("reads back a runs file over the 1 MiB bound of input files (runs files have their own bound)", function () {
+      const big = planMonteCarlo(readCascadeScenario(SMALL), 6000);
+      const wad = "1234567890123456789012345";
+      const made: MonteCarloRow[] = big.draws.map((d) => ({
+        run: String(d.run),
+        seed: String(d.seed),
+        usdeFloorUsd: "0.7777",
+        ethDropFraction: "",
+        liquidations: "12",
+        positionsLiquidated: "6",
+        liquidatedCollateralUsd: "1234567.89",
+        liquidatedCollateralUsdWad: wad,
+        repaidDebtUsd: "1234567.89",
+        repaidDebtUsdWad: wad,
+        badDebtUsd: "1234567.89",
+        badDebtUsdWad: wad,
+        converged: "true",
+        liquidatableLeft: "0",
+        scenario: big.scenario.name,
+        fingerprint: big.fingerprint,
+      }));
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, "runs.csv"), montecarloCsv(made));
+      expect(fs.statSync(path.join(dir, "runs.csv")).size).to.be.greaterThan(1_048_576);
+      expect(doneRows(dir, big, "runs.csv").size).to.equal(6000);
+    });
   });
 
   describe("on the embedded chain", function () {
