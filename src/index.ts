@@ -13,7 +13,7 @@ import type { RpcProvider } from "./chain/rpc";
 import { tokenDecimals } from "./chain/context";
 import { openBestQuote } from "./dex/best-quote";
 import { UniswapV3Dex } from "./dex/uniswap-v3";
-import { DEFAULT_AAVE_RELEASE, type AaveRelease } from "./domain/aave-release";
+import { DEFAULT_AAVE_RELEASE, aaveReleaseFrom, type AaveRelease } from "./domain/aave-release";
 import { MAX_LOOP_ROUNDS } from "./domain/bounds";
 import { amountFrom, decimalFrom, forkBlockFrom, shownValue } from "./domain/flag-values";
 import { ORACLE_POLICIES, type OraclePolicy } from "./domain/oracle-policy";
@@ -80,7 +80,7 @@ export async function deployEmbeddedChain<S extends Signer>(
 ): Promise<Chain<S>> {
   const { deployer, users, liquidator } = splitSigners(node.signers);
   const params = embeddedParamsOf({
-    aaveRelease: options.aaveRelease ?? DEFAULT_AAVE_RELEASE,
+    aaveRelease: aaveReleaseFrom(options.aaveRelease ?? DEFAULT_AAVE_RELEASE, "aaveRelease"),
     curve: options.curve ?? false,
   });
   const ctx = await deployEmbeddedContext(node.provider, deployer, params);

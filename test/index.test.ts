@@ -78,7 +78,7 @@ describe("public API (src/index.ts)", function () {
     expect(() => api.market(chain, "spark:USDe/USDC")).to.throw(api.InputError, /^market: unknown protocol/);
   });
 
-  it("deployEmbeddedChain needs three accounts; openForkedChain a URL and a block number, checked before the node", async function () {
+  it("deployEmbeddedChain needs three accounts and a known Aave release; openForkedChain a URL and a block number, checked before the node", async function () {
     const f = await loadEmbedded();
     const node = { provider: f.ctx.provider, signers: [f.deployer, f.users[0]] };
     const before = (await latestBlock(f.ctx.provider)).number;
@@ -86,6 +86,10 @@ describe("public API (src/index.ts)", function () {
       () => expect.fail("deployed with two accounts"),
       (e: Error) => expect(e.message).to.equal("a session needs at least 3 accounts, the node has 2"),
     );
+    const release = "v3.9" as api.AaveRelease;
+    expect(
+      await refusal(f, () => api.deployEmbeddedChain({ ...node, signers: f.users }, { aaveRelease: release })),
+    ).to.equal('aaveRelease: unknown Aave release "v3.9" — use one of: v3.0, origin-v3.6');
     expect((await latestBlock(f.ctx.provider)).number).to.equal(before);
     const forkNode = {
       provider: ethers.provider,
@@ -98,6 +102,26 @@ describe("public API (src/index.ts)", function () {
     expect(await refusal(f, () => api.openForkedChain(forkNode, { url: "http://127.0.0.1:1", block: -1 }))).to.equal(
       'block: "-1" is not a block number',
     );
+  });
+
+  it("runLiquidationBot's redeemer is whitelisted with Ethena and redeems every USDe it seizes", async function () {
+    const f = await loadEmbedded();
+    const chain = chainOf(f);
+    const spec: LoopSpec = { market: "aave-v3:USDe/USDC:emode-2", amount: "100000", rounds: 20, ltv: "0.89" };
+    const loop = await api.openLoop(chain, chain.users[0], { ...spec, flash: true });
+    await api.setOraclePolicy(chain, loop.market, "market");
+    await api.setPrice(chain, "USDe/USD", "0.95");
+    const { liquidations, refusals } = await api.runLiquidationBot(chain, loop.market, [loop.account], {
+      kind: "redeemer",
+    });
+    expect(refusals).to.deep.equal([]);
+    expect(liquidations.map((o) => [o.kind, o.mode, o.sale, o.held])).to.deep.equal([
+      ["redeemer", "inventory", undefined, undefined],
+    ]);
+    const [{ record, redemption }] = liquidations;
+    expect(redemption?.usdeRaw).to.equal(record.seizedRaw);
+    // Ethena pays 1 USDC per USDe (18 → 6 decimals), its fee deducted.
+    expect(redemption!.receivedRaw + redemption!.feeRaw).to.equal(record.seizedRaw / 10n ** 12n);
   });
 
   it("the README's 'Use it in your tests' shows examples/usde-drop-liquidates.test.ts verbatim, and only the API's functions", function () {
