@@ -26,4 +26,14 @@ export default defineConfig(
       "local/layers": "error",
     },
   },
+  {
+    // Users' tests: what they show must be the public API (src/index.ts), nothing deeper.
+    files: ["examples/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../src/*", "../test/*"], message: 'examples use the public API only: "../src"' }] },
+      ],
+    },
+  },
 );

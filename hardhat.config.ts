@@ -1,5 +1,9 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
-import { TASK_COMPILE_GET_REMAPPINGS, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_GET_REMAPPINGS,
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_TEST_GET_TEST_FILES,
+} from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import fs from "fs";
 import path from "path";
@@ -41,6 +45,21 @@ subtask(TASK_COMPILE_GET_REMAPPINGS, async (_args, _hre, runSuper: () => Promise
   ...(await runSuper()),
   "openzeppelin-contracts/contracts/": "openzeppelin-contracts-aave-origin/",
 }));
+
+/**
+ * `npm test` (no files named) also runs the user-style tests of examples/ (the public API, src/index.ts), after the
+ * suite: each starts its chain from genesis (`reset()`), which drops every fixture snapshot taken before it.
+ */
+subtask(
+  TASK_TEST_GET_TEST_FILES,
+  async (args: { testFiles: string[] }, hre, runSuper: (a: { testFiles: string[] }) => Promise<string[]>) => {
+    const files = await runSuper(args);
+    if (args.testFiles.length > 0) return files;
+    const dir = path.join(hre.config.paths.root, "examples");
+    const examples = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")) : [];
+    return [...files, ...examples.sort().map((f) => path.join(dir, f))];
+  },
+);
 
 const MORPHO_COMPILER = {
   version: "0.8.19",

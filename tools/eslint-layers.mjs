@@ -21,6 +21,8 @@ export const LAYERS = [
   { name: "report", paths: ["src/report"] },
   { name: "scenario", paths: ["src/scenario"] },
   { name: "session", paths: ["src/session"] },
+  // The library's public entry (what examples/ and users import): over every src/ layer, imported by none of them.
+  { name: "public API", paths: ["src/index.ts"] },
   { name: "entry points", paths: ["tasks", "scripts", "bench", "hardhat.config.ts"] },
 ];
 
@@ -30,10 +32,13 @@ const FLAT = LAYERS.flatMap((level, i) =>
   (Array.isArray(level) ? level : [level]).map((l) => ({ ...l, level: i + 1 })),
 );
 
+/** A layer path holds itself and, for a folder, what is under it; a file (src/index.ts: "src" once stripped) only itself. */
+const holds = (entry, p) => p === strip(entry) || (!/\.[cm]?ts$/.test(entry) && p.startsWith(`${strip(entry)}/`));
+
 /** The layer of a repo-relative path (extension optional), or undefined when no layer holds it. */
 export function layerOf(rel) {
   const p = strip(rel.split(path.sep).join("/"));
-  return FLAT.find((l) => l.paths.some((e) => p === strip(e) || p.startsWith(`${strip(e)}/`)));
+  return FLAT.find((l) => l.paths.some((e) => holds(e, p)));
 }
 
 const label = (l) => `layer ${l.level} "${l.name}"`;

@@ -11,6 +11,17 @@ export function fmtUnits(amountRaw: bigint, decimals: number, digits = 2): strin
   });
 }
 
+/**
+ * A raw integer of `decimals` decimals as an exact decimal string in token units: no rounding, no grouping, no
+ * trailing zeros (1190000 with 6 decimals is "1.19"), so that a spreadsheet reads it as the number it is.
+ */
+export function exactUnits(amountRaw: bigint, decimals: number): string {
+  const abs = amountRaw < 0n ? -amountRaw : amountRaw;
+  const scale = 10n ** BigInt(decimals);
+  const fraction = (abs % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
+  return `${amountRaw < 0n ? "-" : ""}${abs / scale}${fraction ? `.${fraction}` : ""}`;
+}
+
 export function fmtBps(bps: bigint | number): string {
   return `${(Number(bps) / 100).toFixed(2)}%`;
 }

@@ -18,21 +18,34 @@ export const LiquidationRowSchema = z.object({
   borrower: z.string(),
   liquidator: z.string(),
   debtAsset: z.string(),
+  /** Debt repaid, raw debt-token units. */
   repaidRaw: int,
   collateralAsset: z.string(),
+  /** Collateral the liquidator received (Aave: after the protocol fee), raw collateral units. */
   seizedRaw: int,
+  /** Aave's liquidation protocol fee, raw collateral units (0 on Morpho). */
   protocolFeeRaw: int,
+  /** Collateral value paid above the debt repaid, at the oracle price, raw debt-token units. */
   bonusRaw: int,
+  /** Debt left with no collateral behind it (Morpho: badDebtAssets; Aave: debt left with zero collateral), raw
+   * debt-token units. */
   badDebtRaw: int,
-  collateralPriceWad: int,
+  /**
+   * The protocol's oracle price of one whole collateral token at the liquidation, in raw debt-token units: 1190000
+   * is 1.19 USDT per sUSDe (every collateral here has 18 decimals, so it is also debt raw per 1e18 collateral raw).
+   */
+  collateralPriceInDebtRaw: int,
+  /** The scenario's feed (e.g. USDe/USD) at the liquidation, USD with 8 decimals. */
   feedPriceE8: int,
   healthFactorBeforeWad: int,
   healthFactorAfterWad: int,
-  /** Collateral sold (0 when it was kept), raw. */
+  /** Collateral sold (0 when it was kept), raw collateral units. */
   saleSoldRaw: int,
+  /** Debt token received for it, raw debt-token units. */
   saleReceivedRaw: int,
   /** Where the seized collateral was sold ("" when it was kept), e.g. "uniswap-v3:WETH/USDT-0.05%". */
   saleVenue: z.string(),
+  /** The DEX price of the collateral after the sale: whole debt tokens per whole collateral token, WAD (0 unsold). */
   dexPriceAfterSaleWad: int,
   /** Collateral kept unsold (collateral units), its oracle value and what the DEX would have paid (debt units). */
   heldRaw: int.default("0"),
@@ -42,6 +55,7 @@ export const LiquidationRowSchema = z.object({
   redeemedUsdeRaw: int.default("0"),
   redemptionAsset: z.string().default(""),
   redemptionReceivedRaw: int.default("0"),
+  /** Aave's flash-loan premium, raw debt-token units. */
   flashPremiumRaw: int,
   /**
    * Sale (or redemption) proceeds - repaid - flash premium, debt units (before gas); held collateral counts at its
@@ -50,6 +64,7 @@ export const LiquidationRowSchema = z.object({
   profitRaw: int,
   gasUsed: int,
   gasCostWei: int,
+  /** Profit after gas (debt token at its USD feed, gas at ETH/USD), USD WAD. */
   netProfitUsdWad: int,
   block: z.number().int(),
   txHash: z.string(),
@@ -84,7 +99,7 @@ export function liquidationRow(o: LiquidationOutcome, feedE8: bigint): Liquidati
     protocolFeeRaw: r.protocolFeeRaw.toString(),
     bonusRaw: r.bonusRaw.toString(),
     badDebtRaw: r.badDebtRaw.toString(),
-    collateralPriceWad: r.collateralPriceWad.toString(),
+    collateralPriceInDebtRaw: r.collateralPriceWad.toString(),
     feedPriceE8: feedE8.toString(),
     healthFactorBeforeWad: r.healthFactorBeforeWad.toString(),
     healthFactorAfterWad: r.healthFactorAfterWad.toString(),
@@ -123,7 +138,7 @@ export function liquidationTotals(rows: LiquidationRow[], decimalsOf: (symbol: s
     const dd = decimalsOf(l.debtAsset);
     repaid += debtUsdWad(BigInt(l.repaidRaw), dd);
     seized += debtUsdWad(
-      (BigInt(l.seizedRaw) * BigInt(l.collateralPriceWad)) / 10n ** BigInt(decimalsOf(l.collateralAsset)),
+      (BigInt(l.seizedRaw) * BigInt(l.collateralPriceInDebtRaw)) / 10n ** BigInt(decimalsOf(l.collateralAsset)),
       dd,
     );
     bad += debtUsdWad(BigInt(l.badDebtRaw), dd);

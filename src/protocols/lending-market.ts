@@ -75,7 +75,11 @@ export interface LiquidationRecord {
   bonusRaw: bigint;
   /** Morpho badDebtAssets; Aave: debt left with zero collateral. Debt units. */
   badDebtRaw: bigint;
-  /** Oracle prices used: collateral price in debt token per whole unit, WAD. */
+  /**
+   * The oracle price used: raw debt-token units per 1e18 raw collateral units (per whole collateral token, all of
+   * which have 18 decimals here). Not a WAD despite its name: 1.19 USDT per sUSDe is 1190000. Reports call it
+   * `collateralPriceInDebtRaw`.
+   */
   collateralPriceWad: bigint;
   healthFactorBeforeWad: bigint;
   healthFactorAfterWad: bigint;
@@ -144,7 +148,7 @@ export interface LendingMarket {
 
   riskParams(): Promise<RiskParams>;
   position(account: string): Promise<PositionState>;
-  /** Collateral price the protocol uses now: debt-token units per whole collateral token, WAD. */
+  /** The collateral price the protocol uses now, as `LiquidationRecord.collateralPriceWad`: raw debt-token units per 1e18 raw collateral units. */
   collateralPriceWad(): Promise<bigint>;
   /** Health factors of many accounts in a few batched reads (same values as position().healthFactorWad). */
   healthFactors(accounts: string[]): Promise<bigint[]>;

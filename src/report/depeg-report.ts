@@ -8,7 +8,7 @@ import path from "path";
 import { z } from "zod";
 import { writeFileAtomic } from "../chain/deployments";
 import { toNumber } from "../math/fixed-point";
-import { HF_NO_DEBT_WAD, table } from "../domain/format";
+import { HF_NO_DEBT_WAD, exactUnits, table } from "../domain/format";
 import { decimalsOfSymbol } from "../domain/tokens";
 import { int } from "../domain/json-schema";
 import { PROTOCOL_LABELS, policySetLabel, policySetName } from "../protocols/registry";
@@ -235,11 +235,84 @@ export function depegMarkdown(r: DepegReport, options: { liquidations?: boolean 
   return out.join("\n");
 }
 
-/** The CSV columns: the run, then every field of a liquidation row in schema order. */
-export const LIQUIDATION_CSV_COLUMNS = [
-  "run",
-  ...(Object.keys(LiquidationRowSchema.shape) as (keyof LiquidationRow)[]),
-] as const;
+/**
+ * One column of liquidations.csv: its name says its unit and scale (docs/report-fields.md documents each). `…Raw` is
+ * the on-chain integer of the token the name's role word points to (Debt: `debtAsset`, Collateral: `collateralAsset`,
+ * Usde: USDe, redemption: `redemptionAsset`); `…Tokens` is the same amount in whole tokens, exact.
+ */
+interface CsvColumn {
+  name: string;
+  value(l: LiquidationRow, run: RunReport): string | number;
+}
+
+/** A raw amount of `symbol` in whole tokens, exact ("" asset: nothing happened, "0"). */
+const tokens = (raw: string, symbol: string): string =>
+  symbol === "" ? exactUnits(BigInt(raw), 0) : exactUnits(BigInt(raw), decimalsOfSymbol(symbol));
+
+/** A raw amount column and its whole-token twin, in the token `symbolOf` names. */
+function amount(
+  name: string,
+  raw: (l: LiquidationRow) => string,
+  symbolOf: (l: LiquidationRow) => string,
+): CsvColumn[] {
+  return [
+    { name: `${name}Tokens`, value: (l) => tokens(raw(l), symbolOf(l)) },
+    { name: `${name}Raw`, value: raw },
+  ];
+}
+const debt = (l: LiquidationRow): string => l.debtAsset;
+const collateral = (l: LiquidationRow): string => l.collateralAsset;
+const usde = (): string => "USDe";
+const redemption = (l: LiquidationRow): string => l.redemptionAsset;
+/** A fixed-scale integer (E8, WAD, wei) in its unit, exact: `feedPriceUsd` beside `feedPriceE8`. */
+const scaled = (name: string, raw: (l: LiquidationRow) => string, decimals: number): CsvColumn => ({
+  name,
+  value: (l) => exactUnits(BigInt(raw(l)), decimals),
+});
+
+const CSV_COLUMNS: readonly CsvColumn[] = [
+  { name: "run", value: (_l, run) => runName(run) },
+  ...(["liquidatorKind", "mode", "protocol", "market", "borrower", "liquidator"] as const).map((f) => ({
+    name: f,
+    value: (l: LiquidationRow) => l[f],
+  })),
+  { name: "debtAsset", value: debt },
+  { name: "collateralAsset", value: collateral },
+  ...amount("repaidDebt", (l) => l.repaidRaw, debt),
+  ...amount("seizedCollateral", (l) => l.seizedRaw, collateral),
+  ...amount("protocolFeeCollateral", (l) => l.protocolFeeRaw, collateral),
+  ...amount("bonusDebt", (l) => l.bonusRaw, debt),
+  ...amount("badDebt", (l) => l.badDebtRaw, debt),
+  // The oracle price of one whole collateral token, in the debt token: 1.19 and 1190000 for sUSDe at 1.19 USDT.
+  ...amount("collateralPriceInDebt", (l) => l.collateralPriceInDebtRaw, debt),
+  scaled("feedPriceUsd", (l) => l.feedPriceE8, 8),
+  { name: "feedPriceE8", value: (l) => l.feedPriceE8 },
+  { name: "healthFactorBeforeWad", value: (l) => l.healthFactorBeforeWad },
+  { name: "healthFactorAfterWad", value: (l) => l.healthFactorAfterWad },
+  ...amount("saleSoldCollateral", (l) => l.saleSoldRaw, collateral),
+  ...amount("saleReceivedDebt", (l) => l.saleReceivedRaw, debt),
+  { name: "saleVenue", value: (l) => l.saleVenue },
+  scaled("dexPriceAfterSaleInDebtTokens", (l) => l.dexPriceAfterSaleWad, 18),
+  { name: "dexPriceAfterSaleWad", value: (l) => l.dexPriceAfterSaleWad },
+  ...amount("heldCollateral", (l) => l.heldRaw, collateral),
+  ...amount("heldOracleValueDebt", (l) => l.heldOracleValueRaw, debt),
+  ...amount("heldDexQuoteDebt", (l) => l.heldDexQuoteRaw, debt),
+  ...amount("redeemedUsde", (l) => l.redeemedUsdeRaw, usde),
+  { name: "redemptionAsset", value: (l) => l.redemptionAsset },
+  ...amount("redemptionReceived", (l) => l.redemptionReceivedRaw, redemption),
+  ...amount("flashPremiumDebt", (l) => l.flashPremiumRaw, debt),
+  ...amount("profitDebt", (l) => l.profitRaw, debt),
+  { name: "gasUsed", value: (l) => l.gasUsed },
+  scaled("gasCostEth", (l) => l.gasCostWei, 18),
+  { name: "gasCostWei", value: (l) => l.gasCostWei },
+  scaled("netProfitUsd", (l) => l.netProfitUsdWad, 18),
+  { name: "netProfitUsdWad", value: (l) => l.netProfitUsdWad },
+  { name: "block", value: (l) => l.block },
+  { name: "txHash", value: (l) => l.txHash },
+];
+
+/** liquidations.csv's header, in order. */
+export const LIQUIDATION_CSV_COLUMNS: readonly string[] = CSV_COLUMNS.map((c) => c.name);
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
 export function csvField(value: string | number): string {
@@ -249,13 +322,12 @@ export function csvField(value: string | number): string {
 
 /**
  * liquidations.csv: one row per liquidation across all runs, a header row first, `run` naming the policy set
- * ("market/market"). Raw amounts stay the exact integers of report.json (decimals per column: TOKEN_DECIMALS in src/domain/tokens.ts).
+ * ("market/market"). Each amount twice: in whole tokens (exact) and as the raw integer of report.json.
  */
 export function depegCsv(r: DepegReport): string {
-  const [, ...fields] = LIQUIDATION_CSV_COLUMNS;
   const lines = [LIQUIDATION_CSV_COLUMNS.map(csvField).join(",")];
   for (const run of r.runs) {
-    for (const l of run.liquidations) lines.push([runName(run), ...fields.map((f) => l[f])].map(csvField).join(","));
+    for (const l of run.liquidations) lines.push(CSV_COLUMNS.map((c) => csvField(c.value(l, run))).join(","));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -57,7 +57,8 @@ export async function validateLoopParams(market: LendingMarket, p: LoopParams): 
     throw new InputError("market", `loops take USDe or sUSDe collateral; ${market.key} takes ${market.collateral}`);
   }
   if (p.initialSymbol !== "USDe" && p.initialSymbol !== market.collateral) {
-    throw new InputError("initialToken", `must be USDe or ${market.collateral}, got ${p.initialSymbol}`);
+    const allowed = market.collateral === "USDe" ? "USDe" : `USDe or ${market.collateral}`;
+    throw new InputError("initialToken", `must be ${allowed} on ${market.key}, got ${p.initialSymbol}`);
   }
   const risk = await market.riskParams();
   if (p.targetLtvWad <= 0n) throw new InputError("targetLtv", "must be > 0");

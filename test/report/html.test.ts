@@ -17,7 +17,8 @@ import {
   depegCsv,
   writeDepegReport,
 } from "../../src/report/depeg-report";
-import { HF_NO_DEBT_WAD } from "../../src/domain/format";
+import { HF_NO_DEBT_WAD, exactUnits } from "../../src/domain/format";
+import { decimalsOfSymbol } from "../../src/domain/tokens";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -114,21 +115,29 @@ describe("depeg report: report.html and liquidations.csv", function () {
     expect(captions("market/market").filter((c) => c.includes("no liquidations"))).to.deep.equal([]);
   });
 
-  it("liquidations.csv: a header, one row per liquidation naming its run, the exact raw integers of report.json", function () {
+  it("liquidations.csv: a header, one row per liquidation naming its run, the exact raw integers of report.json beside them in token units", function () {
     const rows = parseCsv(fs.readFileSync(path.join(dir, "liquidations.csv"), "utf8"));
     const [header, ...body] = rows;
     expect(header).to.deep.equal([...LIQUIDATION_CSV_COLUMNS]);
-    const expected = report.runs.flatMap((run) =>
-      run.liquidations.map((l) => ({ run: `${run.policies.aave}/${run.policies.morpho}`, ...l })),
-    );
+    const expected = report.runs.flatMap((run) => run.liquidations);
     expect(body).to.have.length(expected.length).and.length.greaterThan(0);
     for (const [i, row] of body.entries()) {
-      const record = Object.fromEntries(header.map((h, j) => [h, row[j]]));
-      expect(record.run).to.equal("market/market");
-      for (const column of header)
-        expect(record[column], column).to.equal(String(expected[i][column as keyof (typeof expected)[number]]));
-      expect(record.repaidRaw).to.match(/^\d+$/);
-      expect(BigInt(record.repaidRaw) > 0n).to.equal(true);
+      const csv = Object.fromEntries(header.map((h, j) => [h, row[j]]));
+      const l = expected[i];
+      expect(csv.run).to.equal("market/market");
+      // Fields the CSV keeps under their report.json name are the same values.
+      for (const [field, value] of Object.entries(l))
+        if (field in csv) expect(csv[field], field).to.equal(String(value));
+      expect([csv.repaidDebtRaw, csv.seizedCollateralRaw, csv.profitDebtRaw]).to.deep.equal([
+        l.repaidRaw,
+        l.seizedRaw,
+        l.profitRaw,
+      ]);
+      const debtDecimals = decimalsOfSymbol(l.debtAsset);
+      expect(csv.repaidDebtTokens).to.equal(exactUnits(BigInt(l.repaidRaw), debtDecimals));
+      expect(csv.seizedCollateralTokens).to.equal(exactUnits(BigInt(l.seizedRaw), decimalsOfSymbol(l.collateralAsset)));
+      expect(csv.collateralPriceInDebtTokens).to.equal(exactUnits(BigInt(l.collateralPriceInDebtRaw), debtDecimals));
+      expect(BigInt(csv.repaidDebtRaw) > 0n).to.equal(true);
     }
   });
 

@@ -60,7 +60,22 @@ describe("eslint layer rule", function () {
   it("reports src/ importing the entry points (tasks/)", async () => {
     const messages = await layerMessages("src/session/probe.ts", `import "../../tasks/cli";\n`);
     expect(messages).to.have.length(1);
-    expect(messages[0]).to.contain('imports tasks/cli (layer 14 "entry points")');
+    expect(messages[0]).to.contain('imports tasks/cli (layer 15 "entry points")');
+  });
+
+  it("places the public API (src/index.ts) over every src/ layer: it imports any of them, none of them imports it", async () => {
+    const api = [`import { openSession } from "./session";`, `import { WAD } from "./constants";`].join("\n");
+    expect(await layerMessages("src/index.ts", `${api}\nexport const all = [openSession, WAD];\n`)).to.deep.equal([]);
+    for (const [spec, target] of [
+      ["..", "src"],
+      ["../index", "src/index"],
+    ]) {
+      expect(await layerMessages("src/session/probe.ts", `import "${spec}";\n`)).to.deep.equal([
+        `src/session/probe.ts (layer 13 "session") imports ${target} (layer 14 "public API"), a higher layer: ` +
+          "import only from the same or lower layers",
+      ]);
+    }
+    expect(await layerMessages("examples/probe.test.ts", `import "../src";\n`)).to.deep.equal([]);
   });
 
   it("allows downward and same-layer imports, typechain-types and packages", async () => {
