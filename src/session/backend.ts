@@ -3,7 +3,7 @@
  * Both run the chain of src/chain/dev-node.ts; the library only sees a SessionChain. The Hardhat side is built by the
  * entry points (tasks/session.ts), since the library never imports Hardhat.
  */
-import { JsonRpcProvider, JsonRpcSigner, Network, Signer, TransactionRequest } from "ethers";
+import { JsonRpcApiProvider, JsonRpcProvider, JsonRpcSigner, Network, Signer, TransactionRequest } from "ethers";
 import { startAnvil, type AnvilOptions } from "../chain/anvil";
 import { DEV_CHAIN_ID, DEV_TX_GAS_LIMIT } from "../chain/dev-node";
 import { rpc } from "../chain/rpc";
@@ -49,6 +49,8 @@ export function chooseBackend(
 /** A chain the command opened and must close (anvil: stops the process; Hardhat's in-process network: nothing). */
 export interface BackendChain<S extends Signer = Signer> extends SessionChain<S> {
   backend: Backend;
+  /** The node's process when the command started it (anvil), e.g. to read its memory; none in-process. */
+  pid?: number;
   close(): Promise<void>;
 }
 
@@ -58,8 +60,27 @@ export interface BackendChain<S extends Signer = Signer> extends SessionChain<S>
  * 0 (anvil) and its reason recovered by sendTx (src/chain/tx.ts).
  */
 class DevNodeSigner extends JsonRpcSigner {
-  override sendUncheckedTransaction(tx: TransactionRequest): Promise<string> {
-    return super.sendUncheckedTransaction(tx.gasLimit == null ? { ...tx, gasLimit: DEV_TX_GAS_LIMIT } : tx);
+  override async sendUncheckedTransaction(tx: TransactionRequest): Promise<string> {
+    const hash = await super.sendUncheckedTransaction(tx.gasLimit == null ? { ...tx, gasLimit: DEV_TX_GAS_LIMIT } : tx);
+    await mined(this.provider, hash);
+    return hash;
+  }
+}
+
+/** A block is mined in milliseconds; a node that has not mined a transaction after a minute has stopped mining. */
+const MINING_TIMEOUT_MS = 60_000;
+
+/**
+ * Returns once the transaction has a receipt. anvil answers eth_sendTransaction before its miner has sealed the
+ * block; ethers' wait() would then miss the receipt and wait for a next block that the harness, which sends one
+ * transaction at a time, never asks for.
+ */
+async function mined(provider: JsonRpcApiProvider, hash: string): Promise<void> {
+  const deadline = Date.now() + MINING_TIMEOUT_MS;
+  while ((await rpc<unknown>(provider, "eth_getTransactionReceipt", [hash])) === null) {
+    if (Date.now() > deadline)
+      throw new Error(`the node did not mine transaction ${hash} within ${MINING_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 1));
   }
 }
 
@@ -89,6 +110,7 @@ export async function openAnvilChain(options: AnvilOptions = {}): Promise<Backen
     const signers = accounts.map((a) => new DevNodeSigner(provider, a));
     return {
       backend: "anvil",
+      pid: node.pid,
       provider,
       signers,
       resetForking: async (jsonRpcUrl, blockNumber) => {
