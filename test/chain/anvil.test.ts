@@ -12,6 +12,21 @@ import { DEV_CHAIN_ID } from "../../src/chain/dev-node";
 import { rpc } from "../../src/chain/rpc";
 import { assertLocalDevNode } from "../../src/chain/safety";
 import { openAnvilChain } from "../../src/session/backend";
+import { sendTx } from "../../src/chain/tx";
+import type { RpcProvider } from "../../src/chain/rpc";
+import { SettableAggregator__factory } from "../../typechain-types";
+import type { Signer } from "ethers";
+
+/** A feed owned by `owner`, then setAnswer sent by `other` through sendTx: the error the harness reports. */
+async function notOwnerRevert(provider: RpcProvider, owner: Signer, other: Signer): Promise<string> {
+  const feed = await new SettableAggregator__factory(owner).deploy(8, "test", 100_000_000n, await owner.getAddress());
+  await feed.waitForDeployment();
+  const byOther = feed.connect(other);
+  return sendTx(provider, "set the answer", () => byOther.setAnswer(1n)).then(
+    () => "sent",
+    (err: Error) => err.message,
+  );
+}
 
 function isRunning(pid: number): boolean {
   try {
@@ -68,6 +83,23 @@ describe("anvil", function () {
           () => expect.fail(`snapshot ${id} was reused`),
           (err: Error) => expect(err.message).to.equal(`evm_revert(${id}) failed: snapshot unknown or already used`),
         );
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it("a reverted transaction reads as on Hardhat: anvil mines it as failed, the harness replays it for the reason", async function () {
+    const [owner, other] = await hre.ethers.getSigners();
+    // Undone after, so that the shared chain's fixtures deploy at their recorded addresses whatever runs first.
+    const before = await snapshot(hre.ethers.provider);
+    const onHardhat = await notOwnerRevert(hre.ethers.provider, owner, other).finally(() =>
+      revertTo(hre.ethers.provider, before),
+    );
+    const chain = await openAnvilChain();
+    try {
+      const onAnvil = await notOwnerRevert(chain.provider, chain.signers[0], chain.signers[1]);
+      expect(onAnvil).to.equal(`set the answer reverted: NotOwner(caller=${other.address})`);
+      expect(onAnvil).to.equal(onHardhat);
     } finally {
       await chain.close();
     }
