@@ -51,6 +51,8 @@ export interface BackendChain<S extends Signer = Signer> extends SessionChain<S>
   backend: Backend;
   /** The node's process when the command started it (anvil), e.g. to read its memory; none in-process. */
   pid?: number;
+  /** anvil: its loopback JSON-RPC URL (e.g. to serve as a fork's upstream in tests). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function openAnvilChain(options: AnvilOptions = {}): Promise<Backen
     return {
       backend: "anvil",
       pid: node.pid,
+      url: node.url,
       provider,
       signers,
       resetForking: async (jsonRpcUrl, blockNumber) => {

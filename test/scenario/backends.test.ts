@@ -3,7 +3,10 @@
  * The report's economics must be exactly equal, and two runs on anvil, each on a fresh node, identical.
  */
 import { expect } from "chai";
-import { loadCascadeChain } from "../fixtures";
+import os from "os";
+import { loadCascadeChain, smallDepegInput } from "../fixtures";
+import { parseDepegScenario } from "../../src/scenario/depeg-schema";
+import { runDepeg } from "../../src/scenario/run-depeg";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import type { CascadeReport } from "../../src/report/cascade-report";
 import { CascadeScenario, parseCascadeScenario } from "../../src/scenario/cascade-schema";
@@ -121,5 +124,29 @@ describe("backends: Hardhat's in-process network and anvil", function () {
 
   it("two runs on anvil, each on a fresh node, write the same report", async function () {
     expect(JSON.parse(JSON.stringify(await onAnvil(scenario)))).to.deep.equal(JSON.parse(JSON.stringify(anvil)));
+  });
+
+  it("a depeg scenario on anvil liquidates exactly as on Hardhat (run-depeg.test.ts's figures)", async function () {
+    const depeg = parseDepegScenario(smallDepegInput("test-depeg-anvil"), os.tmpdir(), "test.yaml");
+    const chain = await openAnvilChain();
+    try {
+      const [deployer, ...users] = chain.signers;
+      const { record } = await deployEmbedded(deployer, chain.provider, { params: defaultEmbeddedParams() });
+      const ctx = chainContext(chain.provider, record, deployer);
+      // The Hardhat test's accounts: users 1..10, the liquidator account 11.
+      const report = await runDepeg(ctx, depeg, { users: users.slice(0, 10), liquidator: users[10] });
+      expect(report.runs[0].totals).to.deep.equal({
+        liquidations: 8,
+        repaidUsdWad: "415584170842447798177924",
+        seizedUsdWad: "429102191436318930798069",
+        badDebtUsdWad: "50633400000000000000",
+        liquidatorNetProfitUsdWad: "144408291688008352926930",
+        gasUsed: "3629720",
+        positionsLiquidated: 2,
+      });
+      expect(report.runs[1].totals.liquidations).to.equal(0);
+    } finally {
+      await chain.close();
+    }
   });
 });
