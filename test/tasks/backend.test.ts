@@ -50,6 +50,17 @@ describe("command line: --backend", function () {
     expect(runs.map((r) => r.totals.liquidations)).to.deep.equal([1]);
   });
 
+  it("a sweep runs on anvil too: one row per grid point, each from the same snapshot", async function () {
+    const grid = path.join(path.dirname(scenarioFile), "sweep-grid.yaml");
+    fs.writeFileSync(grid, YAML.stringify({ floor: ["0.5", "0.9"] }));
+    const out = path.join("reports", NAME, "sweep.csv");
+    const r = await runHardhat(["sweep", scenarioFile, "--grid", grid, "--out", out], {});
+    expect(r.status, r.output).to.equal(0);
+    expect(r.output).to.include("grid points (shard 0/1) on anvil");
+    const rows = fs.readFileSync(path.join(ROOT, out), "utf8").trim().split("\n");
+    expect(rows).to.have.length(3);
+  });
+
   it("a wrong backend, from the flag or the environment, is one line naming it; nothing is deployed", async function () {
     fs.rmSync(REPORT_DIR, { recursive: true, force: true });
     const grid = path.join(path.dirname(scenarioFile), "grid.yaml");
