@@ -4,7 +4,7 @@
  * to bench/results.json with the machine they were measured on. Figures are printed, never asserted.
  *
  * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
- * scaled runs use the default backend (anvil; BENCH_BACKEND or LOOPSTRESS_BACKEND=hardhat for the other).
+ * scaled runs use the default backend (Hardhat's in-process network; BENCH_BACKEND or LOOPSTRESS_BACKEND=anvil for anvil).
  *
  * Backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process of its
  * own, with the end-to-end ratio. BENCH_ONLY=backends runs that case alone and prints it without writing the results.

@@ -3,7 +3,7 @@
  * with every population group scaled to about BENCH_POSITIONS positions), deployment, population, each policy run
  * and the report timed apart, JSON-RPC requests counted per phase. Writes its figures as JSON to BENCH_OUT (bench/run.ts
  * starts it and gathers the figures); never asserts anything. BENCH_BACKEND (or LOOPSTRESS_BACKEND) chooses the node, as
- * --backend does for the scenario task: anvil (the default) or hardhat (in-process).
+ * --backend does for the scenario task: hardhat (in-process, the default) or anvil.
  */
 import fs from "fs";
 import os from "os";

@@ -17,8 +17,8 @@ async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChai
 }
 
 /**
- * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else anvil): anvil started for the
- * command, or Hardhat's in-process network. With --network, the selected network. The caller closes it.
+ * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else Hardhat's in-process network): that
+ * network, or anvil started for the command. With --network, the selected network. The caller closes it.
  */
 export async function openTaskChain(hre: HardhatRuntimeEnvironment, backendFlag?: string): Promise<BackendChain> {
   const { chooseBackend, openAnvilChain } = await import("../src/session/backend");
