@@ -9,6 +9,15 @@ import fs from "fs";
 import path from "path";
 
 import "./tasks";
+import {
+  DEV_ACCOUNT_BALANCE_WEI,
+  DEV_ACCOUNT_COUNT,
+  DEV_BLOCK_GAS_LIMIT,
+  DEV_CHAIN_ID,
+  DEV_GENESIS_DATE,
+  DEV_HARDFORK,
+  DEV_TX_GAS_LIMIT,
+} from "./src/chain/dev-node";
 
 /**
  * Offline compilers: every version we compile with is an exact-pinned npm alias of `solc`
@@ -106,20 +115,17 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
+    // The chain of src/chain/dev-node.ts, which anvil (--backend anvil) runs too.
     hardhat: {
-      chainId: 31337,
-      // Genesis on the eve of the 10 Oct 2025 crash; the harness then spaces its blocks 12 s apart (src/chain/clock.ts),
-      // so chain time, interest and every report number are the same on every run.
-      initialDate: "2025-10-10T00:00:00Z",
-      // Large populations and flash loops need room; each tx is still capped by the hardfork.
-      blockGasLimit: 60_000_000,
-      // A fixed gas limit per transaction: no eth_estimateGas round trip (a binary search of executions) before every
-      // transaction the harness sends; receipts still report the gas actually used.
-      gas: 16_000_000,
-      accounts: { count: 20, accountsBalance: (10n ** 24n).toString() },
+      chainId: DEV_CHAIN_ID,
+      initialDate: DEV_GENESIS_DATE,
+      blockGasLimit: DEV_BLOCK_GAS_LIMIT,
+      gas: DEV_TX_GAS_LIMIT,
+      hardfork: DEV_HARDFORK,
+      accounts: { count: DEV_ACCOUNT_COUNT, accountsBalance: DEV_ACCOUNT_BALANCE_WEI.toString() },
     },
     // LOOPSTRESS_LOCALHOST_URL: another local node (tests start `hardhat node` on a free port).
-    localhost: { url: process.env.LOOPSTRESS_LOCALHOST_URL ?? "http://127.0.0.1:8545", chainId: 31337 },
+    localhost: { url: process.env.LOOPSTRESS_LOCALHOST_URL ?? "http://127.0.0.1:8545", chainId: DEV_CHAIN_ID },
   },
   typechain: {
     outDir: "typechain-types",

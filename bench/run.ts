@@ -3,7 +3,11 @@
  * population group scaled, each in a process of its own (bench/scenario-run.ts), prints the figures and writes them
  * to bench/results.json with the machine they were measured on. Figures are printed, never asserted.
  *
- * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none).
+ * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
+ * scaled runs use the default backend (Hardhat's in-process network; BENCH_BACKEND or LOOPSTRESS_BACKEND=anvil for anvil).
+ *
+ * Backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process of its
+ * own, with the end-to-end ratio. BENCH_ONLY=backends runs that case alone and prints it without writing the results.
  */
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -23,17 +27,24 @@ interface Results {
   date: string;
   canonical: ScenarioRunFigures;
   scaling: ScenarioRunFigures[];
+  /** The canonical scenario on each backend, and how many times faster anvil ran it end to end. */
+  backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number };
   notRun: { positions: number; expectedMinutes: number; why: string }[];
   /** Earlier measurements kept for comparison (copied from the previous results file, never rewritten). */
   history?: unknown[];
 }
 
-function runOne(positions: number): ScenarioRunFigures {
+function runOne(positions: number, backend?: string): ScenarioRunFigures {
   const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-${positions}.json`);
   const hardhat = path.join("node_modules", ".bin", "hardhat");
   execFileSync(hardhat, ["run", "--no-compile", "bench/scenario-run.ts"], {
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, BENCH_OUT: out, BENCH_POSITIONS: String(positions) },
+    env: {
+      ...process.env,
+      BENCH_OUT: out,
+      BENCH_POSITIONS: String(positions),
+      ...(backend === undefined ? {} : { BENCH_BACKEND: backend }),
+    },
   });
   const figures = JSON.parse(fs.readFileSync(out, "utf8")) as ScenarioRunFigures;
   fs.rmSync(out);
@@ -41,9 +52,10 @@ function runOne(positions: number): ScenarioRunFigures {
 }
 
 function print(f: ScenarioRunFigures): void {
+  const node = f.nodePeakRssBytes === undefined ? "" : ` (+ anvil ${(f.nodePeakRssBytes / GB).toFixed(2)} GB)`;
   console.log(
-    `${f.scenario}: ${f.positions} positions, ${f.policyRuns} policy runs — ${(f.wallMs / 1000).toFixed(1)} s, ` +
-      `${f.msPerPosition} ms/position, peak RSS ${(f.peakRssBytes / GB).toFixed(2)} GB, ` +
+    `${f.scenario}${f.backend ? ` on ${f.backend}` : ""}: ${f.positions} positions, ${f.policyRuns} policy runs — ${(f.wallMs / 1000).toFixed(1)} s, ` +
+      `${f.msPerPosition} ms/position, peak RSS ${(f.peakRssBytes / GB).toFixed(2)} GB${node}, ` +
       `${f.rpc.calls} JSON-RPC calls, ${f.rpc.failedTxs} failed txs, ${f.rpc.failedCalls} failed calls ` +
       `(${(f.rpc.failedMs / 1000).toFixed(1)} s in failed requests)`,
   );
@@ -54,7 +66,21 @@ function print(f: ScenarioRunFigures): void {
     );
 }
 
+/** The canonical scenario on each backend, one process each. */
+function backendsSideBySide(): NonNullable<Results["backends"]> {
+  const runs = ["hardhat", "anvil"].map((backend) => runOne(0, backend));
+  runs.forEach(print);
+  const [hardhat, anvil] = runs;
+  const hardhatOverAnvilWall = Math.round((hardhat.wallMs / anvil.wallMs) * 100) / 100;
+  console.log(`backends: anvil ran the canonical scenario ${hardhatOverAnvilWall}x as fast as Hardhat, end to end`);
+  return { runs, hardhatOverAnvilWall };
+}
+
 function main(): void {
+  if (process.env.BENCH_ONLY === "backends") {
+    backendsSideBySide();
+    return;
+  }
   const scales =
     process.env.BENCH_SCALES === undefined
       ? DEFAULT_SCALES
@@ -69,6 +95,7 @@ function main(): void {
     print(f);
     scaling.push(f);
   }
+  const backends = backendsSideBySide();
   const largest = scaling.at(-1) ?? canonical;
   const notRun = NOT_RUN.filter((n) => !scales.includes(n)).map((positions) => {
     const expectedMinutes = Math.round((positions * largest.msPerPosition) / MS_PER_MIN);
@@ -94,6 +121,7 @@ function main(): void {
     date: new Date().toISOString(),
     canonical,
     scaling,
+    backends,
     notRun,
     ...(previous.history ? { history: previous.history } : {}),
   };

@@ -2,7 +2,8 @@
  * One measured cascade run, in a process of its own so that its peak RSS is its own: the canonical scenario (or a copy
  * with every population group scaled to about BENCH_POSITIONS positions), deployment, population, each policy run
  * and the report timed apart, JSON-RPC requests counted per phase. Writes its figures as JSON to BENCH_OUT (bench/run.ts
- * starts it and gathers the figures); never asserts anything.
+ * starts it and gathers the figures); never asserts anything. BENCH_BACKEND (or LOOPSTRESS_BACKEND) chooses the node, as
+ * --backend does for the scenario task: hardhat (in-process, the default) or anvil.
  */
 import fs from "fs";
 import os from "os";
@@ -16,6 +17,7 @@ import { runCascade } from "../src/scenario/run-cascade";
 import { writeCascadeReport } from "../src/report/cascade-report";
 import { deployEmbeddedContext } from "../src/session/embedded";
 import { splitSigners } from "../src/session";
+import { chooseBackend } from "../src/session/backend";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
 
 const CANONICAL = "scenarios/oct-10-2025.yaml";
@@ -39,12 +41,16 @@ export interface PhaseFigures {
 
 export interface ScenarioRunFigures {
   scenario: string;
+  /** The node it ran on (older results, before anvil: Hardhat's in-process network). */
+  backend?: string;
   positions: number;
   policyRuns: number;
   wallMs: number;
   /** Population plus every policy run, over the positions. */
   msPerPosition: number;
   peakRssBytes: number;
+  /** anvil: the node's own peak RSS (a process of its own), beside this process's; in-process: none. */
+  nodePeakRssBytes?: number;
   phases: PhaseFigures[];
   rpc: { calls: number; failedTxs: number; failedCalls: number; failedMs: number };
   /** The report's path when it was written (the canonical run only). */
@@ -90,6 +96,16 @@ function diff(a: Record<string, RpcMethodStats>, b: Record<string, RpcMethodStat
   return out;
 }
 
+/** A process's peak resident memory (Linux: VmHWM in /proc/<pid>/status); undefined where there is no /proc. */
+function peakRssOf(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return kb ? Number(kb[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const out = process.env.BENCH_OUT ?? path.join(os.tmpdir(), "loopstress-bench.json");
   const canonical = readCascadeScenario(CANONICAL);
@@ -99,7 +115,13 @@ async function main(): Promise<void> {
   const params = embeddedParamsFor(scenario);
   checkCascadeFits(scenario, params);
 
-  const counter = countRpc(hre.network.provider as unknown as Eip1193Like);
+  const backend = chooseBackend(process.env.BENCH_BACKEND, process.env);
+  const { openTaskChain } = await import("../tasks/session");
+  const chain = await openTaskChain(hre, backend);
+  // anvil: every request goes through the JSON-RPC provider's send; in-process: through Hardhat's provider. A
+  // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).
+  const counted = backend === "anvil" ? chain.provider : hre.network.provider;
+  const counter = countRpc(counted as unknown as Eip1193Like);
   const phases: PhaseFigures[] = [];
   let phaseName = "deploy";
   let phaseStart = performance.now();
@@ -130,8 +152,8 @@ async function main(): Promise<void> {
     phaseRpc = rpcNow;
   };
 
-  const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
-  const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
+  const { deployer, liquidator } = splitSigners(chain.signers);
+  const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
   endPhase("population");
   let runs = 0;
   const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
@@ -145,9 +167,12 @@ async function main(): Promise<void> {
   const dir = wanted > 0 ? undefined : await writeCascadeReport(report);
   endPhase("");
   const wallMs = performance.now() - t0;
+  const nodePeakRssBytes = chain.pid === undefined ? undefined : peakRssOf(chain.pid);
+  await chain.close();
   const all = counter.snapshot();
   const opened = phases.filter((p) => p.name !== "deploy" && p.name !== "report").reduce((n, p) => n + p.ms, 0);
   const figures: ScenarioRunFigures = {
+    backend,
     scenario: wanted > 0 ? `${CANONICAL} scaled to ${positions} positions, market policies only` : CANONICAL,
     positions,
     policyRuns: runs,
@@ -155,6 +180,7 @@ async function main(): Promise<void> {
     msPerPosition: Math.round((opened / positions) * 10) / 10,
     // ru_maxrss is in kilobytes on Linux.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(nodePeakRssBytes === undefined ? {} : { nodePeakRssBytes }),
     phases,
     rpc: {
       calls: rpcTotals(all).calls,

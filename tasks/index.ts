@@ -74,6 +74,19 @@ task(
     }),
   );
 
+interface ScenarioArgs {
+  file: string;
+  brief: boolean;
+  full: boolean;
+  json: boolean;
+  aaveRelease?: string;
+  backend?: string;
+}
+
+const BACKEND_HELP =
+  "The node: hardhat (default; Hardhat's in-process network) or anvil (started on a free loopback port, stopped " +
+  "after); or set LOOPSTRESS_BACKEND. With --network, that network is used";
+
 /** The most decimals a token of the profiles has (USDe, sUSDe, DAI, WETH: 18): --amount of a swap has no more. */
 const SWAP_AMOUNT_MAX_DECIMALS = 18;
 
@@ -230,7 +243,8 @@ task(
     "aaveRelease",
     "Overrides the file's chain.aaveRelease: origin-v3.6 (mainnet's line since v3.3) or v3.0",
   )
-  .setAction(async (args: { file: string; brief: boolean; full: boolean; json: boolean; aaveRelease?: string }, hre) =>
+  .addOptionalParam("backend", BACKEND_HELP)
+  .setAction(async (args: ScenarioArgs, hre) =>
     runCli(async () => {
       const { readCascadeScenario, withAaveRelease } = await import("../src/scenario/cascade-schema");
       const { runCascade } = await import("../src/scenario/run-cascade");
@@ -241,18 +255,24 @@ task(
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
       const { terminalProgress } = await import("../src/scenario/population");
       const { checkCascadeFits } = await import("../src/scenario/fits");
+      const { chooseBackend } = await import("../src/session/backend");
+      const { openTaskChain } = await import("./session");
+      chooseBackend(args.backend, process.env, hre.network.name);
       const scenario = withAaveRelease(readCascadeScenario(args.file), args.aaveRelease);
       const params = embeddedParamsFor(scenario);
       checkCascadeFits(scenario, params);
-      const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
-      console.error("deploying the embedded chain…");
-      const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
+      const chain = await openTaskChain(hre, args.backend);
       const t0 = Date.now();
-      const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
-        liquidator,
-        log: (l) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${l}`),
-        progress: terminalProgress("opening positions"),
-      });
+      const report = await (async () => {
+        const { deployer, liquidator } = splitSigners(chain.signers);
+        console.error(`deploying the embedded chain on ${chain.backend}…`);
+        const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
+        return runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
+          liquidator,
+          log: (l) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${l}`),
+          progress: terminalProgress("opening positions"),
+        });
+      })().finally(() => chain.close());
       const dir = await writeCascadeReport(report);
       const { cascadeTerminal } = await import("../src/report/terminal");
       if (args.json) console.log(JSON.stringify(report, null, 2));
@@ -270,7 +290,8 @@ task(
   .addParam("grid", 'Grid file (YAML): { floor: ["0.65", ...], rounds: [3, ...], policy: ["market/market", ...] }')
   .addOptionalParam("shard", "Run only the points whose index is i mod n, e.g. 0/4", "0/1")
   .addOptionalParam("out", "CSV to write (default reports/<name>/sweep[-shard-i-of-n].csv)")
-  .setAction(async (args: { file: string; grid: string; shard: string; out?: string }, hre) =>
+  .addOptionalParam("backend", BACKEND_HELP)
+  .setAction(async (args: { file: string; grid: string; shard: string; out?: string; backend?: string }, hre) =>
     runCli(async () => {
       const path = await import("path");
       const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
@@ -284,6 +305,9 @@ task(
       const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
       const { writeFileAtomic } = await import("../src/chain/deployments");
       const { outputPathFrom } = await import("../src/domain/flag-values");
+      const { chooseBackend } = await import("../src/session/backend");
+      const { openTaskChain } = await import("./session");
+      chooseBackend(args.backend, process.env, hre.network.name);
       const scenario = readCascadeScenario(args.file);
       const grid = readGrid(args.grid);
       const shard = parseShard(args.shard);
@@ -292,10 +316,15 @@ task(
       const all = gridPoints(grid, scenario);
       for (const p of all) checkCascadeFits(scenarioAt(scenario, p), params);
       const mine = all.filter((p) => p.index % shard.count === shard.index);
-      const { deployer, liquidator } = splitSigners(await hre.ethers.getSigners());
-      const ctx = await deployEmbeddedContext(hre.ethers.provider, deployer, params);
-      console.error(`sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (shard ${args.shard})`);
-      const rows = await runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, liquidator, terminalProgress("sweep"));
+      const chain = await openTaskChain(hre, args.backend);
+      const rows = await (async () => {
+        const { deployer, liquidator } = splitSigners(chain.signers);
+        const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
+        console.error(
+          `sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (shard ${args.shard}) on ${chain.backend}`,
+        );
+        return runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, liquidator, terminalProgress("sweep"));
+      })().finally(() => chain.close());
       const csvName = shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`;
       const out = chosenOut ?? path.join("reports", scenario.name, csvName);
       writeFileAtomic(out, sweepCsv(rows));

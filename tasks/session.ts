@@ -2,6 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Session, SessionChain, SessionFlags } from "../src/session";
+import type { BackendChain } from "../src/session/backend";
 
 /** The selected network as plain values: no Hardhat type reaches the library. */
 async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChain<HardhatEthersSigner>> {
@@ -13,6 +14,17 @@ async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChai
       await hre.network.provider.request({ method: "hardhat_reset", params });
     },
   };
+}
+
+/**
+ * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else Hardhat's in-process network): that
+ * network, or anvil started for the command. With --network, the selected network. The caller closes it.
+ */
+export async function openTaskChain(hre: HardhatRuntimeEnvironment, backendFlag?: string): Promise<BackendChain> {
+  const { chooseBackend, openAnvilChain } = await import("../src/session/backend");
+  const backend = chooseBackend(backendFlag, process.env, hre.network.name);
+  if (backend === "anvil") return openAnvilChain();
+  return { ...(await hardhatChain(hre)), backend, close: async () => undefined };
 }
 
 /** Opens the session the task's chain flags choose (embedded, a recorded deployment, or a fork). */

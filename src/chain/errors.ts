@@ -113,6 +113,11 @@ function findRevertData(err: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+/** Does the error carry revert data (Hardhat's send, a reverted call), rather than only a failed receipt? */
+export function hasRevertData(err: unknown): boolean {
+  return findRevertData(err) !== undefined;
+}
+
 /** Best-effort decode of any error thrown by ethers / Hardhat for a reverted call or transaction. */
 export function decodeRevert(err: unknown): string {
   const data = findRevertData(err);

@@ -1,6 +1,6 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { scheduleNextBlock } from "./clock";
-import { RevertError, decodeRevert } from "./errors";
+import { RevertError, decodeRevert, hasRevertData } from "./errors";
 import type { RpcProvider } from "./rpc";
 
 /**
@@ -17,14 +17,39 @@ export async function sendTx(
   try {
     response = await send();
   } catch (err) {
+    // Hardhat throws here, with the revert data.
     throw new RevertError(action, decodeRevert(err));
   }
   let receipt: ContractTransactionReceipt | null;
   try {
     receipt = await response.wait();
   } catch (err) {
-    throw new RevertError(action, decodeRevert(err));
+    throw new RevertError(
+      action,
+      hasRevertData(err) ? decodeRevert(err) : await replayedReason(provider, response, err),
+    );
   }
-  if (!receipt || receipt.status !== 1) throw new RevertError(action, "transaction failed");
+  if (!receipt || receipt.status !== 1) throw new RevertError(action, await replayedReason(provider, response));
   return receipt;
+}
+
+/**
+ * anvil mines a reverting transaction (status 0) and its receipt carries no revert data: the transaction is replayed
+ * as a call on the state it ran on (the block before its own: the harness mines one transaction per block), which
+ * reverts with the same data, so the reason reads as on Hardhat.
+ */
+async function replayedReason(
+  provider: RpcProvider,
+  response: ContractTransactionResponse,
+  original?: unknown,
+): Promise<string> {
+  const mined = await provider.getTransactionReceipt(response.hash);
+  if (!mined) return original === undefined ? "transaction failed" : decodeRevert(original);
+  const { from, to, data, value, gasLimit } = response;
+  try {
+    await provider.call({ from, to, data, value, gasLimit, blockTag: mined.blockNumber - 1 });
+  } catch (err) {
+    return decodeRevert(err);
+  }
+  return original === undefined ? "transaction failed" : decodeRevert(original);
 }

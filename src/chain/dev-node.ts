@@ -1,0 +1,37 @@
+/**
+ * The local development chain every backend runs: Hardhat's in-process network (hardhat.config.ts) and anvil
+ * (anvil.ts) are started from these same values, so a scenario sees the same accounts, clock, gas rules and limits.
+ * Imports nothing, so that hardhat.config.ts can read it before anything is compiled.
+ */
+
+export const DEV_CHAIN_ID = 31337;
+
+/**
+ * Genesis on the eve of the 10 Oct 2025 crash; the harness then spaces its blocks 12 s apart (clock.ts), so chain
+ * time, interest and every report number are the same on every run.
+ */
+export const DEV_GENESIS_DATE = "2025-10-10T00:00:00Z";
+
+/** Large populations and flash loops need room; each tx is still capped by the hardfork (2^24 gas since Osaka). */
+export const DEV_BLOCK_GAS_LIMIT = 60_000_000;
+
+/**
+ * A fixed gas limit per transaction: no eth_estimateGas round trip (a binary search of executions) before every
+ * transaction the harness sends; receipts still report the gas actually used.
+ */
+export const DEV_TX_GAS_LIMIT = 16_000_000;
+
+/** Accounts of the default test mnemonic: [deployer, ...users, liquidator] (session/index.ts splitSigners). */
+export const DEV_ACCOUNT_COUNT = 20;
+
+/** Each account's ether: 1,000,000 ETH, enough gas money for any population. */
+export const DEV_ACCOUNT_BALANCE_WEI = 10n ** 24n;
+
+/**
+ * The EVM rules: Hardhat 2.29's default hardfork. anvil is given it by name, so that gas costs (and with them the
+ * liquidators' gas bills) are the same on both.
+ */
+export const DEV_HARDFORK = "osaka";
+
+/** Hardhat's and anvil's default test mnemonic (the well-known, public one): the same 20 addresses on both. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";

@@ -1,0 +1,125 @@
+/**
+ * anvil started from the installed package: the same chain as Hardhat's in-process network (accounts, clock, gas
+ * limits, EVM rules), the cheats the library uses, and the process gone after close().
+ */
+import { expect } from "chai";
+import hre from "hardhat";
+import { JsonRpcProvider, Network } from "ethers";
+import { anvilBinary, startAnvil } from "../../src/chain/anvil";
+import { revertTo, setEthBalance, snapshot } from "../../src/chain/cheats";
+import { latestBlock, scheduleNextBlock } from "../../src/chain/clock";
+import { DEV_CHAIN_ID } from "../../src/chain/dev-node";
+import { rpc } from "../../src/chain/rpc";
+import { assertLocalDevNode } from "../../src/chain/safety";
+import { openAnvilChain } from "../../src/session/backend";
+import { sendTx } from "../../src/chain/tx";
+import type { RpcProvider } from "../../src/chain/rpc";
+import { SettableAggregator__factory } from "../../typechain-types";
+import type { Signer } from "ethers";
+
+/** A feed owned by `owner`, then setAnswer sent by `other` through sendTx: the error the harness reports. */
+async function notOwnerRevert(provider: RpcProvider, owner: Signer, other: Signer): Promise<string> {
+  const feed = await new SettableAggregator__factory(owner).deploy(8, "test", 100_000_000n, await owner.getAddress());
+  await feed.waitForDeployment();
+  const byOther = feed.connect(other);
+  return sendTx(provider, "set the answer", () => byOther.setAnswer(1n)).then(
+    () => "sent",
+    (err: Error) => err.message,
+  );
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("anvil", function () {
+  it("is resolved from the platform package installed with @foundry-rs/anvil", function () {
+    expect(anvilBinary()).to.match(
+      /@foundry-rs[/\\]anvil-(linux|darwin|win32)-(amd64|arm64)[/\\]bin[/\\]anvil(\.exe)?$/,
+    );
+  });
+
+  it("runs the chain of the Hardhat network: chain id, genesis time, accounts and their ether, gas limit, hardfork", async function () {
+    const chain = await openAnvilChain();
+    try {
+      const hardhatSigners = await hre.ethers.getSigners();
+      expect(chain.signers.map((s) => s.address)).to.deep.equal(hardhatSigners.map((s) => s.address));
+      const genesis = await chain.provider.getBlock(0);
+      expect(genesis?.timestamp).to.equal(Date.parse("2025-10-10T00:00:00Z") / 1000);
+      expect(genesis?.gasLimit).to.equal(60_000_000n);
+      expect((await chain.provider.getNetwork()).chainId).to.equal(31337n);
+      expect(await rpc(chain.provider, "eth_chainId", [])).to.equal("0x7a69");
+      expect(await chain.provider.getBalance(chain.signers[19].address)).to.equal(10n ** 24n);
+      const info = await rpc<{ hardFork: string }>(chain.provider, "anvil_nodeInfo", []);
+      expect(info.hardFork).to.equal("Osaka");
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it("serves the cheats: clock, balance, snapshots used up by a revert (as on Hardhat), the local-node check", async function () {
+    const chain = await openAnvilChain();
+    try {
+      const p = chain.provider;
+      expect(await assertLocalDevNode(p)).to.be.oneOf(["hardhat", "anvil"]);
+      const next = await scheduleNextBlock(p);
+      await rpc(p, "evm_mine", []);
+      expect((await latestBlock(p)).timestamp).to.equal(next);
+      const someone = "0x000000000000000000000000000000000000bEEF";
+      const first = await snapshot(p);
+      await setEthBalance(p, someone, 7n);
+      const second = await snapshot(p);
+      await setEthBalance(p, someone, 9n);
+      await revertTo(p, first);
+      expect(await p.getBalance(someone)).to.equal(0n);
+      // Reverting used up the snapshot and every later one, as on Hardhat: both fail the same way.
+      for (const id of [first, second])
+        await revertTo(p, id).then(
+          () => expect.fail(`snapshot ${id} was reused`),
+          (err: Error) => expect(err.message).to.equal(`evm_revert(${id}) failed: snapshot unknown or already used`),
+        );
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it("a reverted transaction reads as on Hardhat: anvil mines it as failed, the harness replays it for the reason", async function () {
+    const [owner, other] = await hre.ethers.getSigners();
+    // Undone after, so that the shared chain's fixtures deploy at their recorded addresses whatever runs first.
+    const before = await snapshot(hre.ethers.provider);
+    const onHardhat = await notOwnerRevert(hre.ethers.provider, owner, other).finally(() =>
+      revertTo(hre.ethers.provider, before),
+    );
+    const chain = await openAnvilChain();
+    try {
+      const onAnvil = await notOwnerRevert(chain.provider, chain.signers[0], chain.signers[1]);
+      expect(onAnvil).to.equal(`set the answer reverted: NotOwner(caller=${other.address})`);
+      expect(onAnvil).to.equal(onHardhat);
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it("is gone after close(), and close() can be called twice", async function () {
+    const node = await startAnvil();
+    expect(isRunning(node.pid)).to.equal(true);
+    const provider = new JsonRpcProvider(node.url, Network.from(DEV_CHAIN_ID), { staticNetwork: true });
+    expect(await provider.getBlockNumber()).to.equal(0);
+    provider.destroy();
+    await node.close();
+    await node.close();
+    expect(isRunning(node.pid)).to.equal(false);
+  });
+
+  it("a start that does not answer in time is stopped and named in one error", async function () {
+    await startAnvil({ startTimeoutMs: 1 }).then(
+      () => expect.fail("started"),
+      (err: Error) => expect(err.message).to.match(/^anvil did not answer on http:\/\/127\.0\.0\.1:\d+ within 1 ms/),
+    );
+  });
+});
