@@ -30,6 +30,8 @@ const MAX_QUOTE_GAS = 6_000_000n;
 const RESERVE_GAS = 4_000_000n;
 
 const iface = new Interface(QuoteLens__factory.abi);
+// Decoded arrays are copied into plain ones: an ethers Result throws on an index past its end, where callers read
+// undefined for "not decided".
 
 /** The runtime code of the lens, per chain connection: what its creation code returns. */
 const runtimeCode = new WeakMap<RpcProvider, Promise<string | undefined>>();
@@ -89,7 +91,7 @@ export class QuoteLens {
   /** Each route's quote of its own amount (`routes[k]` sells `amountsInRaw[k]`); undefined where the caller must quote. */
   async quoteEach(routes: readonly string[], amountsInRaw: readonly bigint[]): Promise<(bigint | undefined)[]> {
     const [outs, decided] = (await this.call("quoteEach", [routes, amountsInRaw])) as unknown as [bigint[], boolean[]];
-    return outs.map((out, k) => (decided[k] ? out : undefined));
+    return Array.from(outs, (out, k) => (decided[k] ? out : undefined));
   }
 
   /**
@@ -98,7 +100,7 @@ export class QuoteLens {
    */
   async bestQuotes(routes: readonly string[], amountsInRaw: readonly bigint[]): Promise<bigint[]> {
     const [outs, count] = (await this.call("bestQuotes", [routes, amountsInRaw])) as unknown as [bigint[], bigint];
-    return outs.slice(0, Number(count));
+    return Array.from(outs).slice(0, Number(count));
   }
 
   /**
@@ -115,7 +117,7 @@ export class QuoteLens {
       amountsInRaw,
       minOutsRaw,
     ])) as unknown as [bigint[], bigint, boolean];
-    return { outsRaw: outs.slice(0, Number(count)), covered };
+    return { outsRaw: Array.from(outs).slice(0, Number(count)), covered };
   }
 
   /** The purchase bisection from `from`, as far as the lens could take it (`from` itself when it decided no step). */

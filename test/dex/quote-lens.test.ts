@@ -123,6 +123,9 @@ describe("quote lens: many quotes in one call, the same answers as one quote per
       await uni.quoteExactIn("USDC", "USDe", 1_000n * USDC),
       undefined,
     ]);
+    // A sizing it left undecided from the first size: every size is the caller's to quote (read past the end: none).
+    const sizing = await lens.firstCovering([noPool], [2_000n * USDC, 1_000n * USDC], [0n, 0n]);
+    expect([sizing.outsRaw, sizing.outsRaw[1], sizing.covered]).to.deep.equal([[], undefined, false]);
     const t: PurchaseTerms = { stepRaw: USDC, unit: 10n ** 12n, thresholdWad: WAD, redeemableRaw: 1_000n * WAD };
     const from: PurchaseSearch = { lo: 0n, hi: 1_000n, done: false };
     expect(await lens.purchaseSearch([noPool], t, from)).to.deep.equal(from);
