@@ -23,7 +23,8 @@ export const QUOTE_LENS_ADDRESS = getAddress(dataSlice(id("loopstress.QuoteLens"
 /**
  * Gas one quote may use in the lens and still be its answer. A direct quote has the node's whole call budget (16.7M
  * on Hardhat), and in the lens earlier quotes leave slots warm, so a quote near that budget might succeed here and
- * fail there: a quote above this much is left to the direct path. Ordinary quotes use 0.1–2M.
+ * fail there: a quote above this much is left to the direct path. On the embedded pools a quote uses 0.1–0.3M gas,
+ * and a sale past a pool's liquidity, which walks the empty ticks to the price limit, about 3–5M (one or two hops).
  */
 const MAX_QUOTE_GAS = 6_000_000n;
 /** Gas a step needs to be started (two best quotes of two venues, with room to spare); less, and the lens returns. */
