@@ -109,6 +109,11 @@ const config: HardhatUserConfig = {
       AAVE_ORIGIN_COMPILER,
     ],
     overrides: {
+      // Its pragma (^0.8.24) also admits Aave's 0.8.27, which Hardhat would pick: it gets our tools' compiler.
+      "contracts/lens/QuoteLens.sol": {
+        version: "0.8.24",
+        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+      },
       "contracts/morpho/MorphoBlue.sol": MORPHO_COMPILER,
       "@morpho-org/morpho-blue/src/Morpho.sol": MORPHO_COMPILER,
       ...aaveOriginOverrides(),

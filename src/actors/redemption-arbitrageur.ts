@@ -14,6 +14,7 @@ import { tokenAddress, tokenDecimals } from "../chain/context";
 import { deal } from "../chain/cheats";
 import { latestBlock } from "../chain/clock";
 import type { Dex } from "../dex/dex";
+import { QuoteLens, type PurchaseSearch } from "../dex/quote-lens";
 import { parseUnitsExact } from "../math/fixed-point";
 import { getFeedPrice } from "../oracles/feeds";
 import type { EthenaAsset, EthenaMinting } from "../protocols/ethena-minting";
@@ -196,15 +197,27 @@ export class RedemptionArbitrageur implements Actor {
       // Price of the next whole token's USDe: `step` stablecoin (in USD WAD) per USDe bought.
       return next > out && (step * unit * WAD) / (next - out) <= thresholdWad;
     };
-    let lo = 0n;
-    let hi = cap / step;
-    if (hi === 0n || !(await ok(step))) return 0n;
-    lo = 1n;
-    while (lo < hi) {
+    // One step of the bisection on the largest whole number of tokens that is ok (lo = 0 before the first step).
+    const stepOnce = async ({ lo, hi }: PurchaseSearch): Promise<PurchaseSearch> => {
+      if (lo === 0n) {
+        if (hi === 0n || !(await ok(step))) return { lo: 0n, hi: 0n, done: true };
+        return { lo: 1n, hi, done: 1n >= hi };
+      }
       const mid = (lo + hi + 1n) / 2n;
-      if (await ok(mid * step)) lo = mid;
-      else hi = mid - 1n;
+      const next = (await ok(mid * step)) ? { lo: mid, hi } : { lo, hi: mid - 1n };
+      return { ...next, done: next.lo >= next.hi };
+    };
+    // The lens runs the same steps in one call, as far as it can decide them; this account takes any step it left.
+    const lens = await QuoteLens.open(this.ctx);
+    const routes = this.dex.lensRoutes(asset, "USDe");
+    let s: PurchaseSearch = { lo: 0n, hi: cap / step, done: false };
+    while (!s.done) {
+      const moved =
+        lens && routes
+          ? await lens.purchaseSearch(routes, { stepRaw: step, unit, thresholdWad, redeemableRaw: redeemable }, s)
+          : s;
+      s = moved.lo !== s.lo || moved.hi !== s.hi || moved.done ? moved : await stepOnce(s);
     }
-    return lo * step;
+    return s.lo * step;
   }
 }

@@ -11,6 +11,7 @@ import { RevertError } from "../chain/errors";
 import type { TokenSymbol } from "../domain/tokens";
 import { InputError } from "../errors";
 import type { Dex, SaleRoute, SwapResult } from "./dex";
+import { QuoteLens } from "./quote-lens";
 import { CURVE_VENUE_PREFIX, UNISWAP_V3_VENUE, openDex } from "./venue";
 
 /** Splits tried for a swap from an account: the share of the amount sent to the best venue, bps. */
@@ -59,15 +60,47 @@ export class BestQuoteDex implements Dex {
 
   /** Quotes of every venue with a route, best first (ties keep the venues' order); venues that cannot fill are left out. */
   private async quotes(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw: bigint): Promise<VenueQuote[]> {
+    const routed = this.routed(tokenIn, tokenOut);
+    const each = await this.quoteEach(
+      tokenIn,
+      tokenOut,
+      routed.map((dex) => ({ dex, amountInRaw })),
+    );
     const out: VenueQuote[] = [];
-    for (const dex of this.routed(tokenIn, tokenOut)) {
-      const outRaw = await dex.quoteExactIn(tokenIn, tokenOut, amountInRaw).catch((err: unknown) => {
-        if (err instanceof RevertError) return undefined;
-        throw err;
-      });
+    for (const [k, dex] of routed.entries()) {
+      const outRaw = each[k];
       if (outRaw !== undefined) out.push({ dex, outRaw });
     }
     return out.sort((a, b) => (b.outRaw > a.outRaw ? 1 : b.outRaw < a.outRaw ? -1 : 0));
+  }
+
+  /**
+   * Each venue's quote of its amount, undefined where it cannot fill it: read through the lens in one call when
+   * there are several (src/dex/quote-lens.ts), each quote it leaves undecided asked of its venue as before.
+   */
+  private async quoteEach(
+    tokenIn: TokenSymbol,
+    tokenOut: TokenSymbol,
+    asks: readonly { dex: Dex; amountInRaw: bigint }[],
+  ): Promise<(bigint | undefined)[]> {
+    const routes = asks.map((a) => a.dex.lensRoutes(tokenIn, tokenOut));
+    const lens = asks.length > 1 && routes.every((r) => r?.length === 1) ? await QuoteLens.open(this.ctx) : undefined;
+    const viaLens = lens
+      ? await lens.quoteEach(
+          routes.map((r) => r![0]),
+          asks.map((a) => a.amountInRaw),
+        )
+      : [];
+    const out: (bigint | undefined)[] = [];
+    for (const [k, { dex, amountInRaw }] of asks.entries())
+      out.push(
+        viaLens[k] ??
+          (await dex.quoteExactIn(tokenIn, tokenOut, amountInRaw).catch((err: unknown) => {
+            if (err instanceof RevertError) return undefined;
+            throw err;
+          })),
+      );
+    return out;
   }
 
   /** The venue paying the most for the amount now; fails naming the sale when no venue can fill it. */
@@ -94,6 +127,19 @@ export class BestQuoteDex implements Dex {
 
   hasRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol): boolean {
     return this.routed(tokenIn, tokenOut).length > 0;
+  }
+
+  /** Every routed venue's routes, in the venues' order: the lens takes the largest quote, as `quoteExactIn` does. */
+  lensRoutes(tokenIn: TokenSymbol, tokenOut: TokenSymbol): readonly string[] | undefined {
+    const routed = this.routed(tokenIn, tokenOut);
+    if (routed.length === 0) return undefined;
+    const routes: string[] = [];
+    for (const v of routed) {
+      const r = v.lensRoutes(tokenIn, tokenOut);
+      if (r === undefined) return undefined;
+      routes.push(...r);
+    }
+    return routes;
   }
 
   /** The highest spot price among the venues with a route: what a seller of `base` gets at the margin. */
@@ -186,15 +232,20 @@ export class BestQuoteDex implements Dex {
     if (!second) return undefined;
     let found: { a: Dex; b: Dex; aInRaw: bigint } | undefined;
     let bestOut = best.outRaw;
-    for (const shareBps of SPLIT_SHARES_BPS) {
-      const aInRaw = (amountInRaw * shareBps) / 10_000n;
-      if (aInRaw === 0n || aInRaw === amountInRaw) continue;
-      const quoteOf = (dex: Dex, amount: bigint) =>
-        dex.quoteExactIn(tokenIn, tokenOut, amount).catch((err: unknown) => {
-          if (err instanceof RevertError) return undefined;
-          throw err;
-        });
-      const [outA, outB] = [await quoteOf(best.dex, aInRaw), await quoteOf(second, amountInRaw - aInRaw)];
+    const shares = SPLIT_SHARES_BPS.map((shareBps) => (amountInRaw * shareBps) / 10_000n).filter(
+      (aInRaw) => aInRaw !== 0n && aInRaw !== amountInRaw,
+    );
+    // Every leg of every split quoted at once: nothing is sent in between.
+    const legs = await this.quoteEach(
+      tokenIn,
+      tokenOut,
+      shares.flatMap((aInRaw) => [
+        { dex: best.dex, amountInRaw: aInRaw },
+        { dex: second, amountInRaw: amountInRaw - aInRaw },
+      ]),
+    );
+    for (const [i, aInRaw] of shares.entries()) {
+      const [outA, outB] = [legs[2 * i], legs[2 * i + 1]];
       if (outA === undefined || outB === undefined) continue;
       if (outA + outB > bestOut) {
         bestOut = outA + outB;

@@ -136,6 +136,13 @@ export class CurveStableSwapDex implements Dex {
     });
   }
 
+  /** The pool's get_dy behind the venue byte. */
+  lensRoutes(tokenIn: TokenSymbol, tokenOut: TokenSymbol): readonly string[] | undefined {
+    if (!this.hasRoute(tokenIn, tokenOut)) return undefined;
+    const [i, j] = [this.index(tokenIn, "tokenIn"), this.index(tokenOut, "tokenOut")];
+    return [concat([SALE_VENUE.curve, this.pool.address, toBeHex(i, 1), toBeHex(j, 1)])];
+  }
+
   /** "curve:<pool key>", as scenario files name it. */
   get venue(): string {
     return `${CURVE_VENUE_NAME_PREFIX}${this.key}`;

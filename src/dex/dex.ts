@@ -48,6 +48,11 @@ export interface Dex {
    * several pools pick the best for that amount.
    */
   saleRoute(tokenIn: TokenSymbol, tokenOut: TokenSymbol, amountInRaw?: bigint): Promise<SaleRoute>;
+  /**
+   * The sale routes whose largest quote is `quoteExactIn`'s answer for any amount, for our QuoteLens to quote in one
+   * call (src/dex/quote-lens.ts); undefined when the venue has no route for the pair.
+   */
+  lensRoutes(tokenIn: TokenSymbol, tokenOut: TokenSymbol): readonly string[] | undefined;
   /** Executes an exact-input swap from `user` (approval included); reverts decoded if below minOutRaw. */
   swapExactIn(
     user: Signer,

@@ -98,6 +98,13 @@ export class UniswapV3Dex implements Dex {
     });
   }
 
+  /** The one route its quote takes (the quoter's path behind the venue byte). */
+  lensRoutes(tokenIn: TokenSymbol, tokenOut: TokenSymbol): readonly string[] | undefined {
+    return this.hasRoute(tokenIn, tokenOut)
+      ? [concat([SALE_VENUE.uniswapV3, this.path(tokenIn, tokenOut)])]
+      : undefined;
+  }
+
   /** "uniswap-v3:<pool key>", hops joined by ">" (e.g. "uniswap-v3:sUSDe/USDe-0.01%>USDe/USDC-0.01%"). */
   venueOf(tokenIn: TokenSymbol, tokenOut: TokenSymbol): string {
     const pools = Object.entries(this.ctx.record.uniswap.pools);

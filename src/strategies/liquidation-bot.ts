@@ -27,6 +27,7 @@ import { RevertError } from "../chain/errors";
 import { flashLiquidator } from "../chain/tools";
 import { ensureAllowance } from "../chain/erc20";
 import type { Dex } from "../dex/dex";
+import { QuoteLens } from "../dex/quote-lens";
 import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";
 import { sameAddress } from "../domain/address";
@@ -185,7 +186,9 @@ export class LiquidationBot {
         try {
           const debtRaw = pos.debt[0].amountRaw;
           const flash =
-            this.kind === "seller" && this.mode === "flash" ? await this.flashSize(market, borrower) : undefined;
+            this.kind === "seller" && this.mode === "flash"
+              ? await this.flashSize(market, borrower, debtRaw)
+              : undefined;
           if (flash && "unprofitable" in flash) {
             // Simulated first, like a real bot: a sale at a loss is never sent.
             this.refuse(market, borrower, flash.unprofitable);
@@ -283,19 +286,37 @@ export class LiquidationBot {
   private async flashSize(
     market: LendingMarket,
     borrower: string,
+    /** The debt now (read just before: nothing was sent since). */
+    debtRaw: bigint,
   ): Promise<{ maxRepayRaw: bigint; seizeRaw: bigint } | { unprofitable: string }> {
     const fullSeizeRaw = await seizeEstimate(market, borrower);
-    const debtRaw = (await market.position(borrower)).debt[0]?.amountRaw ?? 0n;
     const premiumBps = await market.flashLoanPremiumBps();
-    let first = "";
+    // The sizes it tries, largest first: the whole debt, then halves, while both amounts are positive.
+    const sizes: { seizeRaw: bigint; repayRaw: bigint; owedRaw: bigint }[] = [];
     for (let k = 0n; k <= MAX_HALVINGS; k++) {
       const seizeRaw = fullSeizeRaw >> k;
       const repayRaw = debtRaw >> k;
       if (seizeRaw === 0n || repayRaw === 0n) break;
-      const proceedsRaw = await this.dex.quoteExactIn(market.collateral, market.debt, seizeRaw);
-      const owedRaw = repayRaw + (repayRaw * premiumBps) / BPS;
-      if (proceedsRaw >= owedRaw) return { maxRepayRaw: k === 0n ? MaxUint256 : repayRaw, seizeRaw };
-      if (k === 0n) first = `Unprofitable(proceeds=${proceedsRaw}, owed=${owedRaw})`;
+      sizes.push({ seizeRaw, repayRaw, owedRaw: repayRaw + (repayRaw * premiumBps) / BPS });
+    }
+    // The lens quotes them in one call, in order, up to the first that covers what it owes; any it left is quoted here.
+    const lens = await QuoteLens.open(this.ctx);
+    const routes = this.dex.lensRoutes(market.collateral, market.debt);
+    const quoted =
+      lens && routes && sizes.length > 0
+        ? (
+            await lens.firstCovering(
+              routes,
+              sizes.map((z) => z.seizeRaw),
+              sizes.map((z) => z.owedRaw),
+            )
+          ).outsRaw
+        : [];
+    let first = "";
+    for (const [k, { seizeRaw, repayRaw, owedRaw }] of sizes.entries()) {
+      const proceedsRaw = quoted[k] ?? (await this.dex.quoteExactIn(market.collateral, market.debt, seizeRaw));
+      if (proceedsRaw >= owedRaw) return { maxRepayRaw: k === 0 ? MaxUint256 : repayRaw, seizeRaw };
+      if (k === 0) first = `Unprofitable(proceeds=${proceedsRaw}, owed=${owedRaw})`;
     }
     return { unprofitable: first };
   }
