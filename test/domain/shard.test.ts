@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { InputError } from "../../src/errors";
 import { MAX_SHARDS } from "../../src/domain/bounds";
 import { maxWorkersFor, parseShard, shardFrom, splitShard } from "../../src/domain/shard";
@@ -58,6 +59,32 @@ describe("shards", function () {
     );
     expect(() => shardFrom("env", { LOOPSTRESS_SHARD_INDEX: "0", LOOPSTRESS_SHARD_COUNT: "9".repeat(100) })).to.throw(
       `LOOPSTRESS_SHARD_COUNT: "${"9".repeat(60)}…" is not a whole number`,
+    );
+  });
+
+  it("--shard env, any environment: a shard within bounds, or one line naming one of the variables", function () {
+    const value = fc.oneof(
+      fc.constantFrom(undefined, "", "0", "1", "3", "4", "10000", "10001", "-1", "1e3", " 2", "0x2", "9".repeat(5000)),
+      fc.string({ maxLength: 8 }),
+    );
+    const names = ["LOOPSTRESS_SHARD_INDEX", "JOB_COMPLETION_INDEX", "LOOPSTRESS_SHARD_COUNT"];
+    fc.assert(
+      fc.property(value, value, value, (ci, kube, count) => {
+        const env = { LOOPSTRESS_SHARD_INDEX: ci, JOB_COMPLETION_INDEX: kube, LOOPSTRESS_SHARD_COUNT: count };
+        try {
+          const s = shardFrom("env", env);
+          expect(s.count).to.be.within(1, MAX_SHARDS);
+          expect(s.index).to.be.within(0, s.count - 1);
+          expect(String(s.index)).to.be.oneOf([ci, kube].filter((x) => x !== undefined).map((x) => String(Number(x))));
+        } catch (err) {
+          expect(err).to.be.instanceOf(InputError);
+          const e = err as InputError;
+          expect(names).to.include(e.field);
+          expect(e.message).to.not.match(/[\r\n]/);
+          expect(e.message.length).to.be.below(400);
+        }
+      }),
+      { seed: 20_261_129, numRuns: 300 },
     );
   });
 
