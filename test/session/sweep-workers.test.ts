@@ -123,6 +123,26 @@ describe("sweeps in worker processes", function () {
     expect(fs.existsSync(path.join(tmp, "report"))).to.equal(false);
   });
 
+  it("bad --workers or shard variables: exit 1, one line naming the flag or variable, nothing written", async function () {
+    const scenarioFile = path.join(tmp, "refused.yaml");
+    const gridFile = path.join(tmp, "refused-grid.yaml");
+    fs.writeFileSync(scenarioFile, YAML.stringify({ ...SCENARIO, name: "test-sweep-refused" }));
+    fs.writeFileSync(gridFile, YAML.stringify(GRID));
+    const sweep = ["sweep", scenarioFile, "--grid", gridFile];
+    const [workers, count] = await Promise.all([
+      runHardhat([...sweep, "--workers", "65"], {}),
+      runHardhat([...sweep, "--shard", "env"], { JOB_COMPLETION_INDEX: "3" }),
+    ]);
+    expect(workers.status).to.equal(1);
+    expect(workers.output.trim()).to.equal("loopstress: --workers: 65 is out of range — give 1 to 64");
+    expect(count.status).to.equal(1);
+    expect(count.output.trim()).to.equal(
+      "loopstress: LOOPSTRESS_SHARD_COUNT: is not set (--shard env reads the shard count from it) — set it to the " +
+        "number of shards: the Indexed Job's spec.completions, or the matrix's strategy.job-total",
+    );
+    expect(fs.existsSync(path.join(ROOT, "reports", "test-sweep-refused"))).to.equal(false);
+  });
+
   describe("at the command line", function () {
     const scenarioFile = path.join(tmp, "sweep.yaml");
     const gridFile = path.join(tmp, "grid.yaml");
