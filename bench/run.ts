@@ -3,11 +3,14 @@
  * population group scaled, each in a process of its own (bench/scenario-run.ts), prints the figures and writes them
  * to bench/results.json with the machine they were measured on. Figures are printed, never asserted.
  *
- * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
- * scaled runs use the default backend (Hardhat's in-process network; BENCH_BACKEND or LOOPSTRESS_BACKEND=anvil for anvil).
+ * Then backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process
+ * of its own, with the end-to-end ratio. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in
+ * one process and in two worker processes: grid points per second, start-up and deployment included, as a user waits.
  *
- * Backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process of its
- * own, with the end-to-end ratio. BENCH_ONLY=backends runs that case alone and prints it without writing the results.
+ * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
+ * scaled runs use the default backend (BENCH_BACKEND or LOOPSTRESS_BACKEND chooses another). BENCH_CASES runs some of
+ * the cases only (comma-separated: canonical, scaling, backends, sweep); such a partial run prints its figures and
+ * leaves bench/results.json as it is.
  */
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -21,6 +24,23 @@ const DEFAULT_SCALES = [500, 1000];
 const NOT_RUN = [3000, 10_000];
 const MS_PER_MIN = 60_000;
 const GB = 1e9;
+const CASES = ["canonical", "scaling", "backends", "sweep"] as const;
+const SWEEP_SCENARIO = path.join("bench", "sweep-scenario.yaml");
+const SWEEP_GRID = path.join("bench", "sweep-grid.yaml");
+/** One process, then one worker per core of the 2-core machine the kept figures come from. */
+const SWEEP_WORKERS = [1, 2];
+const HARDHAT = path.join("node_modules", ".bin", "hardhat");
+
+interface SweepFigures {
+  scenario: string;
+  grid: string;
+  points: number;
+  runs: { workers: number; wallMs: number; pointsPerSecond: number }[];
+  /** Points per second with the most workers over with one. */
+  speedup: number;
+  /** Whether every run wrote the same CSV (it should: the workers' rows are merged in grid order). */
+  sameCsv: boolean;
+}
 
 interface Results {
   machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; platform: string };
@@ -30,14 +50,14 @@ interface Results {
   /** The canonical scenario on each backend, and how many times faster anvil ran it end to end. */
   backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number };
   notRun: { positions: number; expectedMinutes: number; why: string }[];
+  sweep: SweepFigures;
   /** Earlier measurements kept for comparison (copied from the previous results file, never rewritten). */
   history?: unknown[];
 }
 
 function runOne(positions: number, backend?: string): ScenarioRunFigures {
   const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-${positions}.json`);
-  const hardhat = path.join("node_modules", ".bin", "hardhat");
-  execFileSync(hardhat, ["run", "--no-compile", "bench/scenario-run.ts"], {
+  execFileSync(HARDHAT, ["run", "--no-compile", "bench/scenario-run.ts"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env,
@@ -76,26 +96,83 @@ function backendsSideBySide(): NonNullable<Results["backends"]> {
   return { runs, hardhatOverAnvilWall };
 }
 
-function main(): void {
-  if (process.env.BENCH_ONLY === "backends") {
-    backendsSideBySide();
-    return;
+/** The sweep benchmark with `workers` processes: its wall time, start-up and deployment included, and its CSV. */
+function sweepOnce(workers: number): { wallMs: number; csv: string } {
+  const out = path.join(os.tmpdir(), `loopstress-bench-sweep-${process.pid}-${workers}.csv`);
+  const t0 = performance.now();
+  try {
+    execFileSync(HARDHAT, ["sweep", SWEEP_SCENARIO, "--grid", SWEEP_GRID, "--workers", String(workers), "--out", out], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+  } catch (err) {
+    // The sweep's own progress would bury the figures; on failure its stderr says why.
+    console.error(String((err as { stderr?: Buffer }).stderr ?? err));
+    throw err;
   }
+  const wallMs = Math.round(performance.now() - t0);
+  const csv = fs.readFileSync(out, "utf8");
+  fs.rmSync(out);
+  return { wallMs, csv };
+}
+
+function benchSweep(): SweepFigures {
+  const runs = SWEEP_WORKERS.map((workers) => ({ workers, ...sweepOnce(workers) }));
+  const points = runs[0].csv.trim().split("\n").length - 1;
+  const figures = runs.map(({ workers, wallMs }) => ({
+    workers,
+    wallMs,
+    pointsPerSecond: Math.round((points / (wallMs / 1000)) * 1000) / 1000,
+  }));
+  const [first, last] = [figures[0], figures[figures.length - 1]];
+  const sweep: SweepFigures = {
+    scenario: SWEEP_SCENARIO,
+    grid: SWEEP_GRID,
+    points,
+    runs: figures,
+    speedup: Math.round((last.pointsPerSecond / first.pointsPerSecond) * 100) / 100,
+    sameCsv: runs.every((r) => r.csv === runs[0].csv),
+  };
+  for (const r of figures)
+    console.log(
+      `sweep ${SWEEP_SCENARIO} over ${SWEEP_GRID}: ${points} points, ${r.workers} worker(s) — ` +
+        `${(r.wallMs / 1000).toFixed(1)} s, ${r.pointsPerSecond} points/s`,
+    );
+  console.log(`sweep: ${sweep.speedup}x with ${last.workers} workers; same CSV: ${sweep.sameCsv ? "yes" : "no"}`);
+  return sweep;
+}
+
+function casesToRun(): readonly (typeof CASES)[number][] {
+  if (process.env.BENCH_CASES === undefined) return CASES;
+  const names = process.env.BENCH_CASES.split(",").map((s) => s.trim());
+  for (const n of names) {
+    if (!(CASES as readonly string[]).includes(n))
+      throw new Error(`BENCH_CASES: unknown case "${n}" — use ${CASES.join(", ")}`);
+  }
+  return CASES.filter((c) => names.includes(c));
+}
+
+function main(): void {
+  const cases = casesToRun();
   const scales =
     process.env.BENCH_SCALES === undefined
       ? DEFAULT_SCALES
       : process.env.BENCH_SCALES.split(",")
           .filter((s) => s.trim() !== "")
           .map(Number);
-  const canonical = runOne(0);
-  print(canonical);
+  const canonical = cases.includes("canonical") ? runOne(0) : undefined;
+  if (canonical) print(canonical);
   const scaling: ScenarioRunFigures[] = [];
-  for (const n of scales) {
+  for (const n of cases.includes("scaling") ? scales : []) {
     const f = runOne(n);
     print(f);
     scaling.push(f);
   }
-  const backends = backendsSideBySide();
+  const backends = cases.includes("backends") ? backendsSideBySide() : undefined;
+  const sweep = cases.includes("sweep") ? benchSweep() : undefined;
+  if (canonical === undefined || backends === undefined || sweep === undefined || cases.length < CASES.length) {
+    console.log(`BENCH_CASES ran ${cases.join(", ")} only: ${RESULTS} is left as it is`);
+    return;
+  }
   const largest = scaling.at(-1) ?? canonical;
   const notRun = NOT_RUN.filter((n) => !scales.includes(n)).map((positions) => {
     const expectedMinutes = Math.round((positions * largest.msPerPosition) / MS_PER_MIN);
@@ -123,6 +200,7 @@ function main(): void {
     scaling,
     backends,
     notRun,
+    sweep,
     ...(previous.history ? { history: previous.history } : {}),
   };
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

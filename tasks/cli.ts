@@ -10,7 +10,7 @@ export async function runCli(body: () => Promise<void>): Promise<void> {
     const err = forkFailure(thrown) ?? thrown;
     const name = err instanceof Error ? err.name : "Error";
     const message = err instanceof Error ? err.message : String(err);
-    const known = ["InputError", "RevertError", "UnsafeNodeError"].includes(name);
+    const known = ["InputError", "RevertError", "UnsafeNodeError", "WorkerError"].includes(name);
     console.error(`loopstress: ${known ? "" : `${name}: `}${message}`);
     if (!known && err instanceof Error && process.env.LOOPSTRESS_DEBUG) console.error(err.stack);
     process.exitCode = 1;

@@ -284,70 +284,143 @@ task(
 
 task(
   "sweep",
-  "Runs a cascade scenario over a grid (USDe floor x loop rounds x oracle policy) from one deployment by snapshots, one CSV row per point; --shard i/n runs a slice",
+  "Runs a cascade scenario over a grid (USDe floor x loop rounds x oracle policy) from one deployment by snapshots, one CSV row per point; --workers runs it in processes side by side, --shard i/n runs a slice",
 )
   .addPositionalParam("file", "Scenario file (YAML or JSON)")
   .addParam("grid", 'Grid file (YAML): { floor: ["0.65", ...], rounds: [3, ...], policy: ["market/market", ...] }')
-  .addOptionalParam("shard", "Run only the points whose index is i mod n, e.g. 0/4", "0/1")
+  .addOptionalParam(
+    "shard",
+    "Run only the points whose index is i mod n, e.g. 0/4; env: i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or LOOPSTRESS_SHARD_INDEX (CI matrix), n from LOOPSTRESS_SHARD_COUNT",
+    "0/1",
+  )
   .addOptionalParam("out", "CSV to write (default reports/<name>/sweep[-shard-i-of-n].csv)")
+  .addOptionalParam(
+    "workers",
+    "Worker processes, each with its own chain, merged in grid order into the same CSV (default: one per core; 1: this process)",
+  )
   .addOptionalParam("backend", BACKEND_HELP)
-  .setAction(async (args: { file: string; grid: string; shard: string; out?: string; backend?: string }, hre) =>
-    runCli(async () => {
-      const path = await import("path");
-      const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
-      const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
-      const { terminalProgress } = await import("../src/scenario/population");
-      const { checkCascadeFits } = await import("../src/scenario/fits");
-      const sweep = await import("../src/scenario/sweep");
-      const { gridPoints, parseShard, readGrid, runSweep, scenarioAt, sweepCsv } = sweep;
-      const { deployEmbeddedContext } = await import("../src/session/embedded");
-      const { splitSigners } = await import("../src/session");
-      const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
-      const { writeFileAtomic } = await import("../src/chain/deployments");
-      const { outputPathFrom } = await import("../src/domain/flag-values");
-      const { chooseBackend } = await import("../src/session/backend");
-      const { openTaskChain } = await import("./session");
-      chooseBackend(args.backend, process.env, hre.network.name);
-      const scenario = readCascadeScenario(args.file);
-      const grid = readGrid(args.grid);
-      const shard = parseShard(args.shard);
-      const chosenOut = args.out === undefined ? undefined : outputPathFrom(args.out, "--out", ".csv");
-      const params = embeddedParamsFor(scenario);
-      const all = gridPoints(grid, scenario);
-      for (const p of all) checkCascadeFits(scenarioAt(scenario, p), params);
-      const mine = all.filter((p) => p.index % shard.count === shard.index);
-      const chain = await openTaskChain(hre, args.backend);
-      const rows = await (async () => {
-        const { deployer, liquidator } = splitSigners(chain.signers);
-        const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
+  .setAction(
+    async (
+      args: { file: string; grid: string; shard: string; out?: string; workers?: string; backend?: string },
+      hre,
+    ) =>
+      runCli(async () => {
+        const path = await import("path");
+        const os = await import("os");
+        const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
+        const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
+        const { terminalProgress } = await import("../src/scenario/population");
+        const { checkCascadeFits } = await import("../src/scenario/fits");
+        const { gridPoints, readGrid, runSweep, scenarioAt, sweepCsv } = await import("../src/scenario/sweep");
+        const { shardFrom } = await import("../src/domain/shard");
+        const { MAX_WORKERS } = await import("../src/domain/bounds");
+        const { deployEmbeddedContext } = await import("../src/session/embedded");
+        const { splitSigners } = await import("../src/session");
+        const { runSweepWorkers, sweepWorkerCount } = await import("../src/session/sweep-workers");
+        const { exitWithParent, taskArgv } = await import("../src/session/workers");
+        const { UniswapV3Dex } = await import("../src/dex/uniswap-v3");
+        const { writeFileAtomic } = await import("../src/chain/deployments");
+        const { outputPathFrom, wholeNumberFrom } = await import("../src/domain/flag-values");
+        const { chooseBackend } = await import("../src/session/backend");
+        const { openTaskChain } = await import("./session");
+        chooseBackend(args.backend, process.env, hre.network.name);
+        const scenario = readCascadeScenario(args.file);
+        const grid = readGrid(args.grid);
+        const shard = shardFrom(args.shard, process.env);
+        const chosenOut = args.out === undefined ? undefined : outputPathFrom(args.out, "--out", ".csv");
+        const requested =
+          args.workers === undefined ? undefined : wholeNumberFrom(args.workers, "--workers", 1, MAX_WORKERS);
+        const params = embeddedParamsFor(scenario);
+        const all = gridPoints(grid, scenario);
+        for (const p of all) checkCascadeFits(scenarioAt(scenario, p), params);
+        const mine = all.filter((p) => p.index % shard.count === shard.index);
+        const workers = sweepWorkerCount({
+          requested,
+          cores: os.availableParallelism(),
+          inProcess: hre.network.name === "hardhat",
+          network: hre.network.name,
+          points: mine.length,
+          shard,
+        });
+        const csvName = shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`;
+        const out = chosenOut ?? path.join("reports", scenario.name, csvName);
+        const where = `shard ${shard.index}/${shard.count}`;
         console.error(
-          `sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (shard ${args.shard}) on ${chain.backend}`,
+          `sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (${where}), ${workers} worker(s)`,
         );
-        return runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, liquidator, terminalProgress("sweep"));
-      })().finally(() => chain.close());
-      const csvName = shard.count === 1 ? "sweep.csv" : `sweep-shard-${shard.index}-of-${shard.count}.csv`;
-      const out = chosenOut ?? path.join("reports", scenario.name, csvName);
-      writeFileAtomic(out, sweepCsv(rows));
-      console.log(sweepCsv(rows));
-      console.error(`written to ${out}`);
-    }),
+        let rows;
+        if (workers > 1) {
+          // Each worker is this task again on its sub-shard, in a process (and on a chain) of its own.
+          const cli = require.resolve("hardhat/internal/cli/cli.js");
+          const config = hre.hardhatArguments.config === undefined ? [] : ["--config", hre.hardhatArguments.config];
+          const forwarded = taskArgv(hre.tasks["sweep"], args, ["shard", "out", "workers"]);
+          rows = await runSweepWorkers({
+            points: mine,
+            shard,
+            workers,
+            tmpDir: path.resolve("reports", scenario.name, `.sweep-workers-${process.pid}`),
+            command: (s, file) => ({
+              command: process.execPath,
+              args: [
+                cli,
+                ...config,
+                "sweep",
+                ...forwarded,
+                "--shard",
+                `${s.index}/${s.count}`,
+                "--out",
+                file,
+                "--workers",
+                "1",
+              ],
+            }),
+            log: (l) => console.error(l),
+          });
+        } else {
+          exitWithParent();
+          const chain = await openTaskChain(hre, args.backend);
+          rows = await (async () => {
+            const { deployer, liquidator } = splitSigners(chain.signers);
+            const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
+            console.error(`sweep ${scenario.name}: on ${chain.backend}`);
+            // Without a terminal (a worker, a CI log) one line per point instead of a redrawn bar.
+            const progress = process.stderr.isTTY
+              ? terminalProgress("sweep")
+              : (done: number, total: number) => console.error(`sweep: ${done} of ${total} points done`);
+            return runSweep(ctx, new UniswapV3Dex(ctx), scenario, mine, liquidator, progress);
+          })().finally(() => chain.close());
+        }
+        writeFileAtomic(out, sweepCsv(rows));
+        console.log(sweepCsv(rows));
+        console.error(`written to ${out}`);
+      }),
   );
 
 task(
   "sweep:merge",
-  "Merges the CSVs of a sharded sweep into one (rows in grid order; fails if a point is missing or duplicated)",
+  "Merges the CSVs of a sharded sweep, written by separate processes or machines, into one (rows in grid order; fails if a point is missing or duplicated, or, given --grid and --scenario, a row is not the grid's)",
 )
   .addVariadicPositionalParam("shards", "Shard CSV files")
   .addParam("out", "Merged CSV to write")
-  .setAction(async (args: { shards: string[]; out: string }) =>
+  .addOptionalParam("grid", "The sweep's grid file: every point of it must be in exactly one shard (with --scenario)")
+  .addOptionalParam("scenario", "The sweep's scenario file (with --grid)")
+  .setAction(async (args: { shards: string[]; out: string; grid?: string; scenario?: string }) =>
     runCli(async () => {
-      const { mergeSweeps, sweepCsv } = await import("../src/scenario/sweep");
+      const { gridPoints, mergeSweeps, readGrid, sweepCsv } = await import("../src/scenario/sweep");
+      const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
       const { readSweepShards } = await import("../src/session/sweep-shards");
       const { writeFileAtomic } = await import("../src/chain/deployments");
       const { outputPathFrom } = await import("../src/domain/flag-values");
+      const { InputError } = await import("../src/errors");
       const out = outputPathFrom(args.out, "--out", ".csv");
+      if ((args.grid === undefined) !== (args.scenario === undefined)) {
+        const [missing, given] = args.grid === undefined ? ["--grid", "--scenario"] : ["--scenario", "--grid"];
+        throw new InputError(missing, `is required with ${given}`, "give both: the sweep's scenario and grid files");
+      }
+      const points =
+        args.grid === undefined ? undefined : gridPoints(readGrid(args.grid), readCascadeScenario(args.scenario!));
       const shards = readSweepShards(args.shards);
-      writeFileAtomic(out, sweepCsv(mergeSweeps(shards)));
+      writeFileAtomic(out, sweepCsv(mergeSweeps(shards, { points, sources: args.shards })));
       console.error(`merged ${args.shards.length} shard(s) into ${args.out}`);
     }),
   );

@@ -52,6 +52,12 @@ export const MAX_FORK_BLOCK = 1_000_000_000;
 /** Shards of a sweep (--shard i/n, sweep:merge's files): as many as grid points; more would run nothing. */
 export const MAX_SHARDS = 10_000;
 
+/**
+ * Worker processes of one sweep (--workers): each holds a whole chain in its own memory (the canonical scenario peaks
+ * at 6-7 GB), so no single machine has the memory for more than 64; beyond one machine, shard the grid (--shard).
+ */
+export const MAX_WORKERS = 64;
+
 /** Policy sets (and counterfactual runs) of one scenario: each is a full run of the scenario from its snapshot. */
 export const MAX_POLICY_SETS = 16;
 

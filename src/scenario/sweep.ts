@@ -17,7 +17,7 @@ import type { CascadeScenario } from "./cascade-schema";
 import { runCascade } from "./run-cascade";
 import { parseWithSchema, readStructuredFile } from "./files";
 import { decimal, loopRounds } from "./schema-parts";
-import { MAX_GRID_POINTS, MAX_SHARDS } from "../domain/bounds";
+import { MAX_GRID_POINTS } from "../domain/bounds";
 import { shownValue } from "../domain/flag-values";
 
 const policyPair = z
@@ -84,16 +84,8 @@ export function gridPoints(grid: Grid, scenario: CascadeScenario): GridPoint[] {
   return out;
 }
 
-/** `--shard i/n`: 0 <= i < n <= MAX_SHARDS. */
-export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s);
-  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
-    throw new InputError("--shard", `"${shownValue(s)}" is not i/n with 0 <= i < n`, "e.g. --shard 0/4");
-  if (Number(m[2]) > MAX_SHARDS) {
-    throw new InputError("--shard", `${m[2]} shards, over the bound of ${MAX_SHARDS}`, "split into fewer shards");
-  }
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
+// Shards are domain vocabulary (shared with other sharded tasks); re-exported where sweeps always found it.
+export { parseShard } from "../domain/shard";
 
 /** The scenario at one grid point. */
 export function scenarioAt(s: CascadeScenario, p: GridPoint): CascadeScenario {
@@ -173,16 +165,58 @@ export function parseSweepCsv(text: string, source: string): SweepRow[] {
   return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [SWEEP_COLUMNS[i], v])) as SweepRow);
 }
 
-/** Merges shard results: rows by grid index; a missing or duplicated index is an error. */
-export function mergeSweeps(shards: SweepRow[][]): SweepRow[] {
-  const rows = shards.flat().sort((a, b) => Number(a.index) - Number(b.index));
-  rows.forEach((r, i) => {
-    if (Number(r.index) !== i)
-      throw new InputError(
-        "shards",
-        `grid point ${i} is ${Number(r.index) > i ? "missing" : "duplicated"}`,
-        "merge every shard of the same grid exactly once",
-      );
-  });
-  return rows;
+/** A point as a row names it: floor, rounds (empty when the grid does not vary them) and policy. */
+const pointOf = (r: { floor?: string; rounds?: number | string; policy: string }) =>
+  `floor ${r.floor || "-"}, rounds ${r.rounds === undefined || r.rounds === "" ? "-" : r.rounds}, policy ${r.policy}`;
+
+/**
+ * Merges shard results into grid order. Every point must be in exactly one shard: `points` (the grid's, or the slice
+ * a sharded run owns) when known, checking that each row is that point (its floor, rounds and policy), so that a shard
+ * of another grid is refused; otherwise points 0 to the last. `sources` names each shard in errors (its file).
+ */
+export function mergeSweeps(
+  shards: SweepRow[][],
+  options: { points?: readonly GridPoint[]; sources?: readonly string[] } = {},
+): SweepRow[] {
+  const source = (i: number) => options.sources?.[i] ?? `shard ${i + 1}`;
+  const expected = options.points === undefined ? undefined : new Map(options.points.map((p) => [p.index, p]));
+  const seen = new Map<number, number>();
+  const fix = "merge every shard of the same grid exactly once";
+  shards.forEach((rows, s) =>
+    rows.forEach((r) => {
+      if (!/^\d{1,6}$/.test(r.index)) {
+        throw new InputError(
+          source(s),
+          `"${shownValue(r.index)}" is not a grid point index`,
+          "merge sweep CSVs as written",
+        );
+      }
+      const index = Number(r.index);
+      const other = seen.get(index);
+      if (other !== undefined) throw new InputError(source(s), `grid point ${index} is also in ${source(other)}`, fix);
+      seen.set(index, s);
+      if (expected === undefined) return;
+      const p = expected.get(index);
+      if (p === undefined) {
+        throw new InputError(
+          source(s),
+          `grid point ${index} is not in this grid`,
+          "merge only the shards of this grid",
+        );
+      }
+      if (pointOf(r) !== pointOf(p)) {
+        throw new InputError(
+          source(s),
+          `grid point ${index} is ${pointOf(r)}, not ${pointOf(p)}: a shard of another grid`,
+          "merge only the shards of this grid and scenario",
+        );
+      }
+    }),
+  );
+  const wanted = options.points?.map((p) => p.index) ?? Array.from({ length: seen.size }, (_, i) => i);
+  for (const i of wanted) {
+    if (!seen.has(i)) throw new InputError("shards", `grid point ${i} is missing`, fix);
+  }
+  // Without the grid, an index past the last point means one before it is missing (caught above).
+  return shards.flat().sort((a, b) => Number(a.index) - Number(b.index));
 }
