@@ -5,6 +5,7 @@ import fs from "fs";
 import path from "path";
 
 import "./tasks";
+import "./tasks/compile";
 
 /**
  * Offline compilers: every version we compile with is an exact-pinned npm alias of `solc`
