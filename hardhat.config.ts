@@ -14,7 +14,7 @@ import "./tasks/compile";
 const NPM_SOLC: Record<string, string> = {
   "0.8.19": "solc-0.8.19", // Morpho Blue pins 0.8.19
   "0.8.27": "solc-0.8.27", // Aave V3 origin (aave-v3-origin foundry.toml)
-  "0.8.24": "solc-0.8.24", // our own tools
+  "0.8.28": "solc-0.8.28", // our own tools (the `transient` keyword needs 0.8.28)
 };
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
@@ -77,7 +77,8 @@ function aaveOriginOverrides(): Record<string, typeof AAVE_ORIGIN_COMPILER> {
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
-      { version: "0.8.24", settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
+      // Our own tools, and every file no override names: the newest compiler a pragma accepts is chosen.
+      { version: "0.8.28", settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
       MORPHO_COMPILER,
       AAVE_ORIGIN_COMPILER,
     ],
