@@ -10,7 +10,7 @@ const FRESH: PlannedJob[] = [
   job(
     "0.8.27",
     ["contracts/aave/AaveV3Origin.sol", "@aave-dao/aave-v3-origin/src/contracts/instances/PoolInstance.sol"],
-    119,
+    83,
   ),
   job("0.8.28", ["contracts/liquidators/FlashLiquidator.sol"], 62),
   job("0.8.19", ["contracts/morpho/MorphoBlue.sol", "@morpho-org/morpho-blue/src/Morpho.sol"], 13),
@@ -19,13 +19,13 @@ const FRESH: PlannedJob[] = [
 describe("compile plan: the line printed before solc runs", function () {
   it("names each part with its files and compiler, and the time on 2 cores", function () {
     expect(compilePlanLine(FRESH, 2)).to.equal(
-      "compiling Aave's origin line (121 files, solc 0.8.27), our tools (63 files, solc 0.8.28) and Morpho Blue " +
-        "(15 files, solc 0.8.19), about 40 s; only on the first run or after a change",
+      "compiling Aave's origin line (85 files, solc 0.8.27), our tools (63 files, solc 0.8.28) and Morpho Blue " +
+        "(15 files, solc 0.8.19), about 30 s; only on the first run or after a change",
     );
   });
 
   it("adds the jobs up when they run one at a time", function () {
-    expect(estimatedSeconds(FRESH, 1)).to.equal(14 + 121 * 0.2 + 63 * 0.25 + 15 * 0.9);
+    expect(estimatedSeconds(FRESH, 1)).to.equal(9 + 85 * 0.2 + 63 * 0.25 + 15 * 0.9);
     expect(compilePlanLine(FRESH, 1)).to.match(/, about 1 minute; only on the first run or after a change$/);
   });
 
