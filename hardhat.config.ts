@@ -9,6 +9,7 @@ import fs from "fs";
 import path from "path";
 
 import "./tasks";
+import "./tasks/compile";
 import {
   DEV_ACCOUNT_BALANCE_WEI,
   DEV_ACCOUNT_COUNT,
@@ -26,7 +27,7 @@ import {
 const NPM_SOLC: Record<string, string> = {
   "0.8.19": "solc-0.8.19", // Morpho Blue pins 0.8.19
   "0.8.27": "solc-0.8.27", // Aave V3 origin (aave-v3-origin foundry.toml)
-  "0.8.24": "solc-0.8.24", // our own tools
+  "0.8.28": "solc-0.8.28", // our own tools (the `transient` keyword needs 0.8.28)
 };
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
@@ -104,16 +105,12 @@ function aaveOriginOverrides(): Record<string, typeof AAVE_ORIGIN_COMPILER> {
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
-      { version: "0.8.24", settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
+      // Our own tools, and every file no override names: the newest compiler a pragma accepts is chosen.
+      { version: "0.8.28", settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
       MORPHO_COMPILER,
       AAVE_ORIGIN_COMPILER,
     ],
     overrides: {
-      // Its pragma (^0.8.24) also admits Aave's 0.8.27, which Hardhat would pick: it gets our tools' compiler.
-      "contracts/lens/QuoteLens.sol": {
-        version: "0.8.24",
-        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
-      },
       "contracts/morpho/MorphoBlue.sol": MORPHO_COMPILER,
       "@morpho-org/morpho-blue/src/Morpho.sol": MORPHO_COMPILER,
       ...aaveOriginOverrides(),

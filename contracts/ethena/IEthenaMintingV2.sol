@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
 /// @title IEthenaMintingV2
 /// @notice The part of Ethena's EthenaMinting V2 (mainnet 0xe3490297a08d6fC8Da46Edb7B6142E4F461b62D3) the harness

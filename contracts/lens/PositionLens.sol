@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
 import {IPool} from "@aave/core-v3/contracts/interfaces/IPool.sol";
 import {IMorpho, Id, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -42,8 +42,9 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
 
     uint256 private constant OP_AAVE_LIQUIDATION = 1;
     uint256 private constant OP_MORPHO_LIQUIDATION = 2;
-    /// @dev keccak256("loopstress.FlashLiquidator.saleProceeds"): hands the sale proceeds from the Morpho callback back.
-    uint256 private constant PROCEEDS_SLOT = 0xbabd829de3a08a5eb5bbbb4b38a799d0ee8fd0e535f081d8d88516e2a99da95f;
+    /// @dev Hands the sale proceeds from the Morpho callback back to liquidateMorpho (transient: never outlives the
+    /// transaction).
+    uint256 private transient _saleProceeds;
 
     IPool public immutable override POOL;
     IPoolAddressesProvider public immutable override ADDRESSES_PROVIDER;
@@ -170,11 +171,8 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
         bytes memory data = abi.encode(market.collateralToken, market.loanToken, collateralBefore, swapPath, minProfit);
         (uint256 seized, uint256 repaid) = MORPHO.liquidate(market, borrower, seizedAssets, repaidShares, data);
 
-        uint256 proceeds;
-        assembly ("memory-safe") {
-            proceeds := tload(PROCEEDS_SLOT)
-            tstore(PROCEEDS_SLOT, 0)
-        }
+        uint256 proceeds = _saleProceeds;
+        _saleProceeds = 0;
         uint256 profit = proceeds - repaid; // checked >= minProfit in the callback
         if (profit > 0) IERC20(market.loanToken).safeTransfer(owner(), profit);
         emit MorphoLiquidation(borrower, Id.unwrap(market.id()), repaid, seized, proceeds, profit);
@@ -192,9 +190,7 @@ contract FlashLiquidator is Ownable, IFlashLoanSimpleReceiver, IMorphoLiquidateC
         uint256 proceeds = Swaps.sellExactIn(SWAP_ROUTER, path, collateral, loan, seized);
         _profit(proceeds, repaidAssets, minProfit);
         IERC20(loan).forceApprove(address(MORPHO), repaidAssets); // Morpho pulls it when we return
-        assembly ("memory-safe") {
-            tstore(PROCEEDS_SLOT, proceeds)
-        }
+        _saleProceeds = proceeds;
     }
 
     // ---- internals ----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
-/// @notice Morpho Blue's market types and IRM interface (@morpho-org/morpho-blue IIrm/IMorpho), restated for 0.8.24.
+/// @notice Morpho Blue's market types and IRM interface (@morpho-org/morpho-blue IIrm/IMorpho), restated for our compiler.
 struct MarketParams {
     address loanToken;
     address collateralToken;

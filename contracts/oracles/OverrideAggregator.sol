@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
 /// @title OverrideAggregator
 /// @notice Runtime code the harness puts AT an existing price feed's address (hardhat_setCode) on a development

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
 /// @title OverrideMorphoOracle
 /// @notice Runtime code the harness puts AT a Morpho Blue market's oracle address (its address is fixed in the

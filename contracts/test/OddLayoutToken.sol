@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.24;
+pragma solidity 0.8.28;
 
 /// @notice Test-only ERC-20 whose balance mapping is not at slot 0 (as in many real tokens, e.g. USDC's proxy),
 /// to check that deal() finds a balance slot by probing rather than assuming one.

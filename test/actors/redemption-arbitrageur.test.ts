@@ -49,7 +49,7 @@ const ONE_ROUND = {
   dexPriceBeforeWad: DUMPED_PRICE_WAD.toString(),
   dexPriceAfterWad: "998718000000000000",
   thresholdWad: THRESHOLD_WAD.toString(),
-  gasUsed: "262004",
+  gasUsed: "261994",
   gasCostUsdWad: GAS_USD_WAD.toString(),
   // 279,999.492108 − 279,662 − 11.4405 USDC
   profitUsdWad: "326051608000000000000",
