@@ -382,7 +382,9 @@ task(
           rows = await (async () => {
             const { deployer, liquidator } = splitSigners(chain.signers);
             const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
-            console.error(`sweep ${scenario.name}: on ${chain.backend}`);
+            console.error(
+              `sweep ${scenario.name}: ${mine.length} of ${all.length} grid points (${where}) on ${chain.backend}`,
+            );
             // Without a terminal (a worker, a CI log) one line per point instead of a redrawn bar.
             const progress = process.stderr.isTTY
               ? terminalProgress("sweep")
@@ -432,7 +434,11 @@ task(
   .addPositionalParam("scenario", "Scenario file (YAML or JSON)")
   .addOptionalParam("runs", "Number of runs (default: the file's montecarlo.runs)")
   .addOptionalParam("out", "Folder to write (default reports/<name>/montecarlo)")
-  .addOptionalParam("shard", "Run only the runs whose index is i mod n, e.g. 0/4; then run without it to merge", "0/1")
+  .addOptionalParam(
+    "shard",
+    "Run only the runs whose index is i mod n, e.g. 0/4, or env (as sweep: a Kubernetes Indexed Job or a CI matrix); then run without it to merge",
+    "0/1",
+  )
   .setAction(async (args: { scenario: string; runs?: string; out?: string; shard: string }, hre) =>
     runCli(async () => {
       const { montecarloCommand } = await import("../src/session/montecarlo");

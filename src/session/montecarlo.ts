@@ -30,7 +30,7 @@ import {
   scenarioForRun,
   summaryMeta,
 } from "../scenario/montecarlo";
-import { parseShard } from "../scenario/sweep";
+import { shardFrom } from "../domain/shard";
 import { deployEmbeddedContext } from "./embedded";
 import { splitSigners } from "./index";
 
@@ -39,6 +39,8 @@ export interface MonteCarloFlags {
   runs?: string;
   out?: string;
   shard?: string;
+  /** Where `--shard env` reads a cluster job's index (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface MonteCarloOutcome {
@@ -60,7 +62,7 @@ export async function montecarloCommand<S extends Signer>(
 ): Promise<MonteCarloOutcome> {
   const scenario = readCascadeScenario(flags.scenario);
   const plan = planMonteCarlo(scenario, runCountOf(scenario, flags.runs));
-  const shard = parseShard(flags.shard ?? "0/1");
+  const shard = shardFrom(flags.shard ?? "0/1", flags.env ?? process.env);
   // The scenario's name is one path segment (its schema), so the default folder stays inside reports/.
   const dir =
     flags.out === undefined

@@ -115,8 +115,8 @@ describe("backends: Hardhat's in-process network and anvil", function () {
       repaidUsdWad: "4216772130538000000000000",
       seizedUsdWad: "4357375150620000000000000",
       badDebtUsdWad: "523678254769000000000000",
-      liquidatorNetProfitUsdWad: "1747581525940118557157400",
-      gasUsed: "3061761",
+      liquidatorNetProfitUsdWad: "1747581550966918732345000",
+      gasUsed: "3055175",
       positionsLiquidated: 5,
     });
     expect(economics(anvil)).to.deep.equal(economics(hardhat));
@@ -140,8 +140,8 @@ describe("backends: Hardhat's in-process network and anvil", function () {
         repaidUsdWad: "415584170842447798177924",
         seizedUsdWad: "429102191436318930798069",
         badDebtUsdWad: "50633400000000000000",
-        liquidatorNetProfitUsdWad: "144408291688008352926930",
-        gasUsed: "3629720",
+        liquidatorNetProfitUsdWad: "144408319688958548933580",
+        gasUsed: "3623283",
         positionsLiquidated: 2,
       });
       expect(report.runs[1].totals.liquidations).to.equal(0);
