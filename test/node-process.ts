@@ -1,7 +1,7 @@
 /** `hardhat node` as a child process on 127.0.0.1, for tests that need a second chain (an upstream, a fork). */
 import { ChildProcess, spawn } from "child_process";
-import net from "net";
 import path from "path";
+import { freePort } from "../src/chain/anvil";
 
 const ROOT = path.join(__dirname, "..");
 const HARDHAT_CLI = require.resolve("hardhat/internal/cli/cli.js", { paths: [ROOT] });
@@ -13,18 +13,6 @@ export interface NodeProcess {
   /** Everything the node printed so far (stdout and stderr). */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago (the node binds it right after; a clash is retried by startHardhatNode). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -78,8 +78,8 @@ export interface AnvilProcess {
   close(): Promise<void>;
 }
 
-/** A loopback port that was free a moment ago. */
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago (the caller binds it right after; a clash is the caller's to retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);

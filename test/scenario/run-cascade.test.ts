@@ -9,54 +9,9 @@ import { checkPopulationFits, planPopulation } from "../../src/scenario/populati
 import { runCascade } from "../../src/scenario/run-cascade";
 import { evaluateValidation } from "../../src/scenario/validation";
 import { cascadeTerminal } from "../../src/report/terminal";
+import { SMALL_CASCADE } from "./small-cascade";
 
-const base = {
-  name: "test-cascade",
-  population: {
-    seed: 3,
-    groups: [
-      {
-        market: "aave-v3:USDe/USDC:emode-2",
-        count: 4,
-        size: { dist: "fixed", value: "300000" },
-        ltv: { dist: "uniform", min: "0.82", max: "0.88" },
-        rounds: { dist: "fixed", value: "6" },
-      },
-      {
-        market: "morpho-blue:sUSDe/USDC-91.5",
-        count: 3,
-        size: { dist: "fixed", value: "300000" },
-        ltv: { dist: "uniform", min: "0.84", max: "0.88" },
-        rounds: { dist: "fixed", value: "6" },
-      },
-    ],
-  },
-  actors: {
-    whale: {
-      wethCollateral: "800",
-      aaveLtv: "0.70",
-      loop: { market: "morpho-blue:sUSDe/USDC-91.5", rounds: 2, ltv: "0.80" },
-      unwindBelowHealthFactor: "1.10",
-    },
-    liquidityWithdrawal: {
-      pools: ["USDe/USDC-0.01%"],
-      share: "0.9",
-      whenDexPriceBelow: "0.9999",
-      measureSaleUsde: "3000000",
-    },
-  },
-  path: {
-    points: [
-      { blocks: 2, eth: "4000", usde: "0.95" },
-      { blocks: 2, eth: "3800", usde: "0.85" },
-      { blocks: 2, usde: "0.80" },
-    ],
-  },
-  policies: [
-    { aave: "pegged-to-USDT", morpho: "exchange-rate" },
-    { aave: "market", morpho: "market" },
-  ],
-};
+const base = SMALL_CASCADE;
 
 async function run(patch: Record<string, unknown> = {}): Promise<CascadeReport> {
   const { ctx, users } = await loadCascadeChain();
