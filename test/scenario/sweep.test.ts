@@ -14,33 +14,10 @@ import {
   scenarioAt,
   sweepCsv,
 } from "../../src/scenario/sweep";
+import { SMALL_SWEEP_GRID, SMALL_SWEEP_SCENARIO } from "./small-sweep";
 
-const scenario = parseCascadeScenario(
-  {
-    name: "test-sweep",
-    population: {
-      seed: 5,
-      groups: [
-        {
-          market: "aave-v3:USDe/USDC:emode-2",
-          count: 3,
-          size: { dist: "fixed", value: "200000" },
-          ltv: { dist: "uniform", min: "0.80", max: "0.88" },
-          rounds: { dist: "fixed", value: "4" },
-        },
-      ],
-    },
-    path: {
-      points: [
-        { blocks: 2, usde: "0.95" },
-        { blocks: 2, usde: "0.80" },
-      ],
-    },
-    policies: [{ aave: "market", morpho: "market" }],
-  },
-  "sweep.yaml",
-);
-const grid = GridSchema.parse({ floor: ["0.90", "0.70"], policy: ["market/market", "pegged-to-USDT/exchange-rate"] });
+const scenario = parseCascadeScenario(SMALL_SWEEP_SCENARIO, "sweep.yaml");
+const grid = GridSchema.parse(SMALL_SWEEP_GRID);
 
 describe("sweeps", function () {
   it("rescales the path to each floor and pins rounds and policy per point", function () {

@@ -18,34 +18,13 @@ import {
 import { readCascadeScenario } from "../../src/scenario/cascade-schema";
 import { readSweepShards } from "../../src/session/sweep-shards";
 import { runHardhat } from "../node-process";
+import { SMALL_SWEEP_GRID, SMALL_SWEEP_SCENARIO } from "../scenario/small-sweep";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NAME = "test-sweep-workers";
 
-/** Three loops on Aave's USDe E-mode, a two-point path: each grid point runs in about a second. */
-const SCENARIO = {
-  name: NAME,
-  population: {
-    seed: 5,
-    groups: [
-      {
-        market: "aave-v3:USDe/USDC:emode-2",
-        count: 3,
-        size: { dist: "fixed", value: "200000" },
-        ltv: { dist: "uniform", min: "0.80", max: "0.88" },
-        rounds: { dist: "fixed", value: "4" },
-      },
-    ],
-  },
-  path: {
-    points: [
-      { blocks: 2, usde: "0.95" },
-      { blocks: 2, usde: "0.80" },
-    ],
-  },
-  policies: [{ aave: "market", morpho: "market" }],
-};
-const GRID = { floor: ["0.90", "0.70"], policy: ["market/market", "pegged-to-USDT/exchange-rate"] };
+const SCENARIO = { ...SMALL_SWEEP_SCENARIO, name: NAME };
+const GRID = SMALL_SWEEP_GRID;
 
 /** A row with every column filled from its point (what a stand-in worker writes). */
 const rowOf = (p: GridPoint): SweepRow => ({
