@@ -6,6 +6,7 @@
  */
 import type { Signer } from "ethers";
 import type { ChainContext } from "../chain/context";
+import { rpc } from "../chain/rpc";
 import type { Dex } from "../dex/dex";
 import type { LendingMarket } from "../protocols/lending-market";
 import { BotOptions, LiquidationBot, LiquidatorKind, Refusal } from "../strategies/liquidation-bot";
@@ -72,7 +73,17 @@ export class LiquidationBots implements Actor {
   async react(): Promise<LiquidationSweepEvent> {
     const bots = this.running();
     const outcomes: LiquidationSweepEvent["outcomes"] = [];
-    for (const m of this.markets) for (const bot of bots) outcomes.push(...(await bot.sweep(m, this.accountsOf(m))));
+    for (const m of this.markets) {
+      // What is liquidatable is read once per market and block: a kind that mined nothing leaves the chain as it was,
+      // so the next kind sweeps from the same read; a mined block (a liquidation, a sale) means it is read again.
+      let read: { block: bigint; liquidatable: string[] } | undefined;
+      const liquidatableNow = async (): Promise<string[]> => {
+        const block = BigInt(await rpc<string>(this.ctx.provider, "eth_blockNumber"));
+        if (read?.block !== block) read = { block, liquidatable: await m.liquidatable(this.accountsOf(m)) };
+        return read.liquidatable;
+      };
+      for (const bot of bots) outcomes.push(...(await bot.sweep(m, this.accountsOf(m), liquidatableNow)));
+    }
     return { actor: "liquidators", outcomes };
   }
 

@@ -158,15 +158,25 @@ export class LiquidationBot {
       throw new Error("liquidation bot: a redeemer needs Ethena's minting contract");
   }
 
-  /** Liquidates everything liquidatable among `borrowers` on `market`, repeating while the protocol allows. */
-  async sweep(market: LendingMarket, borrowers: string[]): Promise<LiquidationOutcome[]> {
+  /**
+   * Liquidates everything liquidatable among `borrowers` on `market`, repeating while the protocol allows.
+   * `liquidatableNow` reads which of them are liquidatable (by default the market's own batched read); a sweep of
+   * several kinds passes one that reads once per block.
+   */
+  async sweep(
+    market: LendingMarket,
+    borrowers: string[],
+    liquidatableNow: () => Promise<string[]> = () => market.liquidatable(borrowers),
+  ): Promise<LiquidationOutcome[]> {
     // A redeemer only takes what Ethena redeems at once: USDe (sUSDe has a cooldown).
     if (this.kind === "redeemer" && market.collateral !== "USDe") return [];
     const outcomes: LiquidationOutcome[] = [];
     const me = await this.liquidator.getAddress();
     const maxCalls = this.options.maxCallsPerPosition ?? 8;
     const sells = this.kind === "seller" && (this.mode === "flash" || (this.options.sell ?? true));
-    for (const borrower of await market.liquidatable(borrowers.filter((b) => !sameAddress(b, me)))) {
+    // A bot never liquidates itself.
+    const liquidatable = (await liquidatableNow()).filter((b) => !sameAddress(b, me));
+    for (const borrower of liquidatable) {
       if (sells && !this.dex.hasRoute(market.collateral, market.debt)) {
         // A bot that must sell what it seizes leaves collateral it cannot sell.
         this.refuse(market, borrower, `no DEX route to sell ${market.collateral} for ${market.debt}`);
@@ -282,6 +292,11 @@ export class LiquidationBot {
    * debt (the protocol caps it at its close factor), else half, a quarter, … down to 1/2^MAX_HALVINGS, the first
    * whose seized collateral the DEX buys for at least the repayment plus the flash premium. Undefined when even the
    * smallest share would sell at a loss: nothing is sent.
+   *
+   * The smallest share is quoted first. Every venue pays less per unit the more it is sold (price impact), while
+   * what is owed per unit seized is the same at every share (up to the rounding of the halvings), so when the
+   * smallest share does not cover, no larger one does: the bot refuses after one small quote instead of quoting every
+   * share, the largest first, each walking the drained pool's ticks. The refusal names the smallest share's quote.
    */
   private async flashSize(
     market: LendingMarket,
@@ -299,11 +314,33 @@ export class LiquidationBot {
       if (seizeRaw === 0n || repayRaw === 0n) break;
       sizes.push({ seizeRaw, repayRaw, owedRaw: repayRaw + (repayRaw * premiumBps) / BPS });
     }
-    // The lens quotes them in one call, in order, up to the first that covers what it owes; any it left is quoted here.
+    const smallest = sizes.at(-1);
+    if (smallest === undefined) return { unprofitable: "Unprofitable(proceeds=0, owed=0)" };
+    const [smallestProceedsRaw] = await this.quotedInOrder(market, [smallest]);
+    if (smallestProceedsRaw < smallest.owedRaw) {
+      return { unprofitable: `Unprofitable(proceeds=${smallestProceedsRaw}, owed=${smallest.owedRaw})` };
+    }
+    // Some share covers: the largest that does, quoted from the whole debt down (the lens stops at the first).
+    const outs = await this.quotedInOrder(market, sizes.slice(0, -1));
+    for (const [k, { seizeRaw, repayRaw, owedRaw }] of sizes.slice(0, -1).entries()) {
+      if (outs[k] >= owedRaw) return { maxRepayRaw: k === 0 ? MaxUint256 : repayRaw, seizeRaw };
+    }
+    return { maxRepayRaw: sizes.length === 1 ? MaxUint256 : smallest.repayRaw, seizeRaw: smallest.seizeRaw };
+  }
+
+  /**
+   * The best sale quotes of `sizes` in order, up to the first that covers what it owes (the sizes after it are not
+   * needed): through the lens in one call where it can, each quote it leaves undecided asked of the DEX.
+   */
+  private async quotedInOrder(
+    market: LendingMarket,
+    sizes: readonly { seizeRaw: bigint; owedRaw: bigint }[],
+  ): Promise<bigint[]> {
+    if (sizes.length === 0) return [];
     const lens = await QuoteLens.open(this.ctx);
     const routes = this.dex.lensRoutes(market.collateral, market.debt);
     const quoted =
-      lens && routes && sizes.length > 0
+      lens && routes
         ? (
             await lens.firstCovering(
               routes,
@@ -312,13 +349,13 @@ export class LiquidationBot {
             )
           ).outsRaw
         : [];
-    let first = "";
-    for (const [k, { seizeRaw, repayRaw, owedRaw }] of sizes.entries()) {
+    const out: bigint[] = [];
+    for (const [k, { seizeRaw, owedRaw }] of sizes.entries()) {
       const proceedsRaw = quoted[k] ?? (await this.dex.quoteExactIn(market.collateral, market.debt, seizeRaw));
-      if (proceedsRaw >= owedRaw) return { maxRepayRaw: k === 0 ? MaxUint256 : repayRaw, seizeRaw };
-      if (k === 0) first = `Unprofitable(proceeds=${proceedsRaw}, owed=${owedRaw})`;
+      out.push(proceedsRaw);
+      if (proceedsRaw >= owedRaw) break;
     }
-    return { unprofitable: first };
+    return out;
   }
 
   private async viaFlash(

@@ -179,22 +179,23 @@ describe("quote lens: many quotes in one call, the same answers as one quote per
     }
   }
 
-  it("sizes a seller's flash liquidation in one lens call, no direct quote: the whole debt covers its sale", async function () {
+  it("sizes a seller's flash liquidation in two lens calls, no direct quote: the smallest share covers, then the whole debt does", async function () {
     const { outcomes, refusals, calls } = await sweepAfterDump(18_330_000n);
     // Aave caps the repayment at its 50% close factor; the sale of what it seized pays 42,853.20 USDC.
     expect(outcomes.map((o) => [o.record.repaidRaw, o.record.seizedRaw, o.sale?.receivedRaw])).to.deep.equal([
       [42_500_000_001n, 48_922_222_223_373_333_333_333n, 42_853_204_469n],
     ]);
     expect(refusals).to.deep.equal([]);
-    // The sale is routed after sizing: the route needs no quote on a single venue.
-    expect(calls).to.deep.equal(["lens"]);
+    // The smallest share first (it covers), then the shares from the whole debt down; the sale is routed after
+    // sizing: the route needs no quote on a single venue.
+    expect(calls).to.deep.equal(["lens", "lens"]);
   });
 
-  it("refuses, in one lens call, when no size from the whole debt down to 1/16 covers its sale", async function () {
+  it("refuses after one lens call of the smallest share (1/16) when that share's sale does not cover it", async function () {
     const { outcomes, refusals, calls } = await sweepAfterDump(18_450_000n);
     expect(outcomes).to.deep.equal([]);
-    // The reason names the whole debt's quote, as without the lens.
-    expect(refusals).to.deep.equal(["Unprofitable(proceeds=82818849066, owed=85042500002)"]);
+    // The reason names the smallest share's quote: 1/16 of the 85,042.500002 USDC the whole debt would owe.
+    expect(refusals).to.deep.equal(["Unprofitable(proceeds=5238798205, owed=5315156250)"]);
     expect(calls).to.deep.equal(["lens"]);
   });
 });
