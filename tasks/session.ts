@@ -3,9 +3,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Session, SessionChain, SessionFlags } from "../src/session";
 import type { BackendChain } from "../src/session/backend";
+import { cacheReads } from "../src/chain/read-cache";
 
 /** The selected network as plain values: no Hardhat type reaches the library. */
 async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChain<HardhatEthersSigner>> {
+  // Repeated reads between two writes are answered once (src/chain/read-cache.ts); installed once per network.
+  cacheReads(hre.network.provider);
   return {
     provider: hre.ethers.provider,
     signers: await hre.ethers.getSigners(),

@@ -42,13 +42,23 @@ export async function advanceTime(provider: RpcProvider, seconds: number): Promi
   await rpc(provider, "evm_mine", []);
 }
 
-/** Advances by exactly `blocks` blocks and `seconds` seconds (the last block absorbs the remainder). */
+/**
+ * Advances by exactly `blocks` blocks and `seconds` seconds (the last block absorbs the remainder). The last block is
+ * pinned to its time counted from the first, not from the empty blocks before it: anvil stamps the blocks of one
+ * `hardhat_mine` from its own clock, which can land a second late when the wall clock ticks while it mines, and that
+ * second would otherwise carry into every later block (and interest).
+ */
 export async function advance(provider: RpcProvider, blocks: number, seconds: number): Promise<void> {
   if (blocks <= 0) {
     if (seconds > 0) await advanceTime(provider, seconds);
     return;
   }
   const interval = Math.max(1, Math.floor(seconds / blocks));
+  const emptySeconds = interval * (blocks - 1);
+  const { timestamp: start } = await latestBlock(provider);
   await mineBlocks(provider, blocks - 1, interval);
-  await advanceTime(provider, Math.max(1, seconds - interval * (blocks - 1)));
+  const last = start + BigInt(emptySeconds + Math.max(1, seconds - emptySeconds));
+  const { timestamp: latest } = await latestBlock(provider);
+  await rpc(provider, "evm_setNextBlockTimestamp", [toQuantity(last > latest ? last : latest + 1n)]);
+  await rpc(provider, "evm_mine", []);
 }

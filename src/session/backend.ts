@@ -6,6 +6,7 @@
 import { JsonRpcApiProvider, JsonRpcProvider, JsonRpcSigner, Network, Signer, TransactionRequest } from "ethers";
 import { startAnvil, type AnvilOptions } from "../chain/anvil";
 import { DEV_CHAIN_ID, DEV_TX_GAS_LIMIT } from "../chain/dev-node";
+import { cacheReads, type RpcEndpoint } from "../chain/read-cache";
 import { rpc } from "../chain/rpc";
 import { shownValue } from "../domain/flag-values";
 import { InputError } from "../errors";
@@ -111,6 +112,8 @@ class DevNodeProvider extends JsonRpcProvider {
 export async function openAnvilChain(options: AnvilOptions = {}): Promise<BackendChain<JsonRpcSigner>> {
   const node = await startAnvil(options);
   const provider = new DevNodeProvider(node.url);
+  // Repeated reads between two writes are answered once (src/chain/read-cache.ts).
+  cacheReads(provider as RpcEndpoint);
   try {
     const accounts = await rpc<string[]>(provider, "eth_accounts", []);
     const signers = accounts.map((a) => new DevNodeSigner(provider, a));

@@ -7,7 +7,7 @@ import hre from "hardhat";
 import { JsonRpcProvider, Network } from "ethers";
 import { anvilBinary, startAnvil } from "../../src/chain/anvil";
 import { revertTo, setEthBalance, snapshot } from "../../src/chain/cheats";
-import { latestBlock, scheduleNextBlock } from "../../src/chain/clock";
+import { advance, latestBlock, scheduleNextBlock } from "../../src/chain/clock";
 import { DEV_CHAIN_ID } from "../../src/chain/dev-node";
 import { rpc } from "../../src/chain/rpc";
 import { assertLocalDevNode } from "../../src/chain/safety";
@@ -83,6 +83,43 @@ describe("anvil", function () {
           () => expect.fail(`snapshot ${id} was reused`),
           (err: Error) => expect(err.message).to.equal(`evm_revert(${id}) failed: snapshot unknown or already used`),
         );
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it("advances many blocks to the exact second, as Hardhat does, however late its own clock stamps the empty blocks", async function () {
+    const chain = await openAnvilChain();
+    try {
+      // 1,500 empty blocks take anvil over a second to mine: its own clock then stamps them seconds late.
+      for (const p of [chain.provider, hre.ethers.provider]) {
+        const start = await latestBlock(p);
+        await advance(p, 1500, 18_005);
+        const end = await latestBlock(p);
+        expect([end.number - start.number, end.timestamp - start.timestamp]).to.deep.equal([1500n, 18_005n]);
+      }
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it("reads a transaction's new state at once through the session's read cache", async function () {
+    const chain = await openAnvilChain();
+    try {
+      const [owner] = chain.signers;
+      const feed = await new SettableAggregator__factory(owner).deploy(
+        8,
+        "test",
+        100_000_000n,
+        await owner!.getAddress(),
+      );
+      await feed.waitForDeployment();
+      const answers: bigint[] = [await feed.latestAnswer(), await feed.latestAnswer()];
+      for (const next of [2n, 3n]) {
+        await sendTx(chain.provider, "set the answer", () => feed.setAnswer(next));
+        answers.push(await feed.latestAnswer(), await feed.latestAnswer());
+      }
+      expect(answers).to.deep.equal([100_000_000n, 100_000_000n, 2n, 2n, 3n, 3n]);
     } finally {
       await chain.close();
     }
