@@ -3,6 +3,9 @@
  * population group scaled, each in a process of its own (bench/scenario-run.ts), prints the figures and writes them
  * to bench/results.json with the machine they were measured on. Figures are printed, never asserted.
  *
+ * The canonical run also records the writes it sends (bench/scenario-run.ts), which are then replayed on a fresh node
+ * with nothing between them (bench/replay-run.ts): the harness's overhead is the run's wall time over the replay's.
+ *
  * Then backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process
  * of its own, with the end-to-end ratio. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in
  * one process and in two worker processes: grid points per second, start-up and deployment included, as a user waits.
@@ -16,6 +19,8 @@ import { execFileSync } from "child_process";
 import fs from "fs";
 import os from "os";
 import path from "path";
+import { chooseBackend } from "../src/session/backend";
+import type { ReplayFigures } from "./replay-run";
 import type { ScenarioRunFigures } from "./scenario-run";
 
 const RESULTS = path.join("bench", "results.json");
@@ -46,6 +51,8 @@ interface Results {
   machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; platform: string };
   date: string;
   canonical: ScenarioRunFigures;
+  /** The canonical run's writes replayed on a fresh node: the chain's own time, and the run's over it. */
+  overhead?: ReplayFigures & { scenarioMs: number; scenarioOverReplay: number };
   scaling: ScenarioRunFigures[];
   /** The canonical scenario on each backend, and how many times faster anvil ran it end to end. */
   backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number };
@@ -55,7 +62,7 @@ interface Results {
   history?: unknown[];
 }
 
-function runOne(positions: number, backend?: string): ScenarioRunFigures {
+function runOne(positions: number, backend?: string, writesFile?: string): ScenarioRunFigures {
   const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-${positions}.json`);
   execFileSync(HARDHAT, ["run", "--no-compile", "bench/scenario-run.ts"], {
     stdio: ["ignore", "ignore", "inherit"],
@@ -64,6 +71,7 @@ function runOne(positions: number, backend?: string): ScenarioRunFigures {
       BENCH_OUT: out,
       BENCH_POSITIONS: String(positions),
       ...(backend === undefined ? {} : { BENCH_BACKEND: backend }),
+      ...(writesFile === undefined ? {} : { BENCH_WRITES: writesFile }),
     },
   });
   const figures = JSON.parse(fs.readFileSync(out, "utf8")) as ScenarioRunFigures;
@@ -84,6 +92,38 @@ function print(f: ScenarioRunFigures): void {
       `  ${p.name.padEnd(56)} ${(p.ms / 1000).toFixed(1).padStart(6)} s  ${String(p.rpcCalls).padStart(7)} calls  ` +
         `${p.failedTxs} failed txs, ${p.failedCalls} failed calls`,
     );
+}
+
+/** The canonical scenario on Hardhat, its writes recorded, then replayed on a fresh node in a process of its own. */
+function canonicalWithReplay(): { canonical: ScenarioRunFigures; overhead: NonNullable<Results["overhead"]> } {
+  const writes = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-writes.json`);
+  const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-replay.json`);
+  try {
+    const canonical = runOne(0, "hardhat", writes);
+    execFileSync(HARDHAT, ["run", "--no-compile", "bench/replay-run.ts"], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, BENCH_WRITES: writes, BENCH_OUT: out },
+    });
+    const replay = JSON.parse(fs.readFileSync(out, "utf8")) as ReplayFigures;
+    const overhead = {
+      ...replay,
+      scenarioMs: canonical.wallMs,
+      scenarioOverReplay: Math.round((canonical.wallMs / replay.replayMs) * 100) / 100,
+    };
+    return { canonical, overhead };
+  } finally {
+    fs.rmSync(writes, { force: true });
+    fs.rmSync(out, { force: true });
+  }
+}
+
+function printOverhead(o: NonNullable<Results["overhead"]>): void {
+  console.log(
+    `overhead: the canonical run's ${o.writes} writes (${o.transactions} transactions) replayed in ` +
+      `${(o.replayMs / 1000).toFixed(1)} s on a fresh node, the run took ${(o.scenarioMs / 1000).toFixed(1)} s: ` +
+      `${o.scenarioOverReplay}x; same last block: ${o.sameLastBlock ? "yes" : "no"}, ` +
+      `${o.mismatched} outcomes differing from the run's`,
+  );
 }
 
 /** The canonical scenario on each backend, one process each. */
@@ -159,8 +199,15 @@ function main(): void {
       : process.env.BENCH_SCALES.split(",")
           .filter((s) => s.trim() !== "")
           .map(Number);
-  const canonical = cases.includes("canonical") ? runOne(0) : undefined;
+  // The replay needs Hardhat's network; on another default backend the canonical run is not replayed.
+  const withReplay =
+    cases.includes("canonical") && chooseBackend(process.env.BENCH_BACKEND, process.env) === "hardhat"
+      ? canonicalWithReplay()
+      : undefined;
+  const canonical = withReplay?.canonical ?? (cases.includes("canonical") ? runOne(0) : undefined);
+  const overhead = withReplay?.overhead;
   if (canonical) print(canonical);
+  if (overhead) printOverhead(overhead);
   const scaling: ScenarioRunFigures[] = [];
   for (const n of cases.includes("scaling") ? scales : []) {
     const f = runOne(n);
@@ -197,6 +244,7 @@ function main(): void {
     },
     date: new Date().toISOString(),
     canonical,
+    ...(overhead ? { overhead } : {}),
     scaling,
     backends,
     notRun,

@@ -3,13 +3,15 @@
  * with every population group scaled to about BENCH_POSITIONS positions), deployment, population, each policy run
  * and the report timed apart, JSON-RPC requests counted per phase. Writes its figures as JSON to BENCH_OUT (bench/run.ts
  * starts it and gathers the figures); never asserts anything. BENCH_BACKEND (or LOOPSTRESS_BACKEND) chooses the node, as
- * --backend does for the scenario task: hardhat (in-process, the default) or anvil.
+ * --backend does for the scenario task: hardhat (in-process, the default) or anvil. With BENCH_WRITES (Hardhat only), it
+ * also records every write it sends, in order, with the last block's hash, to that file, for bench/replay-run.ts.
  */
 import fs from "fs";
 import os from "os";
 import path from "path";
 import hre from "hardhat";
 import { countRpc, rpcTotals, type Eip1193Like, type RpcMethodStats } from "../src/chain/rpc-stats";
+import { recordWrites, type RecordedWrite } from "../src/chain/write-log";
 import { readCascadeScenario, type CascadeScenario } from "../src/scenario/cascade-schema";
 import { embeddedParamsFor } from "../src/scenario/cascade-chain";
 import { checkCascadeFits } from "../src/scenario/fits";
@@ -55,6 +57,14 @@ export interface ScenarioRunFigures {
   rpc: { calls: number; failedTxs: number; failedCalls: number; failedMs: number };
   /** The report's path when it was written (the canonical run only). */
   report?: string;
+}
+
+/** What BENCH_WRITES receives: the run's writes in order, and the hash of the block they end at. */
+export interface RecordedRun {
+  writes: RecordedWrite[];
+  lastBlockHash: string;
+  /** The run's own wall time, the same as its figures' wallMs. */
+  wallMs: number;
 }
 
 /**
@@ -122,6 +132,8 @@ async function main(): Promise<void> {
   // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).
   const counted = backend === "anvil" ? chain.provider : hre.network.provider;
   const counter = countRpc(counted as unknown as Eip1193Like);
+  const writesFile = backend === "hardhat" ? process.env.BENCH_WRITES : undefined;
+  const recorder = writesFile === undefined ? undefined : recordWrites(counted as unknown as Eip1193Like);
   const phases: PhaseFigures[] = [];
   let phaseName = "deploy";
   let phaseStart = performance.now();
@@ -168,6 +180,16 @@ async function main(): Promise<void> {
   endPhase("");
   const wallMs = performance.now() - t0;
   const nodePeakRssBytes = chain.pid === undefined ? undefined : peakRssOf(chain.pid);
+  if (recorder && writesFile) {
+    const last = (await hre.network.provider.request({
+      method: "eth_getBlockByNumber",
+      params: ["latest", false],
+    })) as {
+      hash: string;
+    };
+    const run: RecordedRun = { writes: recorder.writes(), lastBlockHash: last.hash, wallMs: Math.round(wallMs) };
+    fs.writeFileSync(writesFile, JSON.stringify(run));
+  }
   await chain.close();
   const all = counter.snapshot();
   const opened = phases.filter((p) => p.name !== "deploy" && p.name !== "report").reduce((n, p) => n + p.ms, 0);

@@ -47,6 +47,11 @@ const READ_METHODS: ReadonlySet<string> = new Set([
   "anvil_nodeInfo",
 ]);
 
+/** Whether a request only reads the chain (any method not known as a read is taken as a write). */
+export function isReadMethod(method: string): boolean {
+  return READ_METHODS.has(method);
+}
+
 /** At most this many answers are kept at once (a bound on memory between two writes; past it, the oldest go). */
 const MAX_ENTRIES = 4_096;
 
@@ -80,7 +85,7 @@ export function cacheReads(endpoint: RpcEndpoint): ReadCache {
   };
 
   const through = async (method: string, params: unknown, call: () => Promise<unknown>): Promise<unknown> => {
-    if (!READ_METHODS.has(method)) {
+    if (!isReadMethod(method)) {
       forget();
       writesInFlight += 1;
       try {
