@@ -7,12 +7,13 @@
  * with nothing between them (bench/replay-run.ts): the harness's overhead is the run's wall time over the replay's.
  *
  * Then backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process
- * of its own, with the end-to-end ratio. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in
+ * of its own, with the end-to-end ratio. Then threshold verification of 100 borrowers (bench/thresholds-run.ts) with the
+ * search from the model's prediction and with plain bisection. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in
  * one process and in two worker processes: grid points per second, start-up and deployment included, as a user waits.
  *
  * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
  * scaled runs use the default backend (BENCH_BACKEND or LOOPSTRESS_BACKEND chooses another). BENCH_CASES runs some of
- * the cases only (comma-separated: canonical, scaling, backends, sweep); such a partial run prints its figures and
+ * the cases only (comma-separated: canonical, scaling, backends, thresholds, sweep); such a partial run prints its figures and
  * leaves bench/results.json as it is.
  */
 import { execFileSync } from "child_process";
@@ -21,6 +22,7 @@ import os from "os";
 import path from "path";
 import { chooseBackend } from "../src/session/backend";
 import type { ReplayFigures } from "./replay-run";
+import type { ThresholdRunFigures } from "./thresholds-run";
 import type { ScenarioRunFigures } from "./scenario-run";
 
 const RESULTS = path.join("bench", "results.json");
@@ -29,7 +31,10 @@ const DEFAULT_SCALES = [500, 1000];
 const NOT_RUN = [3000, 10_000];
 const MS_PER_MIN = 60_000;
 const GB = 1e9;
-const CASES = ["canonical", "scaling", "backends", "sweep"] as const;
+const CASES = ["canonical", "scaling", "backends", "thresholds", "sweep"] as const;
+/** Borrowers whose liquidation boundaries the threshold benchmark searches, with each search. */
+const THRESHOLD_POSITIONS = 100;
+const THRESHOLD_SEARCHES = ["from-prediction", "bisection"] as const;
 const SWEEP_SCENARIO = path.join("bench", "sweep-scenario.yaml");
 const SWEEP_GRID = path.join("bench", "sweep-grid.yaml");
 /** One process, then one worker per core of the 2-core machine the kept figures come from. */
@@ -57,6 +62,8 @@ interface Results {
   /** The canonical scenario on each backend, and how many times faster anvil ran it end to end. */
   backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number };
   notRun: { positions: number; expectedMinutes: number; why: string }[];
+  /** Threshold verification of the same borrowers with each search: from the prediction, and bisection. */
+  thresholds?: ThresholdRunFigures[];
   sweep: SweepFigures;
   /** Earlier measurements kept for comparison (copied from the previous results file, never rewritten). */
   history?: unknown[];
@@ -134,6 +141,25 @@ function backendsSideBySide(): NonNullable<Results["backends"]> {
   const hardhatOverAnvilWall = Math.round((hardhat.wallMs / anvil.wallMs) * 100) / 100;
   console.log(`backends: anvil ran the canonical scenario ${hardhatOverAnvilWall}x as fast as Hardhat, end to end`);
   return { runs, hardhatOverAnvilWall };
+}
+
+/** Threshold verification of the same borrowers with each search, one process each. */
+function benchThresholds(): ThresholdRunFigures[] {
+  return THRESHOLD_SEARCHES.map((search) => {
+    const out = path.join(os.tmpdir(), `loopstress-bench-thresholds-${process.pid}-${search}.json`);
+    execFileSync(HARDHAT, ["run", "--no-compile", "bench/thresholds-run.ts"], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, BENCH_OUT: out, BENCH_POSITIONS: String(THRESHOLD_POSITIONS), BENCH_SEARCH: search },
+    });
+    const f = JSON.parse(fs.readFileSync(out, "utf8")) as ThresholdRunFigures;
+    fs.rmSync(out);
+    console.log(
+      `thresholds (${f.search}) of ${f.positions} borrowers on ${f.markets.length} markets: ` +
+        `${(f.searchMs / 1000).toFixed(1)} s, ${f.msPerPosition} ms/position, ${f.probes} probes, ` +
+        `${f.differing} differing from the prediction (max ${f.maxDifferenceE8} E8), peak RSS ${(f.peakRssBytes / GB).toFixed(2)} GB`,
+    );
+    return f;
+  });
 }
 
 /** The sweep benchmark with `workers` processes: its wall time, start-up and deployment included, and its CSV. */
@@ -215,6 +241,7 @@ function main(): void {
     scaling.push(f);
   }
   const backends = cases.includes("backends") ? backendsSideBySide() : undefined;
+  const thresholds = cases.includes("thresholds") ? benchThresholds() : undefined;
   const sweep = cases.includes("sweep") ? benchSweep() : undefined;
   if (canonical === undefined || backends === undefined || sweep === undefined || cases.length < CASES.length) {
     console.log(`BENCH_CASES ran ${cases.join(", ")} only: ${RESULTS} is left as it is`);
@@ -248,6 +275,7 @@ function main(): void {
     scaling,
     backends,
     notRun,
+    ...(thresholds ? { thresholds } : {}),
     sweep,
     ...(previous.history ? { history: previous.history } : {}),
   };
