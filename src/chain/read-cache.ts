@@ -18,6 +18,27 @@ export interface RpcEndpoint {
   send?(method: string, params?: unknown[]): Promise<unknown>;
 }
 
+/** What an interceptor does with one request: `call` sends it on to the endpoint's own function. */
+export type Through = (
+  method: string,
+  params: unknown[] | object | undefined,
+  call: () => Promise<unknown>,
+) => Promise<unknown>;
+
+/** Routes every request sent through `endpoint` (its `request` and its `send` alike) through `through`; returns what puts the endpoint's own functions back. */
+export function interceptRequests(endpoint: RpcEndpoint, through: Through): () => void {
+  const originalRequest = endpoint.request;
+  const originalSend = endpoint.send;
+  if (originalRequest)
+    endpoint.request = (args) => through(args.method, args.params, () => originalRequest.call(endpoint, args));
+  if (originalSend)
+    endpoint.send = (method, params) => through(method, params, () => originalSend.call(endpoint, method, params));
+  return () => {
+    if (originalRequest) endpoint.request = originalRequest;
+    if (originalSend) endpoint.send = originalSend;
+  };
+}
+
 /** The reads kept between writes: their answers depend only on the chain's state and the request. */
 const CACHED_METHODS: ReadonlySet<string> = new Set(["eth_call", "eth_getCode", "eth_chainId"]);
 
@@ -84,7 +105,7 @@ export function cacheReads(endpoint: RpcEndpoint): ReadCache {
     kept.clear();
   };
 
-  const through = async (method: string, params: unknown, call: () => Promise<unknown>): Promise<unknown> => {
+  const through: Through = async (method, params, call) => {
     if (!isReadMethod(method)) {
       forget();
       writesInFlight += 1;
@@ -116,17 +137,11 @@ export function cacheReads(endpoint: RpcEndpoint): ReadCache {
     return result;
   };
 
-  const originalRequest = endpoint.request;
-  const originalSend = endpoint.send;
-  if (originalRequest)
-    endpoint.request = (args) => through(args.method, args.params, () => originalRequest.call(endpoint, args));
-  if (originalSend)
-    endpoint.send = (method, params) => through(method, params, () => originalSend.call(endpoint, method, params));
+  const uninstall = interceptRequests(endpoint, through);
   const cache: ReadCache = {
     stats: () => ({ ...stats }),
     restore: () => {
-      if (originalRequest) endpoint.request = originalRequest;
-      if (originalSend) endpoint.send = originalSend;
+      uninstall();
       installed.delete(endpoint);
     },
   };

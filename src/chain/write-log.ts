@@ -5,7 +5,7 @@
  * replay rebuilds the same chain: the harness's clock pins every block's time, snapshot ids count from the start, and
  * a transaction that failed fails again (Hardhat mines it and then throws). Used by the benchmarks (bench/run.ts).
  */
-import { isReadMethod, type RpcEndpoint } from "./read-cache";
+import { interceptRequests, isReadMethod, type RpcEndpoint, type Through } from "./read-cache";
 
 export interface RecordedWrite {
   method: string;
@@ -24,7 +24,7 @@ export interface WriteLog {
 /** Records every write sent through `endpoint` (its `request` and its `send` alike), in order. */
 export function recordWrites(endpoint: RpcEndpoint): WriteLog {
   const log: RecordedWrite[] = [];
-  const through = async (method: string, params: unknown[] | object | undefined, call: () => Promise<unknown>) => {
+  const through: Through = async (method, params, call) => {
     if (isReadMethod(method)) return call();
     // Kept in the order sent (the harness awaits each write before the next; reads may overlap them).
     const entry: RecordedWrite = { method, params: structuredClone(params ?? []), failed: false };
@@ -36,19 +36,8 @@ export function recordWrites(endpoint: RpcEndpoint): WriteLog {
       throw err;
     }
   };
-  const originalRequest = endpoint.request;
-  const originalSend = endpoint.send;
-  if (originalRequest)
-    endpoint.request = (args) => through(args.method, args.params, () => originalRequest.call(endpoint, args));
-  if (originalSend)
-    endpoint.send = (method, params) => through(method, params, () => originalSend.call(endpoint, method, params));
-  return {
-    writes: () => log.map((w) => ({ ...w })),
-    restore: () => {
-      if (originalRequest) endpoint.request = originalRequest;
-      if (originalSend) endpoint.send = originalSend;
-    },
-  };
+  const restore = interceptRequests(endpoint, through);
+  return { writes: () => log.map((w) => ({ ...w })), restore };
 }
 
 export interface ReplayOutcome {
