@@ -69,21 +69,26 @@ interface Results {
   history?: unknown[];
 }
 
+/** Runs one bench script in a process of its own (so its peak RSS is its own) and reads the JSON it writes. */
+function runScript<T>(script: string, env: Record<string, string>): T {
+  const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-${path.basename(script, ".ts")}.json`);
+  try {
+    execFileSync(HARDHAT, ["run", "--no-compile", script], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...env, BENCH_OUT: out },
+    });
+    return JSON.parse(fs.readFileSync(out, "utf8")) as T;
+  } finally {
+    fs.rmSync(out, { force: true });
+  }
+}
+
 function runOne(positions: number, backend?: string, writesFile?: string): ScenarioRunFigures {
-  const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-${positions}.json`);
-  execFileSync(HARDHAT, ["run", "--no-compile", "bench/scenario-run.ts"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      BENCH_OUT: out,
-      BENCH_POSITIONS: String(positions),
-      ...(backend === undefined ? {} : { BENCH_BACKEND: backend }),
-      ...(writesFile === undefined ? {} : { BENCH_WRITES: writesFile }),
-    },
+  return runScript<ScenarioRunFigures>("bench/scenario-run.ts", {
+    BENCH_POSITIONS: String(positions),
+    ...(backend === undefined ? {} : { BENCH_BACKEND: backend }),
+    ...(writesFile === undefined ? {} : { BENCH_WRITES: writesFile }),
   });
-  const figures = JSON.parse(fs.readFileSync(out, "utf8")) as ScenarioRunFigures;
-  fs.rmSync(out);
-  return figures;
 }
 
 function print(f: ScenarioRunFigures): void {
@@ -104,14 +109,9 @@ function print(f: ScenarioRunFigures): void {
 /** The canonical scenario on Hardhat, its writes recorded, then replayed on a fresh node in a process of its own. */
 function canonicalWithReplay(): { canonical: ScenarioRunFigures; overhead: NonNullable<Results["overhead"]> } {
   const writes = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-writes.json`);
-  const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-replay.json`);
   try {
     const canonical = runOne(0, "hardhat", writes);
-    execFileSync(HARDHAT, ["run", "--no-compile", "bench/replay-run.ts"], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, BENCH_WRITES: writes, BENCH_OUT: out },
-    });
-    const replay = JSON.parse(fs.readFileSync(out, "utf8")) as ReplayFigures;
+    const replay = runScript<ReplayFigures>("bench/replay-run.ts", { BENCH_WRITES: writes });
     const overhead = {
       ...replay,
       scenarioMs: canonical.wallMs,
@@ -120,7 +120,6 @@ function canonicalWithReplay(): { canonical: ScenarioRunFigures; overhead: NonNu
     return { canonical, overhead };
   } finally {
     fs.rmSync(writes, { force: true });
-    fs.rmSync(out, { force: true });
   }
 }
 
@@ -146,13 +145,10 @@ function backendsSideBySide(): NonNullable<Results["backends"]> {
 /** Threshold verification of the same borrowers with each search, one process each. */
 function benchThresholds(): ThresholdRunFigures[] {
   return THRESHOLD_SEARCHES.map((search) => {
-    const out = path.join(os.tmpdir(), `loopstress-bench-thresholds-${process.pid}-${search}.json`);
-    execFileSync(HARDHAT, ["run", "--no-compile", "bench/thresholds-run.ts"], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, BENCH_OUT: out, BENCH_POSITIONS: String(THRESHOLD_POSITIONS), BENCH_SEARCH: search },
+    const f = runScript<ThresholdRunFigures>("bench/thresholds-run.ts", {
+      BENCH_POSITIONS: String(THRESHOLD_POSITIONS),
+      BENCH_SEARCH: search,
     });
-    const f = JSON.parse(fs.readFileSync(out, "utf8")) as ThresholdRunFigures;
-    fs.rmSync(out);
     console.log(
       `thresholds (${f.search}) of ${f.positions} borrowers on ${f.markets.length} markets: ` +
         `${(f.searchMs / 1000).toFixed(1)} s, ${f.msPerPosition} ms/position, ${f.probes} probes, ` +

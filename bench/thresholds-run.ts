@@ -21,9 +21,7 @@ import { openMarket } from "../src/protocols/registry";
 import { deployEmbeddedContext } from "../src/session/embedded";
 import { splitSigners } from "../src/session";
 import { chooseBackend } from "../src/session/backend";
-
-/** Basis points in one. */
-const BPS = 10_000n;
+import { PERCENTAGE_FACTOR } from "../src/constants";
 
 const DEFAULT_POSITIONS = 100;
 /** A bound on what BENCH_POSITIONS may ask (each position is a few transactions and ~4 probes). */
@@ -69,7 +67,8 @@ async function openPositions(ctx: ChainContext, count: number): Promise<{ market
     const ltvBps = LTVS_BPS[Math.floor(i / (MARKETS.length * DEBTS_WHOLE.length)) % LTVS_BPS.length];
     const account = actorAddress("bench-thresholds", `position:${i}`);
     const user = await actorSigner(ctx, account);
-    const collateralRaw = ((debtWhole * BPS) / ltvBps) * 10n ** BigInt(tokenDecimals(ctx, market.collateral));
+    const collateralRaw =
+      ((debtWhole * PERCENTAGE_FACTOR) / ltvBps) * 10n ** BigInt(tokenDecimals(ctx, market.collateral));
     await deal(ctx, market.collateral, user, collateralRaw);
     await market.prepare(user);
     await market.supplyCollateral(user, collateralRaw);
