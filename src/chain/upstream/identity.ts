@@ -178,7 +178,10 @@ export class IdentityCheck {
     if (this.checked) return Promise.resolve();
     if (this.pending === undefined) {
       this.pending = this.check();
-      this.pending.catch(() => (this.pending = this.refused ? this.pending : undefined));
+      // A block body: returning the rejected promise from this handler would reject its own, unhandled.
+      this.pending.catch(() => {
+        if (!this.refused) this.pending = undefined;
+      });
     }
     return this.pending;
   }
