@@ -6,24 +6,29 @@
  * The canonical run also records the writes it sends (bench/scenario-run.ts), which are then replayed on a fresh node
  * with nothing between them (bench/replay-run.ts): the harness's overhead is the run's wall time over the replay's.
  *
- * Then backends side by side: the canonical scenario on Hardhat's in-process network and on anvil, each in a process
- * of its own, with the end-to-end ratio. Then threshold verification of 100 borrowers (bench/thresholds-run.ts) with the
+ * Then backends side by side: the canonical scenario on Hardhat's in-process network, on `hardhat node` over HTTP
+ * (the same node, a process of its own) and on anvil, each in a process of its own, with the end-to-end ratios. Then
+ * fork mode against a local upstream: `hardhat node` serving the embedded deployment, forked by the depeg task
+ * through our proxy, once with an empty fork cache (cold) and once with the cache the first run filled (warm). Then threshold verification of 100 borrowers (bench/thresholds-run.ts) with the
  * search from the model's prediction and with plain bisection. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in
  * one process and in two worker processes: grid points per second, start-up and deployment included, as a user waits.
  *
  * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
  * scaled runs use the default backend (BENCH_BACKEND or LOOPSTRESS_BACKEND chooses another). BENCH_CASES runs some of
- * the cases only (comma-separated: canonical, scaling, backends, thresholds, sweep); such a partial run prints its figures and
+ * the cases only (comma-separated: canonical, scaling, backends, fork, thresholds, sweep); such a partial run prints its figures and
  * leaves bench/results.json as it is.
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import fs from "fs";
 import os from "os";
 import path from "path";
 import { chooseBackend } from "../src/session/backend";
 import type { ReplayFigures } from "./replay-run";
 import type { ThresholdRunFigures } from "./thresholds-run";
-import type { ScenarioRunFigures } from "./scenario-run";
+import { HTTP_NODE, type ScenarioRunFigures } from "./scenario-run";
+import { peakRssOf } from "./process-memory";
+// The suite's own helper for a `hardhat node` child process on a free port (stopped whatever happens).
+import { startHardhatNode, stopAllNodes, type NodeProcess } from "../test/node-process";
 
 const RESULTS = path.join("bench", "results.json");
 const DEFAULT_SCALES = [500, 1000];
@@ -31,7 +36,11 @@ const DEFAULT_SCALES = [500, 1000];
 const NOT_RUN = [3000, 10_000];
 const MS_PER_MIN = 60_000;
 const GB = 1e9;
-const CASES = ["canonical", "scaling", "backends", "thresholds", "sweep"] as const;
+const CASES = ["canonical", "scaling", "backends", "fork", "thresholds", "sweep"] as const;
+/** The depeg scenario fork mode runs (the depeg task's default), and how its task reports the fork proxy's counts. */
+const FORK_SCENARIO = path.join("scenarios", "usde-depeg.yaml");
+const FORK_REPORT = path.join("reports", "usde-depeg", "report.json");
+const FORK_STATS = /fork: (\d+) upstream request\(s\), (\d+) served from the fork cache/;
 /** Borrowers whose liquidation boundaries the threshold benchmark searches, with each search. */
 const THRESHOLD_POSITIONS = 100;
 const THRESHOLD_SEARCHES = ["from-prediction", "bisection"] as const;
@@ -52,6 +61,26 @@ interface SweepFigures {
   sameCsv: boolean;
 }
 
+interface ForkRunFigures {
+  cache: "cold" | "warm";
+  /** The depeg task end to end as a user waits: start-up, fork, the scenario's runs and the report. */
+  wallMs: number;
+  /** Requests the fork proxy sent to the upstream, and requests it answered from the fork cache. */
+  upstreamRequests: number;
+  cacheHits: number;
+}
+
+interface ForkFigures {
+  scenario: string;
+  /** The same task on the embedded chain (no fork), for comparison. */
+  embeddedWallMs: number;
+  runs: ForkRunFigures[];
+  /** The warm run's wall time over the cold one's. */
+  warmOverCold: number;
+  /** Whether both runs wrote the same report.json (they should: the cache answers what the upstream did). */
+  sameReport: boolean;
+}
+
 interface Results {
   machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; platform: string };
   date: string;
@@ -59,8 +88,13 @@ interface Results {
   /** The canonical run's writes replayed on a fresh node: the chain's own time, and the run's over it. */
   overhead?: ReplayFigures & { scenarioMs: number; scenarioOverReplay: number };
   scaling: ScenarioRunFigures[];
-  /** The canonical scenario on each backend, and how many times faster anvil ran it end to end. */
-  backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number };
+  /**
+   * The canonical scenario on each backend, and how many times as fast as in-process anvil and `hardhat node` over HTTP
+   * ran it end to end (older results: no HTTP node).
+   */
+  backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number; hardhatOverHttpNodeWall?: number };
+  /** Fork mode against a local upstream, with an empty fork cache and with the one it filled. */
+  fork?: ForkFigures;
   notRun: { positions: number; expectedMinutes: number; why: string }[];
   /** Threshold verification of the same borrowers with each search: from the prediction, and bisection. */
   thresholds?: ThresholdRunFigures[];
@@ -70,10 +104,10 @@ interface Results {
 }
 
 /** Runs one bench script in a process of its own (so its peak RSS is its own) and reads the JSON it writes. */
-function runScript<T>(script: string, env: Record<string, string>): T {
+function runScript<T>(script: string, env: Record<string, string>, args: string[] = []): T {
   const out = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-${path.basename(script, ".ts")}.json`);
   try {
-    execFileSync(HARDHAT, ["run", "--no-compile", script], {
+    execFileSync(HARDHAT, ["run", "--no-compile", ...args, script], {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, ...env, BENCH_OUT: out },
     });
@@ -92,7 +126,7 @@ function runOne(positions: number, backend?: string, writesFile?: string): Scena
 }
 
 function print(f: ScenarioRunFigures): void {
-  const node = f.nodePeakRssBytes === undefined ? "" : ` (+ anvil ${(f.nodePeakRssBytes / GB).toFixed(2)} GB)`;
+  const node = f.nodePeakRssBytes === undefined ? "" : ` (+ the node ${(f.nodePeakRssBytes / GB).toFixed(2)} GB)`;
   console.log(
     `${f.scenario}${f.backend ? ` on ${f.backend}` : ""}: ${f.positions} positions, ${f.policyRuns} policy runs — ${(f.wallMs / 1000).toFixed(1)} s, ` +
       `${f.msPerPosition} ms/position, peak RSS ${(f.peakRssBytes / GB).toFixed(2)} GB${node}, ` +
@@ -132,14 +166,98 @@ function printOverhead(o: NonNullable<Results["overhead"]>): void {
   );
 }
 
+/** The canonical scenario through --network localhost on a `hardhat node` started for it; the node's RSS beside. */
+async function runOnHttpNode(): Promise<ScenarioRunFigures> {
+  const node = await startHardhatNode();
+  try {
+    const f = runScript<ScenarioRunFigures>(
+      "bench/scenario-run.ts",
+      { BENCH_POSITIONS: "0", LOOPSTRESS_LOCALHOST_URL: node.url },
+      ["--network", "localhost"],
+    );
+    const nodePeakRssBytes = node.pid === undefined ? undefined : peakRssOf(node.pid);
+    return { ...f, ...(nodePeakRssBytes === undefined ? {} : { nodePeakRssBytes }) };
+  } finally {
+    await node.stop();
+  }
+}
+
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+
 /** The canonical scenario on each backend, one process each. */
-function backendsSideBySide(): NonNullable<Results["backends"]> {
-  const runs = ["hardhat", "anvil"].map((backend) => runOne(0, backend));
+async function backendsSideBySide(): Promise<NonNullable<Results["backends"]>> {
+  const [hardhat, anvil] = ["hardhat", "anvil"].map((backend) => runOne(0, backend));
+  const httpNode = await runOnHttpNode();
+  const runs = [hardhat, httpNode, anvil];
   runs.forEach(print);
-  const [hardhat, anvil] = runs;
-  const hardhatOverAnvilWall = Math.round((hardhat.wallMs / anvil.wallMs) * 100) / 100;
-  console.log(`backends: anvil ran the canonical scenario ${hardhatOverAnvilWall}x as fast as Hardhat, end to end`);
-  return { runs, hardhatOverAnvilWall };
+  const hardhatOverAnvilWall = ratio(hardhat.wallMs, anvil.wallMs);
+  const hardhatOverHttpNodeWall = ratio(hardhat.wallMs, httpNode.wallMs);
+  console.log(
+    `backends: end to end, anvil ran the canonical scenario ${hardhatOverAnvilWall}x and ${HTTP_NODE} ` +
+      `${hardhatOverHttpNodeWall}x as fast as Hardhat's in-process network`,
+  );
+  return { runs, hardhatOverAnvilWall, hardhatOverHttpNodeWall };
+}
+
+/** The depeg task as a user runs it (embedded, or in fork mode with `forkArgs`): its wall time and what it printed. */
+function depegRun(forkArgs: string[]): { wallMs: number; stderr: string } {
+  const t0 = performance.now();
+  // The task prints its report on stdout and its progress, with the fork proxy's counts, on stderr.
+  const run = spawnSync(HARDHAT, ["depeg", FORK_SCENARIO, "--brief", ...forkArgs], { encoding: "utf8" });
+  const wallMs = Math.round(performance.now() - t0);
+  if (run.status !== 0) throw new Error(`the depeg task failed (exit ${run.status}):\n${run.stderr}`);
+  return { wallMs, stderr: run.stderr };
+}
+
+/** One depeg task in fork mode: its wall time, the fork proxy's counts it prints, and its report. */
+function forkRun(cache: ForkRunFigures["cache"], forkArgs: string[]): { figures: ForkRunFigures; report: string } {
+  const { wallMs, stderr } = depegRun(forkArgs);
+  const stats = FORK_STATS.exec(stderr);
+  if (stats === null) throw new Error(`the depeg task did not print the fork proxy's counts:\n${stderr}`);
+  const figures = { cache, wallMs, upstreamRequests: Number(stats[1]), cacheHits: Number(stats[2]) };
+  return { figures, report: fs.readFileSync(FORK_REPORT, "utf8") };
+}
+
+/**
+ * Fork mode against a local upstream: `hardhat node` with the embedded deployment recorded to a profile, then the
+ * depeg scenario forking it through our proxy, with an empty fork cache and again with the cache it filled.
+ */
+async function forkColdWarm(): Promise<ForkFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-bench-fork-"));
+  let upstream: NodeProcess | undefined;
+  try {
+    upstream = await startHardhatNode();
+    const profile = path.join(dir, "profile.json");
+    const deploy = spawnSync(HARDHAT, ["embedded:deploy", "--network", "localhost", "--out", profile, "--quiet"], {
+      encoding: "utf8",
+      env: { ...process.env, LOOPSTRESS_LOCALHOST_URL: upstream.url },
+    });
+    if (deploy.status !== 0) throw new Error(`embedded:deploy on the upstream failed:\n${deploy.stderr}`);
+    const embedded = depegRun([]);
+    const forkArgs = ["--fork-url", upstream.url, "--profile", profile, "--fork-cache", path.join(dir, "cache")];
+    const [cold, warm] = (["cold", "warm"] as const).map((cache) => forkRun(cache, forkArgs));
+    const runs = [cold.figures, warm.figures];
+    const fork: ForkFigures = {
+      scenario: FORK_SCENARIO,
+      embeddedWallMs: embedded.wallMs,
+      runs,
+      warmOverCold: ratio(warm.figures.wallMs, cold.figures.wallMs),
+      sameReport: cold.report === warm.report,
+    };
+    for (const r of runs)
+      console.log(
+        `fork (${r.cache} cache) of a local hardhat node, ${FORK_SCENARIO}: ${(r.wallMs / 1000).toFixed(1)} s, ` +
+          `${r.upstreamRequests} upstream requests, ${r.cacheHits} served from the fork cache`,
+      );
+    console.log(
+      `fork: warm/cold wall time ${fork.warmOverCold}; same report: ${fork.sameReport ? "yes" : "no"}; ` +
+        `the same task on the embedded chain: ${(fork.embeddedWallMs / 1000).toFixed(1)} s`,
+    );
+    return fork;
+  } finally {
+    await stopAllNodes();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Threshold verification of the same borrowers with each search, one process each. */
@@ -213,7 +331,7 @@ function casesToRun(): readonly (typeof CASES)[number][] {
   return CASES.filter((c) => names.includes(c));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const cases = casesToRun();
   const scales =
     process.env.BENCH_SCALES === undefined
@@ -236,10 +354,17 @@ function main(): void {
     print(f);
     scaling.push(f);
   }
-  const backends = cases.includes("backends") ? backendsSideBySide() : undefined;
+  const backends = cases.includes("backends") ? await backendsSideBySide() : undefined;
+  const fork = cases.includes("fork") ? await forkColdWarm() : undefined;
   const thresholds = cases.includes("thresholds") ? benchThresholds() : undefined;
   const sweep = cases.includes("sweep") ? benchSweep() : undefined;
-  if (canonical === undefined || backends === undefined || sweep === undefined || cases.length < CASES.length) {
+  if (
+    canonical === undefined ||
+    backends === undefined ||
+    fork === undefined ||
+    sweep === undefined ||
+    cases.length < CASES.length
+  ) {
     console.log(`BENCH_CASES ran ${cases.join(", ")} only: ${RESULTS} is left as it is`);
     return;
   }
@@ -270,6 +395,7 @@ function main(): void {
     ...(overhead ? { overhead } : {}),
     scaling,
     backends,
+    fork,
     notRun,
     ...(thresholds ? { thresholds } : {}),
     sweep,
@@ -279,4 +405,7 @@ function main(): void {
   console.log(`written to ${RESULTS}`);
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -3,7 +3,8 @@
  * with every population group scaled to about BENCH_POSITIONS positions), deployment, population, each policy run
  * and the report timed apart, JSON-RPC requests counted per phase. Writes its figures as JSON to BENCH_OUT (bench/run.ts
  * starts it and gathers the figures); never asserts anything. BENCH_BACKEND (or LOOPSTRESS_BACKEND) chooses the node, as
- * --backend does for the scenario task: hardhat (in-process, the default) or anvil. With BENCH_WRITES (Hardhat only), it
+ * --backend does for the scenario task: hardhat (in-process, the default) or anvil; with --network localhost it runs on
+ * the node at LOOPSTRESS_LOCALHOST_URL (bench/run.ts starts `hardhat node` there). With BENCH_WRITES (Hardhat only), it
  * also records every write it sends, in order, with the last block's hash, to that file, for bench/replay-run.ts.
  */
 import fs from "fs";
@@ -21,12 +22,17 @@ import { deployEmbeddedContext } from "../src/session/embedded";
 import { splitSigners } from "../src/session";
 import { chooseBackend } from "../src/session/backend";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
+import { peakRssOf } from "./process-memory";
 
 const CANONICAL = "scenarios/oct-10-2025.yaml";
 /** Transactions sent by the harness: a failure here is a reverted transaction (and, on Hardhat, a stack trace). */
 const SEND_METHODS = ["eth_sendTransaction", "eth_sendRawTransaction"];
 /** Reads that execute code: a failure here is a reverted call. */
 const CALL_METHODS = ["eth_call", "eth_estimateGas"];
+/** Hardhat's in-process network; any other --network is a node over HTTP. */
+const IN_PROCESS_NETWORK = "hardhat";
+/** The figures' name for a run through --network localhost. */
+export const HTTP_NODE = "hardhat node (HTTP)";
 /** How many methods each phase lists by calls. */
 const TOP_METHODS = 8;
 
@@ -104,16 +110,6 @@ function diff(a: Record<string, RpcMethodStats>, b: Record<string, RpcMethodStat
   return out;
 }
 
-/** A process's peak resident memory (Linux: VmHWM in /proc/<pid>/status); undefined where there is no /proc. */
-function peakRssOf(pid: number): number | undefined {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return kb ? Number(kb[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(): Promise<void> {
   const out = process.env.BENCH_OUT ?? path.join(os.tmpdir(), "loopstress-bench.json");
   const canonical = readCascadeScenario(CANONICAL);
@@ -123,14 +119,16 @@ async function main(): Promise<void> {
   const params = embeddedParamsFor(scenario);
   checkCascadeFits(scenario, params);
 
-  const backend = chooseBackend(process.env.BENCH_BACKEND, process.env);
+  // --network localhost: the node behind LOOPSTRESS_LOCALHOST_URL (bench/run.ts starts `hardhat node` there).
+  const inProcess = hre.network.name === IN_PROCESS_NETWORK;
+  const backend = inProcess ? chooseBackend(process.env.BENCH_BACKEND, process.env) : "hardhat";
   const { openTaskChain } = await import("../tasks/session");
-  const chain = await openTaskChain(hre, backend);
+  const chain = await openTaskChain(hre, inProcess ? backend : undefined);
   // anvil: every request goes through the JSON-RPC provider's send; in-process: through Hardhat's provider. A
   // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).
   const counted = backend === "anvil" ? chain.provider : hre.network.provider;
   const counter = countRpc(counted as unknown as Eip1193Like);
-  const writesFile = backend === "hardhat" ? process.env.BENCH_WRITES : undefined;
+  const writesFile = inProcess && backend === "hardhat" ? process.env.BENCH_WRITES : undefined;
   const recorder = writesFile === undefined ? undefined : recordWrites(counted as unknown as Eip1193Like);
   const phases: PhaseFigures[] = [];
   let phaseName = "deploy";
@@ -187,7 +185,7 @@ async function main(): Promise<void> {
   const all = counter.snapshot();
   const opened = phases.filter((p) => p.name !== "deploy" && p.name !== "report").reduce((n, p) => n + p.ms, 0);
   const figures: ScenarioRunFigures = {
-    backend,
+    backend: inProcess ? backend : HTTP_NODE,
     scenario: wanted > 0 ? `${CANONICAL} scaled to ${positions} positions, market policies only` : CANONICAL,
     positions,
     policyRuns: runs,

@@ -1,0 +1,12 @@
+/** Reading another process's memory for the bench figures. */
+import fs from "fs";
+
+/** A process's peak resident memory (Linux: VmHWM in /proc/<pid>/status); undefined where there is no /proc. */
+export function peakRssOf(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return kb ? Number(kb[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
