@@ -9,9 +9,10 @@
  * Then backends side by side: the canonical scenario on Hardhat's in-process network, on `hardhat node` over HTTP
  * (the same node, a process of its own) and on anvil, each in a process of its own, with the end-to-end ratios. Then
  * fork mode against a local upstream: `hardhat node` serving the embedded deployment, forked by the depeg task
- * through our proxy, once with an empty fork cache (cold) and once with the cache the first run filled (warm). Then threshold verification of 100 borrowers (bench/thresholds-run.ts) with the
- * search from the model's prediction and with plain bisection. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in
- * one process and in two worker processes: grid points per second, start-up and deployment included, as a user waits.
+ * through our proxy, once with an empty fork cache (cold) and once with the cache the first run filled (warm). Then
+ * threshold verification of 100 borrowers (bench/thresholds-run.ts) with the search from the model's prediction and
+ * with plain bisection. Then a small sweep (bench/sweep-scenario.yaml over bench/sweep-grid.yaml) in one process and
+ * in two worker processes: grid points per second, start-up and deployment included, as a user waits.
  *
  * BENCH_SCALES overrides the scaled sizes (comma-separated positions, e.g. "500,1000"; "" for none). The canonical and
  * scaled runs use the default backend (BENCH_BACKEND or LOOPSTRESS_BACKEND chooses another). BENCH_CASES runs some of
@@ -28,7 +29,7 @@ import type { ThresholdRunFigures } from "./thresholds-run";
 import { HTTP_NODE, type ScenarioRunFigures } from "./scenario-run";
 import { peakRssOf } from "./process-memory";
 // The suite's own helper for a `hardhat node` child process on a free port (stopped whatever happens).
-import { startHardhatNode, stopAllNodes, type NodeProcess } from "../test/node-process";
+import { startHardhatNode } from "../test/node-process";
 
 const RESULTS = path.join("bench", "results.json");
 const DEFAULT_SCALES = [500, 1000];
@@ -89,8 +90,8 @@ interface Results {
   overhead?: ReplayFigures & { scenarioMs: number; scenarioOverReplay: number };
   scaling: ScenarioRunFigures[];
   /**
-   * The canonical scenario on each backend, and how many times as fast as in-process anvil and `hardhat node` over HTTP
-   * ran it end to end (older results: no HTTP node).
+   * The canonical scenario on each backend, and how many times as fast as the in-process network anvil and `hardhat
+   * node` over HTTP ran it end to end (older results: no HTTP node).
    */
   backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number; hardhatOverHttpNodeWall?: number };
   /** Fork mode against a local upstream, with an empty fork cache and with the one it filled. */
@@ -102,6 +103,9 @@ interface Results {
   /** Earlier measurements kept for comparison (copied from the previous results file, never rewritten). */
   history?: unknown[];
 }
+
+/** a / b to two decimals, as every ratio in the figures is given. */
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 
 /** Runs one bench script in a process of its own (so its peak RSS is its own) and reads the JSON it writes. */
 function runScript<T>(script: string, env: Record<string, string>, args: string[] = []): T {
@@ -149,7 +153,7 @@ function canonicalWithReplay(): { canonical: ScenarioRunFigures; overhead: NonNu
     const overhead = {
       ...replay,
       scenarioMs: canonical.wallMs,
-      scenarioOverReplay: Math.round((canonical.wallMs / replay.replayMs) * 100) / 100,
+      scenarioOverReplay: ratio(canonical.wallMs, replay.replayMs),
     };
     return { canonical, overhead };
   } finally {
@@ -181,8 +185,6 @@ async function runOnHttpNode(): Promise<ScenarioRunFigures> {
     await node.stop();
   }
 }
-
-const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 
 /** The canonical scenario on each backend, one process each. */
 async function backendsSideBySide(): Promise<NonNullable<Results["backends"]>> {
@@ -223,10 +225,9 @@ function forkRun(cache: ForkRunFigures["cache"], forkArgs: string[]): { figures:
  * depeg scenario forking it through our proxy, with an empty fork cache and again with the cache it filled.
  */
 async function forkColdWarm(): Promise<ForkFigures> {
+  const upstream = await startHardhatNode();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopstress-bench-fork-"));
-  let upstream: NodeProcess | undefined;
   try {
-    upstream = await startHardhatNode();
     const profile = path.join(dir, "profile.json");
     const deploy = spawnSync(HARDHAT, ["embedded:deploy", "--network", "localhost", "--out", profile, "--quiet"], {
       encoding: "utf8",
@@ -255,7 +256,7 @@ async function forkColdWarm(): Promise<ForkFigures> {
     );
     return fork;
   } finally {
-    await stopAllNodes();
+    await upstream.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -309,7 +310,7 @@ function benchSweep(): SweepFigures {
     grid: SWEEP_GRID,
     points,
     runs: figures,
-    speedup: Math.round((last.pointsPerSecond / first.pointsPerSecond) * 100) / 100,
+    speedup: ratio(last.pointsPerSecond, first.pointsPerSecond),
     sameCsv: runs.every((r) => r.csv === runs[0].csv),
   };
   for (const r of figures)

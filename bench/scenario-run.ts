@@ -20,7 +20,6 @@ import { runCascade } from "../src/scenario/run-cascade";
 import { writeCascadeReport } from "../src/report/cascade-report";
 import { deployEmbeddedContext } from "../src/session/embedded";
 import { splitSigners } from "../src/session";
-import { chooseBackend } from "../src/session/backend";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
 import { peakRssOf } from "./process-memory";
 
@@ -121,9 +120,10 @@ async function main(): Promise<void> {
 
   // --network localhost: the node behind LOOPSTRESS_LOCALHOST_URL (bench/run.ts starts `hardhat node` there).
   const inProcess = hre.network.name === IN_PROCESS_NETWORK;
-  const backend = inProcess ? chooseBackend(process.env.BENCH_BACKEND, process.env) : "hardhat";
   const { openTaskChain } = await import("../tasks/session");
-  const chain = await openTaskChain(hre, inProcess ? backend : undefined);
+  // BENCH_BACKEND chooses among the nodes a run can start; with another --network it does not apply.
+  const chain = await openTaskChain(hre, inProcess ? process.env.BENCH_BACKEND : undefined);
+  const backend = chain.backend;
   // anvil: every request goes through the JSON-RPC provider's send; in-process: through Hardhat's provider. A
   // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).
   const counted = backend === "anvil" ? chain.provider : hre.network.provider;
