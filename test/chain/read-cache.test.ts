@@ -19,6 +19,8 @@ function fakeNode() {
       if (method === "eth_call" || method === "eth_getCode") return `v${node.version}:${JSON.stringify(params)}`;
       if (method === "eth_getTransactionReceipt") return node.receiptReady ? { status: "0x1" } : null;
       if (method === "eth_blockNumber") return `0x${node.version.toString(16)}`;
+      if (method === "eth_getBlockByNumber") return { number: `0x${node.version.toString(16)}`, tag: params };
+      if (method === "eth_getBalance") return "0x0";
       node.version += 1;
       return null;
     },
@@ -41,8 +43,8 @@ describe("reads answered once between writes", function () {
     expect(await node.request({ method: "eth_call", params: ["a"] })).to.equal('v0:["a"]');
     expect(await node.send("eth_call", ["a"])).to.equal('v0:["a"]');
     expect(await node.request({ method: "eth_call", params: ["b"] })).to.equal('v0:["b"]');
-    // Reads that are not kept (a block number) do not forget the calls.
-    await node.send("eth_blockNumber", []);
+    // Reads that are not kept (a balance) do not forget the calls.
+    await node.send("eth_getBalance", ["0x01", "latest"]);
     expect(await node.send("eth_call", ["a"])).to.equal('v0:["a"]');
     expect(count(node.reached, "eth_call")).to.equal(2);
     expect(cache.stats()).to.deep.equal({ hits: 2, misses: 2 });
@@ -51,6 +53,29 @@ describe("reads answered once between writes", function () {
     expect(await node.send("eth_call", ["a"])).to.equal('v1:["a"]');
     expect(count(node.reached, "eth_call")).to.equal(3);
     expect(cache.stats()).to.deep.equal({ hits: 2, misses: 3 });
+    cache.restore();
+  });
+
+  it("keeps the block number and the latest block until a write, never the pending block", async function () {
+    const node = fakeNode();
+    const cache = cacheReads(node);
+    for (let i = 0; i < 2; i += 1) {
+      expect(await node.send("eth_blockNumber", [])).to.equal("0x0");
+      expect(await node.send("eth_getBlockByNumber", ["latest", false])).to.deep.equal({
+        number: "0x0",
+        tag: ["latest", false],
+      });
+      await node.send("eth_getBlockByNumber", ["pending", false]);
+    }
+    expect(count(node.reached, "eth_blockNumber")).to.equal(1);
+    expect(count(node.reached, "eth_getBlockByNumber")).to.equal(3);
+    await node.send("evm_mine", []);
+    expect(await node.send("eth_blockNumber", [])).to.equal("0x1");
+    expect(await node.send("eth_getBlockByNumber", ["latest", false])).to.deep.equal({
+      number: "0x1",
+      tag: ["latest", false],
+    });
+    expect(count(node.reached, "eth_blockNumber")).to.equal(2);
     cache.restore();
   });
 
