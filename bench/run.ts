@@ -26,7 +26,9 @@ import path from "path";
 import { chooseBackend } from "../src/session/backend";
 import type { ReplayFigures } from "./replay-run";
 import type { ThresholdRunFigures } from "./thresholds-run";
-import { HTTP_NODE, type ScenarioRunFigures } from "./scenario-run";
+import type { ScenarioRunFigures } from "./scenario-run";
+import type { QuoteFigures } from "./quote-run";
+import { HTTP_NODE } from "./labels";
 import { peakRssOf } from "./process-memory";
 // The suite's own helper for a `hardhat node` child process on a free port (stopped whatever happens).
 import { startHardhatNode } from "../test/node-process";
@@ -93,7 +95,13 @@ interface Results {
    * The canonical scenario on each backend, and how many times as fast as the in-process network anvil and `hardhat
    * node` over HTTP ran it end to end (older results: no HTTP node).
    */
-  backends?: { runs: ScenarioRunFigures[]; hardhatOverAnvilWall: number; hardhatOverHttpNodeWall?: number };
+  backends?: {
+    runs: ScenarioRunFigures[];
+    hardhatOverAnvilWall: number;
+    hardhatOverHttpNodeWall?: number;
+    /** One cheap read and one long quote on each backend: the round trip against the execution (older: none). */
+    reads?: QuoteFigures[];
+  };
   /** Fork mode against a local upstream, with an empty fork cache and with the one it filled. */
   fork?: ForkFigures;
   notRun: { positions: number; expectedMinutes: number; why: string }[];
@@ -170,35 +178,55 @@ function printOverhead(o: NonNullable<Results["overhead"]>): void {
   );
 }
 
-/** The canonical scenario through --network localhost on a `hardhat node` started for it; the node's RSS beside. */
-async function runOnHttpNode(): Promise<ScenarioRunFigures> {
-  const node = await startHardhatNode();
-  try {
-    const f = runScript<ScenarioRunFigures>(
-      "bench/scenario-run.ts",
-      { BENCH_POSITIONS: "0", LOOPSTRESS_LOCALHOST_URL: node.url },
-      ["--network", "localhost"],
-    );
-    const nodePeakRssBytes = node.pid === undefined ? undefined : peakRssOf(node.pid);
-    return { ...f, ...(nodePeakRssBytes === undefined ? {} : { nodePeakRssBytes }) };
-  } finally {
-    await node.stop();
-  }
+/**
+ * The canonical scenario through --network localhost on a `hardhat node` started for it, the node's RSS beside; then
+ * the reads' timing on a fresh node of its own.
+ */
+async function runOnHttpNode(): Promise<{ run: ScenarioRunFigures; reads: QuoteFigures }> {
+  const localhost = ["--network", "localhost"];
+  const onNode = async <T>(script: string, env: Record<string, string>): Promise<{ figures: T; nodeRss?: number }> => {
+    const node = await startHardhatNode();
+    try {
+      const figures = runScript<T>(script, { ...env, LOOPSTRESS_LOCALHOST_URL: node.url }, localhost);
+      return { figures, nodeRss: node.pid === undefined ? undefined : peakRssOf(node.pid) };
+    } finally {
+      await node.stop();
+    }
+  };
+  const scenario = await onNode<ScenarioRunFigures>("bench/scenario-run.ts", { BENCH_POSITIONS: "0" });
+  const reads = await onNode<QuoteFigures>("bench/quote-run.ts", {});
+  const run = {
+    ...scenario.figures,
+    ...(scenario.nodeRss === undefined ? {} : { nodePeakRssBytes: scenario.nodeRss }),
+  };
+  return { run, reads: reads.figures };
+}
+
+function printReads(r: QuoteFigures): void {
+  console.log(
+    `  reads on ${r.backend}: a balance ${r.balanceReadMs} ms, a quote past the pool's liquidity ` +
+      `${r.drainedQuoteMs} ms (median of each)`,
+  );
 }
 
 /** The canonical scenario on each backend, one process each. */
 async function backendsSideBySide(): Promise<NonNullable<Results["backends"]>> {
   const [hardhat, anvil] = ["hardhat", "anvil"].map((backend) => runOne(0, backend));
-  const httpNode = await runOnHttpNode();
+  const [hardhatReads, anvilReads] = ["hardhat", "anvil"].map((backend) =>
+    runScript<QuoteFigures>("bench/quote-run.ts", { BENCH_BACKEND: backend }),
+  );
+  const { run: httpNode, reads: httpNodeReads } = await runOnHttpNode();
   const runs = [hardhat, httpNode, anvil];
+  const reads = [hardhatReads, httpNodeReads, anvilReads];
   runs.forEach(print);
+  reads.forEach(printReads);
   const hardhatOverAnvilWall = ratio(hardhat.wallMs, anvil.wallMs);
   const hardhatOverHttpNodeWall = ratio(hardhat.wallMs, httpNode.wallMs);
   console.log(
     `backends: end to end, anvil ran the canonical scenario ${hardhatOverAnvilWall}x and ${HTTP_NODE} ` +
       `${hardhatOverHttpNodeWall}x as fast as Hardhat's in-process network`,
   );
-  return { runs, hardhatOverAnvilWall, hardhatOverHttpNodeWall };
+  return { runs, hardhatOverAnvilWall, hardhatOverHttpNodeWall, reads };
 }
 
 /** The depeg task as a user runs it (embedded, or in fork mode with `forkArgs`): its wall time and what it printed. */
