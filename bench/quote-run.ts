@@ -16,13 +16,12 @@ import { toBeHex, zeroPadValue } from "ethers";
 import { IERC20Metadata__factory } from "../typechain-types";
 import { tokenAddress, tokenDecimals } from "../src/chain/context";
 import { bindContract } from "../src/chain/bind";
-import { HTTP_NODE } from "./labels";
+import { HTTP_NODE, IN_PROCESS_NETWORK } from "./labels";
 
 /** Each read is timed this many times (each time on a different amount, so no cache answers it). */
 const REPEATS = 7;
 /** The drained sale: this many times the pool's whole USDC balance, in USDe. */
 const DEPTH_MULTIPLE = 10n;
-const IN_PROCESS_NETWORK = "hardhat";
 
 export interface QuoteFigures {
   backend: string;

@@ -22,15 +22,13 @@ import { deployEmbeddedContext } from "../src/session/embedded";
 import { splitSigners } from "../src/session";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
 import { peakRssOf } from "./process-memory";
-import { HTTP_NODE } from "./labels";
+import { HTTP_NODE, IN_PROCESS_NETWORK } from "./labels";
 
 const CANONICAL = "scenarios/oct-10-2025.yaml";
 /** Transactions sent by the harness: a failure here is a reverted transaction (and, on Hardhat, a stack trace). */
 const SEND_METHODS = ["eth_sendTransaction", "eth_sendRawTransaction"];
 /** Reads that execute code: a failure here is a reverted call. */
 const CALL_METHODS = ["eth_call", "eth_estimateGas"];
-/** Hardhat's in-process network; any other --network is a node over HTTP. */
-const IN_PROCESS_NETWORK = "hardhat";
 /** How many methods each phase lists by calls. */
 const TOP_METHODS = 8;
 

@@ -78,9 +78,10 @@ class DevNodeSigner extends JsonRpcSigner {
 const MINING_TIMEOUT_MS = 60_000;
 
 /**
- * Returns once the transaction has a receipt. anvil answers eth_sendTransaction before its miner has sealed the
- * block; ethers' wait() would then miss the receipt and wait for a next block that the harness, which sends one
- * transaction at a time, never asks for.
+ * Returns once the transaction has a receipt. A plain eth_sendTransaction on anvil answers before its miner has sealed
+ * the block, and ethers' wait() would then miss the receipt and wait for a next block that the harness, which sends
+ * one transaction at a time, never asks for. DevNodeProvider sends through eth_sendTransactionSync, so the first ask
+ * finds the receipt; this stays as the guard for a node that answers early all the same.
  */
 async function mined(provider: JsonRpcApiProvider, hash: string): Promise<void> {
   const deadline = Date.now() + MINING_TIMEOUT_MS;
