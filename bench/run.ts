@@ -152,12 +152,16 @@ function print(f: ScenarioRunFigures): void {
     );
 }
 
-/** The canonical scenario on Hardhat, its writes recorded, then replayed on a fresh node in a process of its own. */
+/**
+ * The canonical scenario on the default backend, its writes recorded, then replayed on a fresh node of the same
+ * backend in a process of its own.
+ */
 function canonicalWithReplay(): { canonical: ScenarioRunFigures; overhead: NonNullable<Results["overhead"]> } {
   const writes = path.join(os.tmpdir(), `loopstress-bench-${process.pid}-writes.json`);
+  const backend = chooseBackend(process.env.BENCH_BACKEND, process.env);
   try {
-    const canonical = runOne(0, "hardhat", writes);
-    const replay = runScript<ReplayFigures>("bench/replay-run.ts", { BENCH_WRITES: writes });
+    const canonical = runOne(0, backend, writes);
+    const replay = runScript<ReplayFigures>("bench/replay-run.ts", { BENCH_WRITES: writes, BENCH_BACKEND: backend });
     const overhead = {
       ...replay,
       scenarioMs: canonical.wallMs,
@@ -171,7 +175,7 @@ function canonicalWithReplay(): { canonical: ScenarioRunFigures; overhead: NonNu
 
 function printOverhead(o: NonNullable<Results["overhead"]>): void {
   console.log(
-    `overhead: the canonical run's ${o.writes} writes (${o.transactions} transactions) replayed in ` +
+    `overhead: the canonical run's ${o.writes} writes on ${o.backend} (${o.transactions} transactions) replayed in ` +
       `${(o.replayMs / 1000).toFixed(1)} s on a fresh node, the run took ${(o.scenarioMs / 1000).toFixed(1)} s: ` +
       `${o.scenarioOverReplay}x; same last block: ${o.sameLastBlock ? "yes" : "no"}, ` +
       `${o.mismatched} outcomes differing from the run's`,
@@ -368,12 +372,8 @@ async function main(): Promise<void> {
       : process.env.BENCH_SCALES.split(",")
           .filter((s) => s.trim() !== "")
           .map(Number);
-  // The replay needs Hardhat's network; on another default backend the canonical run is not replayed.
-  const withReplay =
-    cases.includes("canonical") && chooseBackend(process.env.BENCH_BACKEND, process.env) === "hardhat"
-      ? canonicalWithReplay()
-      : undefined;
-  const canonical = withReplay?.canonical ?? (cases.includes("canonical") ? runOne(0) : undefined);
+  const withReplay = cases.includes("canonical") ? canonicalWithReplay() : undefined;
+  const canonical = withReplay?.canonical;
   const overhead = withReplay?.overhead;
   if (canonical) print(canonical);
   if (overhead) printOverhead(overhead);

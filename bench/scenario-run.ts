@@ -56,7 +56,14 @@ export interface ScenarioRunFigures {
   /** anvil: the node's own peak RSS (a process of its own), beside this process's; in-process: none. */
   nodePeakRssBytes?: number;
   phases: PhaseFigures[];
-  rpc: { calls: number; failedTxs: number; failedCalls: number; failedMs: number };
+  rpc: {
+    calls: number;
+    failedTxs: number;
+    failedCalls: number;
+    failedMs: number;
+    /** Calls and wall time in the request, by method, most time first (where a backend spends its time). */
+    byMethod: Record<string, { calls: number; ms: number }>;
+  };
   /** The report's path when it was written (the canonical run only). */
   report?: string;
 }
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
   // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).
   const counted = backend === "anvil" ? chain.provider : hre.network.provider;
   const counter = countRpc(counted as unknown as Eip1193Like);
-  const writesFile = inProcess && backend === "hardhat" ? process.env.BENCH_WRITES : undefined;
+  const writesFile = inProcess ? process.env.BENCH_WRITES : undefined;
   const recorder = writesFile === undefined ? undefined : recordWrites(counted as unknown as Eip1193Like);
   const phases: PhaseFigures[] = [];
   let phaseName = "deploy";
@@ -197,6 +204,11 @@ async function main(): Promise<void> {
       failedTxs: failuresOf(all, SEND_METHODS),
       failedCalls: failuresOf(all, CALL_METHODS),
       failedMs: Math.round(rpcTotals(all).failedMs),
+      byMethod: Object.fromEntries(
+        Object.entries(all)
+          .sort((x, y) => y[1].ms - x[1].ms)
+          .map(([m, s]) => [m, { calls: s.calls, ms: Math.round(s.ms) }]),
+      ),
     },
     ...(dir ? { report: path.relative(process.cwd(), path.join(dir, "report.json")) } : {}),
   };

@@ -3,7 +3,7 @@
  * USDe/sUSDe loops on Aave (E-mode) and Morpho, a two-layer whale, a cross-margined market maker, liquidity
  * withdrawal and liquidation bots, USDe printing 0.65 off-chain while ETH falls 20% — run under mainnet's real
  * oracle policies and under the `market` policy; prints the side-by-side summary and writes reports/oct-10-2025/.
- * It runs on Hardhat's in-process network; `LOOPSTRESS_BACKEND=anvil npm start` runs it on anvil.
+ * It runs on anvil; `LOOPSTRESS_BACKEND=hardhat npm start` runs it on Hardhat's in-process network.
  */
 import hre from "hardhat";
 

@@ -84,8 +84,8 @@ interface ScenarioArgs {
 }
 
 const BACKEND_HELP =
-  "The node: hardhat (default; Hardhat's in-process network) or anvil (started on a free loopback port, stopped " +
-  "after); or set LOOPSTRESS_BACKEND. With --network, that network is used";
+  "The node: anvil (default; started on a free loopback port, stopped after) or hardhat (Hardhat's in-process " +
+  "network); or set LOOPSTRESS_BACKEND. With --network, that network is used";
 
 /** The most decimals a token of the profiles has (USDe, sUSDe, DAI, WETH: 18): --amount of a swap has no more. */
 const SWAP_AMOUNT_MAX_DECIMALS = 18;

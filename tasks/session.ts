@@ -20,7 +20,7 @@ async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChai
 }
 
 /**
- * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else Hardhat's in-process network): that
+ * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else anvil): that
  * network, or anvil started for the command. With --network, the selected network. The caller closes it.
  */
 export async function openTaskChain(hre: HardhatRuntimeEnvironment, backendFlag?: string): Promise<BackendChain> {

@@ -11,7 +11,10 @@ import { advance, latestBlock, scheduleNextBlock } from "../../src/chain/clock";
 import { DEV_CHAIN_ID } from "../../src/chain/dev-node";
 import { rpc } from "../../src/chain/rpc";
 import { assertLocalDevNode } from "../../src/chain/safety";
-import { openAnvilChain } from "../../src/session/backend";
+import { DevNodeProvider, openAnvilChain } from "../../src/session/backend";
+import { loopbackHttp } from "../../src/chain/loopback-http";
+import http from "http";
+import type { AddressInfo } from "net";
 import { sendTx } from "../../src/chain/tx";
 import type { RpcProvider } from "../../src/chain/rpc";
 import { SettableAggregator__factory } from "../../typechain-types";
@@ -126,6 +129,44 @@ describe("anvil", function () {
       expect(answers).to.deep.equal([100_000_000n, 100_000_000n, 2n, 2n, 3n, 3n]);
     } finally {
       await chain.close();
+    }
+  });
+
+  it("sends a transaction in four requests: the head block, its time, the send answered once mined, the transaction", async function () {
+    const node = await startAnvil();
+    const forwarded = loopbackHttp(node.url);
+    const methods: string[] = [];
+    // Between the provider and anvil: records each method that reaches the node.
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        methods.push((JSON.parse(body) as { method: string }).method);
+        void forwarded.post(body).then((answer) => res.end(JSON.stringify(answer)));
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const provider = new DevNodeProvider(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    try {
+      const owner = await provider.getSigner(0);
+      const feed = await new SettableAggregator__factory(owner).deploy(8, "test", 100_000_000n, owner.address);
+      await feed.waitForDeployment();
+      methods.length = 0;
+      const receipt = await sendTx(provider, "set the answer", () => feed.setAnswer(2n));
+      expect(receipt.status).to.equal(1);
+      expect(methods).to.deep.equal([
+        "eth_getBlockByNumber",
+        "evm_setNextBlockTimestamp",
+        "eth_sendTransactionSync",
+        "eth_getTransactionByHash",
+      ]);
+      expect(await feed.latestAnswer()).to.equal(2n);
+    } finally {
+      provider.destroy();
+      forwarded.close();
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await node.close();
     }
   });
 

@@ -3,12 +3,12 @@ import { InputError } from "../../src/errors";
 import { chooseBackend } from "../../src/session/backend";
 
 describe("session: choosing the backend", function () {
-  it("--backend, else LOOPSTRESS_BACKEND, else Hardhat's in-process network", function () {
-    expect(chooseBackend(undefined, {})).to.equal("hardhat");
-    expect(chooseBackend(undefined, { LOOPSTRESS_BACKEND: "" })).to.equal("hardhat");
-    expect(chooseBackend(undefined, { LOOPSTRESS_BACKEND: "anvil" })).to.equal("anvil");
-    expect(chooseBackend("hardhat", { LOOPSTRESS_BACKEND: "anvil" })).to.equal("hardhat");
-    expect(chooseBackend("anvil", {})).to.equal("anvil");
+  it("--backend, else LOOPSTRESS_BACKEND, else anvil", function () {
+    expect(chooseBackend(undefined, {})).to.equal("anvil");
+    expect(chooseBackend(undefined, { LOOPSTRESS_BACKEND: "" })).to.equal("anvil");
+    expect(chooseBackend(undefined, { LOOPSTRESS_BACKEND: "hardhat" })).to.equal("hardhat");
+    expect(chooseBackend("anvil", { LOOPSTRESS_BACKEND: "hardhat" })).to.equal("anvil");
+    expect(chooseBackend("hardhat", {})).to.equal("hardhat");
   });
 
   it("a wrong name is refused with the flag or variable it came from", function () {

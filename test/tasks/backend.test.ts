@@ -1,6 +1,6 @@
 /**
- * --backend at the command line: the scenario task writes the same report on anvil and on Hardhat's in-process
- * network (the default); a wrong backend is one line naming the flag or variable, before anything is deployed.
+ * --backend at the command line: the scenario task writes the same report on anvil (the default) and on Hardhat's
+ * in-process network; a wrong backend is one line naming the flag or variable, before anything is deployed.
  */
 import { expect } from "chai";
 import fs from "fs";
@@ -35,13 +35,13 @@ describe("command line: --backend", function () {
     fs.rmSync(path.dirname(scenarioFile), { recursive: true, force: true });
   });
 
-  it("the scenario task writes the same report with --backend anvil and on Hardhat's network (the default)", async function () {
+  it("the scenario task writes the same report on anvil (the default) and with --backend hardhat", async function () {
     fs.rmSync(REPORT_DIR, { recursive: true, force: true });
-    const anvil = await runHardhat(["scenario", scenarioFile, "--backend", "anvil"], {});
+    const anvil = await runHardhat(["scenario", scenarioFile], {});
     expect(anvil.status, anvil.output).to.equal(0);
     expect(anvil.output).to.include("deploying the embedded chain on anvil…");
     const onAnvil = economics(path.join(REPORT_DIR, "report.json"));
-    const hardhat = await runHardhat(["scenario", scenarioFile], {});
+    const hardhat = await runHardhat(["scenario", scenarioFile, "--backend", "hardhat"], {});
     expect(hardhat.status, hardhat.output).to.equal(0);
     expect(hardhat.output).to.include("deploying the embedded chain on hardhat…");
     const onHardhat = economics(path.join(REPORT_DIR, "report.json"));
@@ -50,14 +50,16 @@ describe("command line: --backend", function () {
     expect(runs.map((r) => r.totals.liquidations)).to.deep.equal([1]);
   });
 
-  it("a sweep runs on anvil too: one row per grid point, each from the same snapshot", async function () {
+  it("a sweep runs on Hardhat's network too, from LOOPSTRESS_BACKEND: one row per grid point", async function () {
     const grid = path.join(path.dirname(scenarioFile), "sweep-grid.yaml");
     fs.writeFileSync(grid, YAML.stringify({ floor: ["0.5", "0.9"] }));
     const out = path.join("reports", NAME, "sweep.csv");
-    const r = await runHardhat(["sweep", scenarioFile, "--grid", grid, "--out", out], { LOOPSTRESS_BACKEND: "anvil" });
+    const r = await runHardhat(["sweep", scenarioFile, "--grid", grid, "--out", out], {
+      LOOPSTRESS_BACKEND: "hardhat",
+    });
     expect(r.status, r.output).to.equal(0);
-    // One worker per core, each on an anvil of its own (the environment passes down).
-    expect(r.output).to.match(/grid points \(shard \d\/\d\) on anvil/);
+    // One worker per core, each on a network of its own (the environment passes down).
+    expect(r.output).to.match(/grid points \(shard \d\/\d\) on hardhat/);
     const rows = fs.readFileSync(path.join(ROOT, out), "utf8").trim().split("\n");
     expect(rows).to.have.length(3);
   });
