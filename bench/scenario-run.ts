@@ -13,7 +13,7 @@ import path from "path";
 import hre from "hardhat";
 import { countRpc, rpcTotals, type Eip1193Like, type RpcMethodStats } from "../src/chain/rpc-stats";
 import { recordWrites, type RecordedWrite } from "../src/chain/write-log";
-import { readCascadeScenario, type CascadeScenario } from "../src/scenario/cascade-schema";
+import { populationSize, readCascadeScenario, type CascadeScenario } from "../src/scenario/cascade-schema";
 import { embeddedParamsFor } from "../src/scenario/cascade-chain";
 import { checkCascadeFits } from "../src/scenario/fits";
 import { runCascade } from "../src/scenario/run-cascade";
@@ -80,7 +80,7 @@ export interface RecordedRun {
  * counterfactual, no validation (its facts are measured on a policy run this copy does not make).
  */
 function scaled(s: CascadeScenario, positions: number): CascadeScenario {
-  const total = s.population.groups.reduce((n, g) => n + g.count, 0);
+  const total = populationSize(s);
   const groups = s.population.groups.map((g) => ({
     ...g,
     count: Math.max(1, Math.round((g.count * positions) / total)),
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const canonical = readCascadeScenario(CANONICAL);
   const wanted = Number(process.env.BENCH_POSITIONS ?? 0);
   const scenario = wanted > 0 ? scaled(canonical, wanted) : canonical;
-  const positions = scenario.population.groups.reduce((n, g) => n + g.count, 0);
+  const positions = populationSize(scenario);
   const params = embeddedParamsFor(scenario);
   checkCascadeFits(scenario, params);
 
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const inProcess = hre.network.name === IN_PROCESS_NETWORK;
   const { openTaskChain } = await import("../tasks/session");
   // BENCH_BACKEND chooses among the nodes a run can start; with another --network it does not apply.
-  const chain = await openTaskChain(hre, inProcess ? process.env.BENCH_BACKEND : undefined);
+  const chain = await openTaskChain(hre, inProcess ? process.env.BENCH_BACKEND : undefined, positions);
   const backend = chain.backend;
   // anvil: every request goes through the JSON-RPC provider's send; in-process: through Hardhat's provider. A
   // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).

@@ -255,6 +255,11 @@ export interface ExogenousPoint {
 
 const e8 = (v: string) => parseUnitsExact(v, 8, "price");
 
+/** How many positions the population opens, all groups together. */
+export function populationSize(s: Pick<CascadeScenario, "population">): number {
+  return s.population.groups.reduce((n, g) => n + g.count, 0);
+}
+
 /** The exogenous path as points (prices in 1e-8 USD); prices must be > 0. */
 export function exogenousPoints(s: CascadeScenario): ExogenousPoint[] {
   const out: ExogenousPoint[] = [];
