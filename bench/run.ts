@@ -7,7 +7,8 @@
  * with nothing between them (bench/replay-run.ts): the harness's overhead is the run's wall time over the replay's.
  *
  * Then backends side by side: the canonical scenario on Hardhat's in-process network, on `hardhat node` over HTTP
- * (the same node, a process of its own) and on anvil, each in a process of its own, with the end-to-end ratios. Then
+ * (the same node, a process of its own) and on anvil, each in a process of its own, with the end-to-end ratios, two
+ * reads timed on each (bench/quote-run.ts) and a block's cost on a fresh and on a filled chain (bench/block-cost-run.ts). Then
  * fork mode against a local upstream: `hardhat node` serving the embedded deployment, forked by the depeg task
  * through our proxy, once with an empty fork cache (cold) and once with the cache the first run filled (warm). Then
  * threshold verification of 100 borrowers (bench/thresholds-run.ts) with the search from the model's prediction and
@@ -28,6 +29,7 @@ import type { ReplayFigures } from "./replay-run";
 import type { ThresholdRunFigures } from "./thresholds-run";
 import type { ScenarioRunFigures } from "./scenario-run";
 import type { QuoteFigures } from "./quote-run";
+import type { BlockCostFigures } from "./block-cost-run";
 import { HTTP_NODE } from "./labels";
 import { peakRssOf } from "./process-memory";
 // The suite's own helper for a `hardhat node` child process on a free port (stopped whatever happens).
@@ -101,6 +103,8 @@ interface Results {
     hardhatOverHttpNodeWall?: number;
     /** One cheap read and one long quote on each backend: the round trip against the execution (older: none). */
     reads?: QuoteFigures[];
+    /** A transfer's time on a fresh node and after storage was added, on each backend (older: none). */
+    blockCost?: BlockCostFigures[];
   };
   /** Fork mode against a local upstream, with an empty fork cache and with the one it filled. */
   fork?: ForkFigures;
@@ -219,18 +223,26 @@ async function backendsSideBySide(): Promise<NonNullable<Results["backends"]>> {
   const [hardhatReads, anvilReads] = ["hardhat", "anvil"].map((backend) =>
     runScript<QuoteFigures>("bench/quote-run.ts", { BENCH_BACKEND: backend }),
   );
+  const blockCost = ["hardhat", "anvil"].map((backend) =>
+    runScript<BlockCostFigures>("bench/block-cost-run.ts", { BENCH_BACKEND: backend }),
+  );
   const { run: httpNode, reads: httpNodeReads } = await runOnHttpNode();
   const runs = [hardhat, httpNode, anvil];
   const reads = [hardhatReads, httpNodeReads, anvilReads];
   runs.forEach(print);
   reads.forEach(printReads);
+  for (const b of blockCost)
+    console.log(
+      `  a transfer on ${b.backend}: ${b.freshTransferMs} ms on a fresh node, ${b.filledTransferMs} ms after ` +
+        `${b.slotsAdded} storage slots were added (mean of ${b.transfers} each)`,
+    );
   const hardhatOverAnvilWall = ratio(hardhat.wallMs, anvil.wallMs);
   const hardhatOverHttpNodeWall = ratio(hardhat.wallMs, httpNode.wallMs);
   console.log(
     `backends: end to end, anvil ran the canonical scenario ${hardhatOverAnvilWall}x and ${HTTP_NODE} ` +
       `${hardhatOverHttpNodeWall}x as fast as Hardhat's in-process network`,
   );
-  return { runs, hardhatOverAnvilWall, hardhatOverHttpNodeWall, reads };
+  return { runs, hardhatOverAnvilWall, hardhatOverHttpNodeWall, reads, blockCost };
 }
 
 /** The depeg task as a user runs it (embedded, or in fork mode with `forkArgs`): its wall time and what it printed. */
