@@ -9,8 +9,9 @@
  *
  * A read that was in flight while a write began or ended is not kept (it may have seen either state); a failed read
  * is not kept (the node builds its reason again); a transaction receipt is never kept, and when one is found
- * everything is forgotten: anvil answers eth_sendTransaction before it has sealed the block, so the receipt is
- * when the new state is there to read.
+ * everything is forgotten: a node may answer a plain eth_sendTransaction before it has sealed the block (anvil does;
+ * the session's anvil provider sends eth_sendTransactionSync instead), so the receipt is when the new state is there
+ * to read.
  */
 
 /** A JSON-RPC endpoint: an EIP-1193 provider (`request`), a legacy or ethers one (`send`), or both. */
