@@ -2,10 +2,26 @@
  * A deterministic block clock: every transaction the harness sends is mined in its own block exactly
  * `secondsPerBlock` after the previous one, whatever the wall clock does. Interest accrual, and so every
  * amount in a report, then depends only on the scenario, not on how fast the machine runs.
+ *
+ * On Hardhat's network each transaction's block is pinned before it is sent (a head-block read and a timestamp
+ * cheat); anvil spaces its blocks by itself once told the interval (spaceBlocksByNode), which saves both requests on
+ * every transaction and gives the same timestamps, snapshot reverts included.
  */
 import { RpcProvider, rpc, toQuantity } from "./rpc";
 
 export const SECONDS_PER_BLOCK = 12;
+
+/** Nodes told to stamp each block SECONDS_PER_BLOCK after the one before (anvil's block timestamp interval). */
+const spacedByNode = new WeakSet<RpcProvider>();
+
+/**
+ * Tells anvil to stamp every block it mines SECONDS_PER_BLOCK after the one before; from then on no transaction's
+ * block needs pinning. Again after anvil_reset, which forgets it.
+ */
+export async function spaceBlocksByNode(provider: RpcProvider): Promise<void> {
+  await rpc(provider, "anvil_setBlockTimestampInterval", [SECONDS_PER_BLOCK]);
+  spacedByNode.add(provider);
+}
 
 interface RawBlock {
   number: string;
@@ -17,12 +33,11 @@ export async function latestBlock(provider: RpcProvider): Promise<{ number: bigi
   return { number: BigInt(b.number), timestamp: BigInt(b.timestamp) };
 }
 
-/** Pins the timestamp of the next block to latest + `seconds`. */
-export async function scheduleNextBlock(provider: RpcProvider, seconds: number = SECONDS_PER_BLOCK): Promise<bigint> {
+/** Pins the timestamp of the next block to latest + `seconds` (nothing to do for a node that spaces its blocks so). */
+export async function scheduleNextBlock(provider: RpcProvider, seconds: number = SECONDS_PER_BLOCK): Promise<void> {
+  if (seconds === SECONDS_PER_BLOCK && spacedByNode.has(provider)) return;
   const { timestamp } = await latestBlock(provider);
-  const next = timestamp + BigInt(seconds);
-  await rpc(provider, "evm_setNextBlockTimestamp", [toQuantity(next)]);
-  return next;
+  await rpc(provider, "evm_setNextBlockTimestamp", [toQuantity(timestamp + BigInt(seconds))]);
 }
 
 /** Mines `blocks` empty blocks, `secondsPerBlock` apart (one RPC call on Hardhat and anvil). */
@@ -32,8 +47,12 @@ async function mineBlocks(
   secondsPerBlock: number = SECONDS_PER_BLOCK,
 ): Promise<void> {
   if (blocks <= 0) return;
+  // anvil's own interval would override hardhat_mine's for the empty blocks: it is lifted while they are mined.
+  const spaced = spacedByNode.has(provider);
+  if (spaced) await rpc(provider, "anvil_removeBlockTimestampInterval", []);
   await scheduleNextBlock(provider, secondsPerBlock);
   await rpc(provider, "hardhat_mine", [toQuantity(blocks), toQuantity(secondsPerBlock)]);
+  if (spaced) await spaceBlocksByNode(provider);
 }
 
 /** Advances chain time by `seconds` in one block. */

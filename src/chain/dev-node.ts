@@ -33,5 +33,15 @@ export const DEV_ACCOUNT_BALANCE_WEI = 10n ** 24n;
  */
 export const DEV_HARDFORK = "osaka";
 
+/**
+ * EIP-2935's block-hash history contract (the address the EIP fixes; deployed on mainnet with Prague). anvil runs its
+ * system call at every block, writing one storage slot per block up to 8,191, and anvil 1.7.1 rehashes the whole state
+ * at every block: after 8,000 blocks a transaction cost about twice what it did on a fresh node, and mining 8,000
+ * empty blocks took 35 s instead of 0.5 s (measured). Hardhat's network keeps a placeholder there and writes nothing;
+ * no contract the harness deploys or forks reads it (BLOCKHASH is the opcode's own), so anvil's chain has its code
+ * removed (anvil.ts), which makes the two chains write the same state.
+ */
+export const HISTORY_STORAGE_ADDRESS = "0x0000F90827F1C53a10cb7A02335B175320002935";
+
 /** Hardhat's and anvil's default test mnemonic (the well-known, public one): the same 20 addresses on both. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";

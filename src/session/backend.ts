@@ -14,8 +14,9 @@ import {
   TransactionResponse,
 } from "ethers";
 import { startAnvil, type AnvilOptions } from "../chain/anvil";
-import { DEV_CHAIN_ID, DEV_TX_GAS_LIMIT } from "../chain/dev-node";
+import { DEV_CHAIN_ID, DEV_TX_GAS_LIMIT, HISTORY_STORAGE_ADDRESS } from "../chain/dev-node";
 import { loopbackHttp, type LoopbackHttp } from "../chain/loopback-http";
+import { spaceBlocksByNode } from "../chain/clock";
 import { cacheReads, isReadMethod, type RpcEndpoint } from "../chain/read-cache";
 import { rpc } from "../chain/rpc";
 import { shownValue } from "../domain/flag-values";
@@ -175,6 +176,21 @@ export class DevNodeProvider extends JsonRpcProvider {
   }
 }
 
+/**
+ * anvil writes a slot of EIP-2935's history at every block, and its cost per block grows with the state; Hardhat's
+ * network writes none: removing the contract's code stops the writes (dev-node.ts says why nothing is lost).
+ */
+async function stopBlockHashHistory(provider: JsonRpcProvider): Promise<void> {
+  await rpc(provider, "anvil_setCode", [HISTORY_STORAGE_ADDRESS, "0x"]);
+}
+
+/** What anvil is told at its start and again after every re-fork (anvil_reset forgets both). */
+async function prepareAnvil(provider: JsonRpcProvider): Promise<void> {
+  await stopBlockHashHistory(provider);
+  // Each block 12 s after the one before, without a request per transaction (src/chain/clock.ts).
+  await spaceBlocksByNode(provider);
+}
+
 /** Starts anvil (the chain of dev-node.ts) and opens it as a session chain; close() stops anvil. */
 export async function openAnvilChain(options: AnvilOptions = {}): Promise<BackendChain<JsonRpcSigner>> {
   const node = await startAnvil(options);
@@ -182,6 +198,7 @@ export async function openAnvilChain(options: AnvilOptions = {}): Promise<Backen
   // Repeated reads between two writes are answered once (src/chain/read-cache.ts).
   cacheReads(provider as RpcEndpoint);
   try {
+    await prepareAnvil(provider);
     const accounts = await rpc<string[]>(provider, "eth_accounts", []);
     const signers = accounts.map((a) => new DevNodeSigner(provider, a));
     return {
@@ -192,6 +209,8 @@ export async function openAnvilChain(options: AnvilOptions = {}): Promise<Backen
       signers,
       resetForking: async (jsonRpcUrl, blockNumber) => {
         await rpc(provider, "anvil_reset", [{ forking: { jsonRpcUrl, blockNumber } }]);
+        // The fork brings mainnet's history contract (with its code) back, and anvil forgets its block interval.
+        await prepareAnvil(provider);
       },
       close: async () => {
         provider.destroy();

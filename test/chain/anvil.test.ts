@@ -7,8 +7,8 @@ import hre from "hardhat";
 import { JsonRpcProvider, Network } from "ethers";
 import { anvilBinary, startAnvil } from "../../src/chain/anvil";
 import { revertTo, setEthBalance, snapshot } from "../../src/chain/cheats";
-import { advance, latestBlock, scheduleNextBlock } from "../../src/chain/clock";
-import { DEV_CHAIN_ID } from "../../src/chain/dev-node";
+import { advance, latestBlock, scheduleNextBlock, spaceBlocksByNode } from "../../src/chain/clock";
+import { DEV_CHAIN_ID, HISTORY_STORAGE_ADDRESS } from "../../src/chain/dev-node";
 import { rpc } from "../../src/chain/rpc";
 import { assertLocalDevNode } from "../../src/chain/safety";
 import { DevNodeProvider, openAnvilChain } from "../../src/session/backend";
@@ -70,9 +70,10 @@ describe("anvil", function () {
     try {
       const p = chain.provider;
       expect(await assertLocalDevNode(p)).to.be.oneOf(["hardhat", "anvil"]);
-      const next = await scheduleNextBlock(p);
+      const head = await latestBlock(p);
+      await scheduleNextBlock(p);
       await rpc(p, "evm_mine", []);
-      expect((await latestBlock(p)).timestamp).to.equal(next);
+      expect((await latestBlock(p)).timestamp).to.equal(head.timestamp + 12n);
       const someone = "0x000000000000000000000000000000000000bEEF";
       const first = await snapshot(p);
       await setEthBalance(p, someone, 7n);
@@ -110,6 +111,87 @@ describe("anvil", function () {
     }
   });
 
+  it("stamps its blocks 12 s apart by itself: the timestamps of a node whose every block is pinned, reverts and advances included", async function () {
+    /** Transactions, a snapshot reverted, an advance: each block's number and time. */
+    const walk = async (provider: RpcProvider, owner: Signer): Promise<string[]> => {
+      await scheduleNextBlock(provider);
+      const feed = await new SettableAggregator__factory(owner).deploy(8, "t", 1n, await owner.getAddress());
+      await feed.waitForDeployment();
+      const blocks: string[] = [];
+      const mark = async (): Promise<void> => {
+        const b = await latestBlock(provider);
+        blocks.push(`${b.number}@${b.timestamp}`);
+      };
+      const set = async (answer: bigint): Promise<void> => {
+        await sendTx(provider, "set", () => feed.setAnswer(answer));
+        await mark();
+      };
+      await set(2n);
+      const id = await snapshot(provider);
+      await set(3n);
+      await set(4n);
+      await revertTo(provider, id);
+      await mark();
+      await set(5n);
+      await advance(provider, 40, 1_000);
+      await mark();
+      await set(6n);
+      return blocks;
+    };
+    const spaced = await openAnvilChain();
+    const node = await startAnvil();
+    const pinned = new DevNodeProvider(node.url);
+    try {
+      const seen = await walk(spaced.provider, spaced.signers[0]!);
+      expect(seen).to.deep.equal(await walk(pinned, await pinned.getSigner(0)));
+      const genesis = BigInt(Date.parse("2025-10-10T00:00:00Z") / 1000);
+      // The deployment is block 1; the revert goes back to block 2.
+      expect(seen).to.deep.equal(
+        [
+          [2, 24],
+          [3, 36],
+          [4, 48],
+          [2, 24],
+          [3, 36],
+          [43, 1036],
+          [44, 1048],
+        ].map(([n, t]) => `${n}@${genesis + BigInt(t!)}`),
+      );
+    } finally {
+      pinned.destroy();
+      await node.close();
+      await spaced.close();
+    }
+  });
+
+  it("keeps no block-hash history (EIP-2935), as Hardhat's network does: no slot written per block", async function () {
+    const chain = await openAnvilChain();
+    const node = await startAnvil();
+    const plain = new DevNodeProvider(node.url);
+    const before = await snapshot(hre.ethers.provider);
+    try {
+      /** After 16 blocks: what the history holds for the parent of the latest, and that parent's hash. */
+      const history = async (p: RpcProvider): Promise<[string, string | undefined]> => {
+        await rpc(p, "hardhat_mine", ["0x10"]);
+        const parent = (await latestBlock(p)).number - 1n;
+        const slot = `0x${parent.toString(16)}`;
+        const kept = await rpc<string>(p, "eth_getStorageAt", [HISTORY_STORAGE_ADDRESS, slot, "latest"]);
+        return [kept, (await p.getBlock(parent))?.hash ?? undefined];
+      };
+      expect(await chain.provider.getCode(HISTORY_STORAGE_ADDRESS)).to.equal("0x");
+      expect(BigInt((await history(chain.provider))[0])).to.equal(0n);
+      expect(BigInt((await history(hre.ethers.provider))[0])).to.equal(0n);
+      // A plain anvil writes the parent's hash there at every block: what the harness's anvil is spared.
+      const [kept, parentHash] = await history(plain);
+      expect(kept).to.equal(parentHash);
+    } finally {
+      await revertTo(hre.ethers.provider, before);
+      plain.destroy();
+      await node.close();
+      await chain.close();
+    }
+  });
+
   it("reads a transaction's new state at once through the session's read cache", async function () {
     const chain = await openAnvilChain();
     try {
@@ -132,7 +214,7 @@ describe("anvil", function () {
     }
   });
 
-  it("sends a transaction in four requests: the head block, its time, the send answered once mined, the transaction", async function () {
+  it("sends a transaction in four requests (the head block, its time, the send answered once mined, the transaction), two when anvil spaces the blocks", async function () {
     const node = await startAnvil();
     const forwarded = loopbackHttp(node.url);
     const methods: string[] = [];
@@ -162,6 +244,11 @@ describe("anvil", function () {
         "eth_getTransactionByHash",
       ]);
       expect(await feed.latestAnswer()).to.equal(2n);
+      // Once anvil spaces its blocks by itself (as the session's anvil does), two: the send and the transaction.
+      await spaceBlocksByNode(provider);
+      methods.length = 0;
+      await sendTx(provider, "set the answer", () => feed.setAnswer(3n));
+      expect(methods).to.deep.equal(["eth_sendTransactionSync", "eth_getTransactionByHash"]);
     } finally {
       provider.destroy();
       forwarded.close();
