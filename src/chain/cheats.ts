@@ -36,12 +36,14 @@ function mappingSlot(holder: string, mappingSlotIndex: bigint): string {
 }
 
 /**
- * Balance slots found per chain connection (a provider), by token address and runtime code: another deployment on
- * the same chain (a test fixture, a snapshot revert) can put a contract with another layout at the same address.
+ * Balance slots found per chain connection (a provider), by token address, with the runtime code they were found in:
+ * another deployment on the same chain (a test fixture, a snapshot revert) can put a contract with another layout at
+ * the same address. The code is compared as it is, not hashed: a keccak of a token's code in JavaScript at every deal
+ * cost more than the deal's own requests.
  */
-const balanceSlotsByChain = new WeakMap<RpcProvider, Map<string, bigint>>();
+const balanceSlotsByChain = new WeakMap<RpcProvider, Map<string, { code: string; slot: bigint }>>();
 
-function balanceSlotsOf(provider: RpcProvider): Map<string, bigint> {
+function balanceSlotsOf(provider: RpcProvider): Map<string, { code: string; slot: bigint }> {
   let slots = balanceSlotsByChain.get(provider);
   if (slots === undefined) balanceSlotsByChain.set(provider, (slots = new Map()));
   return slots;
@@ -53,10 +55,11 @@ function balanceSlotsOf(provider: RpcProvider): Map<string, bigint> {
  */
 export async function findBalanceSlot(provider: RpcProvider, token: string, maxSlot = 200n): Promise<bigint> {
   await assertLocalDevNode(provider);
-  const key = `${token.toLowerCase()}:${keccak256(await provider.getCode(token))}`;
+  const key = token.toLowerCase();
+  const code = await rpc<string>(provider, "eth_getCode", [token, "latest"]);
   const knownBalanceSlots = balanceSlotsOf(provider);
   const cached = knownBalanceSlots.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined && cached.code === code) return cached.slot;
   const erc20 = bindContract(IERC20Metadata__factory, token, provider);
   const probe = "0x000000000000000000000000000000000000bEEF";
   const marker = 0x1337_1337_1337n;
@@ -67,7 +70,7 @@ export async function findBalanceSlot(provider: RpcProvider, token: string, maxS
     const seen = await erc20.balanceOf(probe).catch(() => -1n);
     await rpc(provider, "hardhat_setStorageAt", [token, slot, before]);
     if (seen === marker) {
-      knownBalanceSlots.set(key, i);
+      knownBalanceSlots.set(key, { code, slot: i });
       return i;
     }
   }

@@ -29,6 +29,25 @@ export async function getFeedPrice(ctx: ChainContext, feed: string): Promise<big
   return answer;
 }
 
+/** Each chain's feed decimals, by address: fixed at deployment (an override keeps the feed's own, overrides.ts). */
+const decimalsByChain = new WeakMap<ChainContext, Map<string, bigint>>();
+
+/** A feed's decimals (8 for USD feeds), read once per chain context: every USD valuation asks for them. */
+export async function getFeedDecimals(ctx: ChainContext, feed: string): Promise<bigint> {
+  const address = feedAddress(ctx, feed);
+  let known = decimalsByChain.get(ctx);
+  if (!known) {
+    known = new Map();
+    decimalsByChain.set(ctx, known);
+  }
+  let decimals = known.get(address);
+  if (decimals === undefined) {
+    decimals = await bindContract(AggregatorV3Interface__factory, address, ctx.provider).decimals();
+    known.set(address, decimals);
+  }
+  return decimals;
+}
+
 /**
  * Sets a feed's answer. Feeds of ours (owned by the context's admin) take a transaction; any other feed — a real
  * Chainlink feed on a fork — keeps its address and gets our override code there (src/oracles/overrides.ts).
@@ -46,8 +65,7 @@ export async function setFeedPrice(ctx: ChainContext, feed: string, priceE8: big
   const agg = bindContract(SettableAggregator__factory, address, ctx.admin);
   const owner = await agg.owner().catch(() => undefined);
   if (owner === undefined || !sameAddress(owner, await ctx.admin.getAddress())) {
-    const decimals = await bindContract(AggregatorV3Interface__factory, address, ctx.provider).decimals();
-    await overrideFeedAt(ctx, address, priceE8, Number(decimals));
+    await overrideFeedAt(ctx, address, priceE8, Number(await getFeedDecimals(ctx, feed)));
     return;
   }
   await sendTx(ctx.provider, `set ${feed} to ${priceE8}`, () => agg.setAnswer(priceE8));

@@ -18,7 +18,6 @@
  *   (less Ethena's fee, within the per-block limit), so a USDe price on the DEX does not matter to it.
  */
 import { MaxUint256, Signer } from "ethers";
-import { AggregatorV3Interface__factory } from "../../typechain-types";
 import { WAD } from "../constants";
 import type { ChainContext } from "../chain/context";
 import { tokenDecimals } from "../chain/context";
@@ -28,13 +27,13 @@ import { flashLiquidator } from "../chain/tools";
 import { ensureAllowance } from "../chain/erc20";
 import type { Dex } from "../dex/dex";
 import { QuoteLens } from "../dex/quote-lens";
+import { getFeedDecimals, getFeedPrice } from "../oracles/feeds";
 import { OWN_FEED } from "../oracles/policy";
 import type { LendingMarket, LiquidationRecord } from "../protocols/lending-market";
 import { sameAddress } from "../domain/address";
 import type { TokenSymbol } from "../domain/tokens";
 import type { EthenaMinting } from "../protocols/ethena-minting";
 import { seizeEstimate } from "./seize-estimate";
-import { bindContract } from "../chain/bind";
 
 export interface SaleRecord {
   soldRaw: bigint;
@@ -124,11 +123,8 @@ function redemptionAsset(debt: TokenSymbol): "USDC" | "USDT" {
 }
 
 async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigint> {
-  const address = ctx.record.feeds[feedName];
-  if (!address) throw new Error(`feed ${feedName} is not in chain profile ${ctx.record.profile}`);
-  const feed = bindContract(AggregatorV3Interface__factory, address, ctx.provider);
-  const [, answer] = await feed.latestRoundData();
-  return (answer * WAD) / 10n ** (await feed.decimals());
+  if (!ctx.record.feeds[feedName]) throw new Error(`feed ${feedName} is not in chain profile ${ctx.record.profile}`);
+  return ((await getFeedPrice(ctx, feedName)) * WAD) / 10n ** (await getFeedDecimals(ctx, feedName));
 }
 
 export class LiquidationBot {
