@@ -39,7 +39,8 @@ export const DEV_HARDFORK = "osaka";
  * at every block: after 8,000 blocks a transaction cost about twice what it did on a fresh node, and mining 8,000
  * empty blocks took 35 s instead of 0.5 s (measured). Hardhat's network keeps a placeholder there and writes nothing;
  * no contract the harness deploys or forks reads it (BLOCKHASH is the opcode's own), so anvil's chain has its code
- * removed (anvil.ts), which makes the two chains write the same state.
+ * removed when the session starts anvil (openAnvilChain, src/session/backend.ts), which makes the two chains write the
+ * same state.
  */
 export const HISTORY_STORAGE_ADDRESS = "0x0000F90827F1C53a10cb7A02335B175320002935";
 
