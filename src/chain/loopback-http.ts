@@ -17,8 +17,11 @@ export interface JsonRpcAnswer {
 }
 
 export interface LoopbackHttp {
-  /** POSTs one JSON body and resolves to the parsed answer; rejects on a transport failure or a non-200 status. */
-  post(body: string): Promise<JsonRpcAnswer>;
+  /**
+   * POSTs one JSON body and resolves to the parsed answer (an array for a batch); rejects on a transport failure or a
+   * non-200 status.
+   */
+  post(body: string): Promise<JsonRpcAnswer | JsonRpcAnswer[]>;
   /** Closes the kept-alive socket (the process can then exit). */
   close(): void;
 }
@@ -28,7 +31,7 @@ export function loopbackHttp(url: string): LoopbackHttp {
   const { hostname, port, pathname, protocol } = new URL(url);
   if (protocol !== "http:") throw new Error(`loopback JSON-RPC needs an http:// URL, not ${protocol}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const post = (body: string): Promise<JsonRpcAnswer> =>
+  const post = (body: string): Promise<JsonRpcAnswer | JsonRpcAnswer[]> =>
     new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -51,7 +54,7 @@ export function loopbackHttp(url: string): LoopbackHttp {
               return;
             }
             try {
-              resolve(JSON.parse(text) as JsonRpcAnswer);
+              resolve(JSON.parse(text) as JsonRpcAnswer | JsonRpcAnswer[]);
             } catch {
               reject(new Error(`the node answered with unreadable JSON: ${text.slice(0, 200)}`));
             }

@@ -41,6 +41,7 @@ import type {
   ProtocolName,
   RiskParams,
 } from "./lending-market";
+import { riskParamsOnce } from "./lending-market";
 import {
   AToken__factory,
   AaveOracle__factory,
@@ -159,22 +160,29 @@ export class AaveV3Market implements LendingMarket {
     );
   }
 
-  async riskParams(): Promise<RiskParams> {
+  riskParams(): Promise<RiskParams> {
+    return riskParamsOnce(this.ctx, this.key, () => this.readRiskParams());
+  }
+
+  private async readRiskParams(): Promise<RiskParams> {
     const dp = bindContract(AaveProtocolDataProvider__factory, this.ctx.record.aave.dataProvider, this.ctx.provider);
-    const cfg = await dp.getReserveConfigurationData(this.collateralAddress);
+    const [cfg, feeBps, revision, eMode] = await Promise.all([
+      dp.getReserveConfigurationData(this.collateralAddress),
+      dp.getLiquidationProtocolFee(this.collateralAddress),
+      this.pool().POOL_REVISION(),
+      this.eModeCategory !== 0 &&
+        this.isEModeCollateral(dp).then(async (inCategory) =>
+          inCategory ? this.pool().getEModeCategoryData(this.eModeCategory) : undefined,
+        ),
+    ]);
     let ltv = cfg.ltv;
     let lt = cfg.liquidationThreshold;
     let bonus = cfg.liquidationBonus;
     let eModeApplies = false;
-    if (this.eModeCategory !== 0) {
-      if (await this.isEModeCollateral(dp)) {
-        const e = await this.pool().getEModeCategoryData(this.eModeCategory);
-        [ltv, lt, bonus] = [BigInt(e.ltv), BigInt(e.liquidationThreshold), BigInt(e.liquidationBonus)];
-        eModeApplies = true;
-      }
+    if (eMode) {
+      [ltv, lt, bonus] = [BigInt(eMode.ltv), BigInt(eMode.liquidationThreshold), BigInt(eMode.liquidationBonus)];
+      eModeApplies = true;
     }
-    const feeBps = await dp.getLiquidationProtocolFee(this.collateralAddress);
-    const revision = await this.pool().POOL_REVISION();
     const bpsToWad = (b: bigint) => (b * WAD) / PERCENTAGE_FACTOR;
     return {
       protocol: this.protocol,
@@ -237,21 +245,15 @@ export class AaveV3Market implements LendingMarket {
   }
 
   async position(account: string): Promise<PositionState> {
-    const [data, p, block] = await Promise.all([
+    const [data, p, block, collateralRaw, debtRaw] = await Promise.all([
       this.pool().getUserAccountData(account),
       this.pricesBase(),
       this.ctx.provider.getBlockNumber(),
+      bindContract(AToken__factory, this.reserve(this.collateral).aToken, this.ctx.provider).balanceOf(account),
+      bindContract(VariableDebtToken__factory, this.reserve(this.debt).variableDebtToken, this.ctx.provider).balanceOf(
+        account,
+      ),
     ]);
-    const collateralRaw = await bindContract(
-      AToken__factory,
-      this.reserve(this.collateral).aToken,
-      this.ctx.provider,
-    ).balanceOf(account);
-    const debtRaw = await bindContract(
-      VariableDebtToken__factory,
-      this.reserve(this.debt).variableDebtToken,
-      this.ctx.provider,
-    ).balanceOf(account);
     const usd = (raw: bigint, price: bigint, symbol: TokenSymbol) =>
       (raw * price * BASE_TO_WAD) / 10n ** BigInt(tokenDecimals(this.ctx, symbol));
     const hasDebt = data.totalDebtBase > 0n;
@@ -304,10 +306,12 @@ export class AaveV3Market implements LendingMarket {
   }
 
   async liquidate(liquidator: Signer, borrower: string, maxRepayRaw: bigint): Promise<LiquidationRecord> {
-    const before = await this.pool().getUserAccountData(borrower);
-    const prices = await this.pricesBase();
-    const priceWad = await this.collateralPriceWad();
-    const liquidatorAddress = await liquidator.getAddress();
+    const [before, prices, priceWad, liquidatorAddress] = await Promise.all([
+      this.pool().getUserAccountData(borrower),
+      this.pricesBase(),
+      this.collateralPriceWad(),
+      liquidator.getAddress(),
+    ]);
     await ensureAllowance(
       this.ctx,
       liquidator,
@@ -377,12 +381,12 @@ export class AaveV3Market implements LendingMarket {
       }
     }
     if (!found) throw new Error(`${this.key}: no LiquidationCall event for ${borrower} in tx ${receipt.hash}`);
-    const after = await this.pool().getUserAccountData(borrower);
-    const debtLeft = await bindContract(
-      VariableDebtToken__factory,
-      this.reserve(this.debt).variableDebtToken,
-      this.ctx.provider,
-    ).balanceOf(borrower);
+    const [after, debtLeft] = await Promise.all([
+      this.pool().getUserAccountData(borrower),
+      bindContract(VariableDebtToken__factory, this.reserve(this.debt).variableDebtToken, this.ctx.provider).balanceOf(
+        borrower,
+      ),
+    ]);
     const collDec = 10n ** BigInt(tokenDecimals(this.ctx, this.collateral));
     const debtDec = 10n ** BigInt(tokenDecimals(this.ctx, this.debt));
     const seizedValueInDebt = (seized * prices.collateral * debtDec) / (prices.debt * collDec);

@@ -52,6 +52,7 @@ import type {
   ProtocolName,
   RiskParams,
 } from "./lending-market";
+import { riskParamsOnce } from "./lending-market";
 
 /** The npm package the embedded chain compiles; Morpho Blue is immutable and has no on-chain version getter. */
 const MORPHO_BLUE_VERSION = "morpho-blue 1.0.0";
@@ -144,7 +145,11 @@ export class MorphoBlueMarket implements LendingMarket {
     );
   }
 
-  async riskParams(): Promise<RiskParams> {
+  riskParams(): Promise<RiskParams> {
+    return riskParamsOnce(this.ctx, this.key, () => this.readRiskParams());
+  }
+
+  private async readRiskParams(): Promise<RiskParams> {
     const mp = await this.morpho().idToMarketParams(this.id);
     const incentive = liquidationIncentiveFactor(mp.lltv);
     return {
@@ -215,8 +220,10 @@ export class MorphoBlueMarket implements LendingMarket {
   }
 
   async position(account: string): Promise<PositionState> {
-    const { timestamp } = await latestBlock(this.ctx.provider);
-    const block = await this.ctx.provider.getBlockNumber();
+    const [{ timestamp }, block] = await Promise.all([
+      latestBlock(this.ctx.provider),
+      this.ctx.provider.getBlockNumber(),
+    ]);
     const [pos, state, price, loanUsd] = await Promise.all([
       this.morpho().position(this.id, account),
       this.marketStateAt(timestamp),
@@ -265,13 +272,14 @@ export class MorphoBlueMarket implements LendingMarket {
   }
 
   async liquidatable(accounts: string[]): Promise<string[]> {
-    const { timestamp } = await latestBlock(this.ctx.provider);
-    const state = await this.marketStateAt(timestamp);
-    const price = await this.oraclePrice();
-    const lltv = BigInt(this.record.lltv);
     if (accounts.length === 0) return [];
-    const lens = await positionLens(this.ctx);
-    const positions = await lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts);
+    const { timestamp } = await latestBlock(this.ctx.provider);
+    const [state, price, positions] = await Promise.all([
+      this.marketStateAt(timestamp),
+      this.oraclePrice(),
+      positionLens(this.ctx).then((lens) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts)),
+    ]);
+    const lltv = BigInt(this.record.lltv);
     return accounts.filter((_, i) => {
       const p = positions[i];
       return (
@@ -296,9 +304,11 @@ export class MorphoBlueMarket implements LendingMarket {
     borrower: string,
     maxRepayRaw: bigint,
   ): Promise<{ seizedAssets: bigint; repaidShares: bigint }> {
-    const pos = await this.morpho().position(this.id, borrower);
-    const state = await this.marketStateAt(await this.nextTimestamp());
-    const price = await this.oraclePrice();
+    const [pos, state, price] = await Promise.all([
+      this.morpho().position(this.id, borrower),
+      this.nextTimestamp().then((t) => this.marketStateAt(t)),
+      this.oraclePrice(),
+    ]);
     const lltv = BigInt(this.record.lltv);
     const incentive = liquidationIncentiveFactor(lltv);
     if (maxRepayRaw === MaxUint256) {
@@ -318,9 +328,12 @@ export class MorphoBlueMarket implements LendingMarket {
   }
 
   async liquidate(liquidator: Signer, borrower: string, maxRepayRaw: bigint): Promise<LiquidationRecord> {
-    const hfBefore = (await this.position(borrower)).healthFactorWad;
-    const args = await this.liquidationArgs(borrower, maxRepayRaw);
-    const priceWad = await this.collateralPriceWad();
+    const [before, args, priceWad] = await Promise.all([
+      this.position(borrower),
+      this.liquidationArgs(borrower, maxRepayRaw),
+      this.collateralPriceWad(),
+    ]);
+    const hfBefore = before.healthFactorWad;
     await ensureAllowance(this.ctx, liquidator, this.debt, this.spender, MaxUint256 / 2n);
     const receipt = await sendTx(this.ctx.provider, `${this.key}: liquidate(${borrower})`, () =>
       this.morpho(liquidator).liquidate(this.marketParams, borrower, args.seizedAssets, args.repaidShares, "0x"),
@@ -457,9 +470,12 @@ export class MorphoBlueMarket implements LendingMarket {
     maxRepayRaw: bigint,
     swapPath: string,
   ): Promise<FlashLiquidation> {
-    const hfBefore = (await this.position(borrower)).healthFactorWad;
-    const args = await this.liquidationArgs(borrower, maxRepayRaw);
-    const priceWad = await this.collateralPriceWad();
+    const [before, args, priceWad] = await Promise.all([
+      this.position(borrower),
+      this.liquidationArgs(borrower, maxRepayRaw),
+      this.collateralPriceWad(),
+    ]);
+    const hfBefore = before.healthFactorWad;
     const receipt = await sendTx(this.ctx.provider, `${this.key}: FlashLiquidator.liquidateMorpho(${borrower})`, () =>
       liquidator.liquidateMorpho(this.marketParams, borrower, args.seizedAssets, args.repaidShares, swapPath, 0n),
     );

@@ -342,16 +342,21 @@ async function runRound(run: ScenarioRun, state: RunState, pathPoint: number): P
     t.hfPath.push(hf);
     if (hf < t.minHf) t.minHf = hf;
   }
-  const pool = await dex.poolBalances(...DEX_PAIR);
-  const block = Number((await latestBlock(ctx.provider)).number);
-  const dexAfterWad = await dex.price(...DEX_PAIR);
+  const [pool, head, dexAfterWad, feedPriceE8, ethUsdE8] = await Promise.all([
+    dex.poolBalances(...DEX_PAIR),
+    latestBlock(ctx.provider),
+    dex.price(...DEX_PAIR),
+    getFeedPrice(ctx, run.feed),
+    ctx.record.feeds[ETH_FEED] ? getFeedPrice(ctx, ETH_FEED) : 0n,
+  ]);
+  const block = Number(head.number);
   state.rounds.push({
     round,
     pathPoint,
     block,
     exogenousUsdeE8: state.exoE8.toString(),
-    feedPriceE8: (await getFeedPrice(ctx, run.feed)).toString(),
-    ethUsdE8: ctx.record.feeds[ETH_FEED] ? (await getFeedPrice(ctx, ETH_FEED)).toString() : "0",
+    feedPriceE8: feedPriceE8.toString(),
+    ethUsdE8: ethUsdE8.toString(),
     dexUsdeUsdcBeforeWad: dexBeforeWad.toString(),
     dexUsdeUsdcWad: dexAfterWad.toString(),
     liquidations: outcomes.length,

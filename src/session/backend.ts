@@ -15,7 +15,7 @@ import {
 } from "ethers";
 import { startAnvil, type AnvilOptions } from "../chain/anvil";
 import { DEV_CHAIN_ID, DEV_TX_GAS_LIMIT, HISTORY_STORAGE_ADDRESS } from "../chain/dev-node";
-import { loopbackHttp, type LoopbackHttp } from "../chain/loopback-http";
+import { loopbackHttp, type JsonRpcAnswer, type LoopbackHttp } from "../chain/loopback-http";
 import { spaceBlocksByNode } from "../chain/clock";
 import { cacheReads, isReadMethod, type RpcEndpoint } from "../chain/read-cache";
 import { rpc } from "../chain/rpc";
@@ -115,14 +115,31 @@ function firstParam(params: unknown[] | Record<string, unknown>): unknown {
 }
 
 /**
- * A JSON-RPC provider to a local node: each request goes out at once on one kept-alive connection
- * (src/chain/loopback-http.ts), never through ethers' queue, and nothing is cached.
+ * Reads asked in the same turn of the event loop go out as one JSON-RPC batch of at most this many: a position read
+ * asks for its account, market, oracle and feed together, and one round trip answers them all.
+ */
+const MAX_READ_BATCH = 256;
+
+/** A read waiting for its batch to go out. */
+interface PendingRead {
+  payload: JsonRpcPayload;
+  resolve(result: unknown): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * A JSON-RPC provider to a local node: requests go out on one kept-alive connection (src/chain/loopback-http.ts),
+ * never through ethers' queue, and nothing is cached. Reads asked together go out together, as one batch, at the end
+ * of the event loop's turn; a write first sends the reads asked before it, then goes alone, so every request still
+ * reaches the node in the order it was asked and each read sees the state it would have seen on its own.
  */
 export class DevNodeProvider extends JsonRpcProvider {
   readonly #http: LoopbackHttp;
   #nextId = 1;
   /** The receipt the last send answered with, until the next write: the caller's wait() asks for it at once. */
   #lastReceipt: SyncReceipt | undefined;
+  #pendingReads: PendingRead[] = [];
+  #flushScheduled = false;
 
   constructor(url: string) {
     // No cache: a cached block number or balance would outlive the next mined block or snapshot revert.
@@ -140,7 +157,6 @@ export class DevNodeProvider extends JsonRpcProvider {
     await this._start();
     if (method === "eth_getTransactionReceipt" && this.#lastReceipt?.transactionHash === firstParam(params))
       return this.#lastReceipt;
-    if (!isReadMethod(method)) this.#lastReceipt = undefined;
     const sync = method === "eth_sendTransaction";
     const payload: JsonRpcPayload = {
       method: sync ? SEND_SYNC_METHOD : method,
@@ -148,11 +164,58 @@ export class DevNodeProvider extends JsonRpcProvider {
       id: this.#nextId++,
       jsonrpc: "2.0",
     };
+    if (isReadMethod(method)) return this.#read(payload);
+    this.#lastReceipt = undefined;
+    this.#flushReads();
     const answer = await this.#http.post(JSON.stringify(payload));
-    if (answer.error !== undefined) throw this.getRpcError(payload, { id: answer.id, error: answer.error });
-    if (!sync) return answer.result;
-    this.#lastReceipt = answer.result as SyncReceipt;
+    const result = this.#resultOf(payload, Array.isArray(answer) ? answer[0] : answer);
+    if (!sync) return result;
+    this.#lastReceipt = result as SyncReceipt;
     return this.#lastReceipt.transactionHash;
+  }
+
+  /** Queues a read for the batch that goes out at the end of this turn (or at once when the batch is full). */
+  #read(payload: JsonRpcPayload): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#pendingReads.push({ payload, resolve, reject });
+      if (this.#pendingReads.length >= MAX_READ_BATCH) this.#flushReads();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // After every promise job now queued has run: the reads a Promise.all asks reach here first.
+        process.nextTick(() => {
+          this.#flushScheduled = false;
+          this.#flushReads();
+        });
+      }
+    });
+  }
+
+  /** Sends the queued reads (one alone as a plain request, several as a batch) and settles each from its answer. */
+  #flushReads(): void {
+    const batch = this.#pendingReads;
+    if (batch.length === 0) return;
+    this.#pendingReads = [];
+    const body = JSON.stringify(batch.length === 1 ? batch[0].payload : batch.map((r) => r.payload));
+    this.#http.post(body).then(
+      (answer) => {
+        const byId = new Map((Array.isArray(answer) ? answer : [answer]).map((a) => [a.id, a]));
+        for (const r of batch) {
+          try {
+            r.resolve(this.#resultOf(r.payload, byId.get(r.payload.id as number)));
+          } catch (err) {
+            r.reject(err);
+          }
+        }
+      },
+      (err: unknown) => batch.forEach((r) => r.reject(err)),
+    );
+  }
+
+  /** A request's result, or ethers' own error for the node's refusal. */
+  #resultOf(payload: JsonRpcPayload, answer: JsonRpcAnswer | undefined): unknown {
+    if (answer === undefined) throw new Error(`the node gave no answer to ${payload.method} (request ${payload.id})`);
+    if (answer.error !== undefined) throw this.getRpcError(payload, { id: answer.id, error: answer.error });
+    return answer.result;
   }
 
   /** ethers' own path (e.g. network detection) uses the same connection. */
@@ -162,6 +225,9 @@ export class DevNodeProvider extends JsonRpcProvider {
   }
 
   override destroy(): void {
+    const unsent = this.#pendingReads;
+    this.#pendingReads = [];
+    unsent.forEach((r) => r.reject(new Error(`provider destroyed; ${r.payload.method} not sent`)));
     super.destroy();
     this.#http.close();
   }

@@ -124,7 +124,8 @@ function redemptionAsset(debt: TokenSymbol): "USDC" | "USDT" {
 
 async function usdPerUnitWad(ctx: ChainContext, feedName: string): Promise<bigint> {
   if (!ctx.record.feeds[feedName]) throw new Error(`feed ${feedName} is not in chain profile ${ctx.record.profile}`);
-  return ((await getFeedPrice(ctx, feedName)) * WAD) / 10n ** (await getFeedDecimals(ctx, feedName));
+  const [priceE8, decimals] = await Promise.all([getFeedPrice(ctx, feedName), getFeedDecimals(ctx, feedName)]);
+  return (priceE8 * WAD) / 10n ** decimals;
 }
 
 export class LiquidationBot {
@@ -251,11 +252,13 @@ export class LiquidationBot {
     }
     const minting = this.minting();
     const asset = redemptionAsset(market.debt);
-    const redeemableRaw = await minting.redeemableNowRaw(asset);
-    if (redeemableRaw === 0n) return `RedemptionUnavailable(asset=${asset})`;
     // Per whole USDe seized it receives 1 - fee stablecoin; it pays the oracle price / (1 + bonus) for it.
-    const feeBps = await minting.feeBps();
-    const priceRaw = await market.collateralPriceWad(); // debt raw per whole USDe
+    const [redeemableRaw, feeBps, priceRaw] = await Promise.all([
+      minting.redeemableNowRaw(asset),
+      minting.feeBps(),
+      market.collateralPriceWad(), // debt raw per whole USDe
+    ]);
+    if (redeemableRaw === 0n) return `RedemptionUnavailable(asset=${asset})`;
     const oneDebtRaw = 10n ** BigInt(tokenDecimals(this.ctx, market.debt));
     return oneDebtRaw * (BPS - feeBps) * incentiveBps > priceRaw * BPS * BPS
       ? undefined
@@ -277,8 +280,10 @@ export class LiquidationBot {
 
   /** DEX price of the collateral in the debt token over the protocol's oracle price, WAD (with a 1 bp hysteresis). */
   private async dexOverOracle(market: LendingMarket): Promise<bigint> {
-    const oracle = await market.collateralPriceWad(); // debt raw per 1e18 collateral raw
-    const dex = await this.dex.price(market.collateral, market.debt); // whole debt per whole collateral, WAD
+    const [oracle, dex] = await Promise.all([
+      market.collateralPriceWad(), // debt raw per 1e18 collateral raw
+      this.dex.price(market.collateral, market.debt), // whole debt per whole collateral, WAD
+    ]);
     const dexRaw = (dex * 10n ** BigInt(tokenDecimals(this.ctx, market.debt))) / WAD;
     return oracle === 0n ? 0n : (dexRaw * WAD * 10_000n) / (oracle * 10_001n);
   }
@@ -300,8 +305,10 @@ export class LiquidationBot {
     /** The debt now (read just before: nothing was sent since). */
     debtRaw: bigint,
   ): Promise<{ maxRepayRaw: bigint; seizeRaw: bigint } | { unprofitable: string }> {
-    const fullSeizeRaw = await seizeEstimate(market, borrower);
-    const premiumBps = await market.flashLoanPremiumBps();
+    const [fullSeizeRaw, premiumBps] = await Promise.all([
+      seizeEstimate(market, borrower),
+      market.flashLoanPremiumBps(),
+    ]);
     // The sizes it tries, largest first: the whole debt, then halves, while both amounts are positive.
     const sizes: { seizeRaw: bigint; repayRaw: bigint; owedRaw: bigint }[] = [];
     for (let k = 0n; k <= MAX_HALVINGS; k++) {
@@ -360,9 +367,11 @@ export class LiquidationBot {
     size: { maxRepayRaw: bigint; seizeRaw: bigint },
   ): Promise<LiquidationOutcome> {
     const contract = await flashLiquidator(this.ctx, this.liquidator);
-    const priceBeforeWad = await this.dex.price(market.collateral, market.debt);
-    // The route best for what the sale will be.
-    const route = await this.dex.saleRoute(market.collateral, market.debt, size.seizeRaw);
+    const [priceBeforeWad, route] = await Promise.all([
+      this.dex.price(market.collateral, market.debt),
+      // The route best for what the sale will be.
+      this.dex.saleRoute(market.collateral, market.debt, size.seizeRaw),
+    ]);
     const f = await market.flashLiquidate(contract, borrower, size.maxRepayRaw, route.route);
     const receipt = await this.ctx.provider.getTransactionReceipt(f.record.txHash);
     const gasCostWei = receipt ? receipt.gasUsed * receipt.gasPrice : 0n;
@@ -465,10 +474,12 @@ export class LiquidationBot {
   private async viaRedemption(market: LendingMarket, borrower: string, debtRaw: bigint): Promise<LiquidationOutcome> {
     const minting = this.minting();
     const asset = redemptionAsset(market.debt);
-    const redeemableRaw = await minting.redeemableNowRaw(asset);
     // Seized ~ repaid x incentive / price: repay at most what seizes the redeemable USDe (1 bp short for rounding).
-    const priceRaw = await market.collateralPriceWad();
-    const incentiveBps = await this.netIncentiveBps(market);
+    const [redeemableRaw, priceRaw, incentiveBps] = await Promise.all([
+      minting.redeemableNowRaw(asset),
+      market.collateralPriceWad(),
+      this.netIncentiveBps(market),
+    ]);
     const maxRepayRaw = (redeemableRaw * priceRaw * (BPS - 1n)) / WAD / incentiveBps;
     const { record, gasCostWei } = await this.liquidateFromInventory(market, borrower, debtRaw, maxRepayRaw);
     const toRedeemRaw = min(record.seizedRaw, await minting.redeemableNowRaw(asset));
@@ -490,8 +501,10 @@ export class LiquidationBot {
   /** An amount of one stablecoin in another's units, at their USD feeds (equal when they are the same token). */
   private async inDebtUnits(asset: TokenSymbol, debt: TokenSymbol, amountRaw: bigint): Promise<bigint> {
     if (asset === debt) return amountRaw;
-    const assetUsd = await usdPerUnitWad(this.ctx, OWN_FEED[asset]);
-    const debtUsd = await usdPerUnitWad(this.ctx, OWN_FEED[debt]);
+    const [assetUsd, debtUsd] = await Promise.all([
+      usdPerUnitWad(this.ctx, OWN_FEED[asset]),
+      usdPerUnitWad(this.ctx, OWN_FEED[debt]),
+    ]);
     const usdWad = (amountRaw * 10n ** BigInt(18 - tokenDecimals(this.ctx, asset)) * assetUsd) / WAD;
     return (usdWad * WAD) / debtUsd / 10n ** BigInt(18 - tokenDecimals(this.ctx, debt));
   }
@@ -505,8 +518,10 @@ export class LiquidationBot {
     gasCostWei: bigint,
   ): Promise<LiquidationOutcome> {
     const debtDecimals = BigInt(tokenDecimals(this.ctx, market.debt));
-    const debtUsd = await usdPerUnitWad(this.ctx, OWN_FEED[market.debt]);
-    const ethUsd = await usdPerUnitWad(this.ctx, OWN_FEED.WETH);
+    const [debtUsd, ethUsd] = await Promise.all([
+      usdPerUnitWad(this.ctx, OWN_FEED[market.debt]),
+      usdPerUnitWad(this.ctx, OWN_FEED.WETH),
+    ]);
     const profitUsdWad = (profitRaw * 10n ** (18n - debtDecimals) * debtUsd) / WAD;
     return {
       kind: this.kind,

@@ -257,6 +257,60 @@ describe("anvil", function () {
     }
   });
 
+  it("sends reads asked together as one batch, and a write alone after the reads asked before it", async function () {
+    const node = await startAnvil();
+    const forwarded = loopbackHttp(node.url);
+    /** The methods of each HTTP request that reaches the node: one for a plain request, several for a batch. */
+    const posts: string[][] = [];
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { method: string } | { method: string }[];
+        posts.push((Array.isArray(body) ? body : [body]).map((r) => r.method));
+        void forwarded.post(JSON.stringify(body)).then((answer) => res.end(JSON.stringify(answer)));
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const provider = new DevNodeProvider(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    try {
+      const owner = await provider.getSigner(0);
+      const feed = await new SettableAggregator__factory(owner).deploy(8, "test", 100_000_000n, owner.address);
+      await feed.waitForDeployment();
+      const head = await provider.getBlockNumber();
+      posts.length = 0;
+      // Three reads asked together: one request, each read answered as alone.
+      const together = await Promise.all([feed.latestAnswer(), feed.decimals(), provider.getBlockNumber()]);
+      expect(together).to.deep.equal([100_000_000n, 8n, head]);
+      expect(posts.length).to.equal(1);
+      expect(posts[0]).to.have.members(["eth_call", "eth_call", "eth_blockNumber"]);
+      // A read asked before a write sees the state before it; one asked after, the state after; in that order.
+      posts.length = 0;
+      const asked = [
+        provider.send("eth_blockNumber", []),
+        provider.send("evm_mine", []),
+        provider.send("eth_blockNumber", []),
+      ];
+      const [before, , after] = await Promise.all(asked);
+      expect([Number(before), Number(after)]).to.deep.equal([head, head + 1]);
+      expect(posts).to.deep.equal([["eth_blockNumber"], ["evm_mine"], ["eth_blockNumber"]]);
+      // A read the node refuses fails alone; the others in its batch are answered.
+      posts.length = 0;
+      const settled = await Promise.allSettled([
+        feed.latestAnswer(),
+        provider.call({ to: await feed.getAddress(), data: "0xdeadbeef" }),
+      ]);
+      expect(settled.map((x) => x.status)).to.deep.equal(["fulfilled", "rejected"]);
+      expect((settled[0] as PromiseFulfilledResult<bigint>).value).to.equal(100_000_000n);
+      expect(posts).to.deep.equal([["eth_call", "eth_call"]]);
+    } finally {
+      provider.destroy();
+      forwarded.close();
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await node.close();
+    }
+  });
+
   it("a reverted transaction reads as on Hardhat: anvil mines it as failed, the harness replays it for the reason", async function () {
     const [owner, other] = await hre.ethers.getSigners();
     // Undone after, so that the shared chain's fixtures deploy at their recorded addresses whatever runs first.

@@ -10,6 +10,8 @@ import { InputError } from "../../src/errors";
 import { applyMorphoPolicy } from "../../src/protocols/morpho-blue";
 import { setFeedPrice } from "../../src/oracles/feeds";
 import { openMarket } from "../../src/protocols/registry";
+import { riskParamsOnce, type RiskParams } from "../../src/protocols/lending-market";
+import type { ChainContext } from "../../src/chain/context";
 import { MorphoBlueMarket } from "../../src/protocols/morpho-blue";
 import { ensureAllowance } from "../../src/chain/erc20";
 import { liquidationAmounts, normalizedDebt, normalizedIncome, rayMul } from "../../src/math/aave-v3";
@@ -234,5 +236,51 @@ describe("batched health factors", function () {
       expect(batched, key).to.deep.equal(one);
       expect(batched[0]).to.equal(MaxUint256);
     }
+  });
+});
+
+describe("risk parameters, read once per chain context", function () {
+  const params = (ltvWad: bigint): RiskParams => ({
+    protocol: "aave-v3",
+    market: "aave-v3:USDe/USDC",
+    collateral: "USDe",
+    debt: "USDC",
+    maxLtvWad: ltvWad,
+    liquidationThresholdWad: ltvWad,
+    liquidationIncentiveWad: WAD,
+    protocolFeeOfBonusWad: 0n,
+    version: "test",
+    raw: { ltvBps: "9000" },
+  });
+
+  it("asks the chain once per context and market; each caller gets its own copy", async function () {
+    const reads: string[] = [];
+    const read = (key: string, ltvWad: bigint) => async () => {
+      reads.push(key);
+      return params(ltvWad);
+    };
+    const first = {} as ChainContext;
+    const second = {} as ChainContext;
+    const a = await riskParamsOnce(first, "m1", read("first m1", 1n));
+    a.raw.ltvBps = "changed by a caller";
+    expect(await riskParamsOnce(first, "m1", read("first m1 again", 2n))).to.deep.equal(params(1n));
+    expect((await riskParamsOnce(first, "m2", read("first m2", 3n))).maxLtvWad).to.equal(3n);
+    expect((await riskParamsOnce(second, "m1", read("second m1", 4n))).maxLtvWad).to.equal(4n);
+    expect(reads).to.deep.equal(["first m1", "first m2", "second m1"]);
+  });
+
+  it("keeps nothing from a read that fails: the next asks again", async function () {
+    const ctx = {} as ChainContext;
+    let calls = 0;
+    const failing = async (): Promise<RiskParams> => {
+      calls += 1;
+      throw new Error("node refused");
+    };
+    await riskParamsOnce(ctx, "m", failing).then(
+      () => expect.fail("the read failed"),
+      (err: Error) => expect(err.message).to.equal("node refused"),
+    );
+    expect((await riskParamsOnce(ctx, "m", async () => params(5n))).maxLtvWad).to.equal(5n);
+    expect(calls).to.equal(1);
   });
 });
