@@ -40,6 +40,28 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** A DevNodeProvider that reaches `nodeUrl` through a proxy handing each request's body to `seen` first. */
+async function recordedProvider(nodeUrl: string, seen: (body: string) => void) {
+  const forwarded = loopbackHttp(nodeUrl);
+  const proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen(body);
+      void forwarded.post(body).then((answer) => res.end(JSON.stringify(answer)));
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const provider = new DevNodeProvider(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+  const close = async (): Promise<void> => {
+    provider.destroy();
+    forwarded.close();
+    await new Promise<void>((r) => proxy.close(() => r()));
+  };
+  return { provider, close };
+}
+
 describe("anvil", function () {
   it("is resolved from the platform package installed with @foundry-rs/anvil", function () {
     expect(anvilBinary()).to.match(
@@ -216,20 +238,11 @@ describe("anvil", function () {
 
   it("sends a transaction in four requests (the head block, its time, the send answered once mined, the transaction), two when anvil spaces the blocks", async function () {
     const node = await startAnvil();
-    const forwarded = loopbackHttp(node.url);
     const methods: string[] = [];
     // Between the provider and anvil: records each method that reaches the node.
-    const proxy = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
-        methods.push((JSON.parse(body) as { method: string }).method);
-        void forwarded.post(body).then((answer) => res.end(JSON.stringify(answer)));
-      });
-    });
-    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
-    const provider = new DevNodeProvider(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    const { provider, close } = await recordedProvider(node.url, (body) =>
+      methods.push((JSON.parse(body) as { method: string }).method),
+    );
     try {
       const owner = await provider.getSigner(0);
       const feed = await new SettableAggregator__factory(owner).deploy(8, "test", 100_000_000n, owner.address);
@@ -250,29 +263,19 @@ describe("anvil", function () {
       await sendTx(provider, "set the answer", () => feed.setAnswer(3n));
       expect(methods).to.deep.equal(["eth_sendTransactionSync", "eth_getTransactionByHash"]);
     } finally {
-      provider.destroy();
-      forwarded.close();
-      await new Promise<void>((r) => proxy.close(() => r()));
+      await close();
       await node.close();
     }
   });
 
   it("sends reads asked together as one batch, and a write alone after the reads asked before it", async function () {
     const node = await startAnvil();
-    const forwarded = loopbackHttp(node.url);
     /** The methods of each HTTP request that reaches the node: one for a plain request, several for a batch. */
     const posts: string[][] = [];
-    const proxy = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { method: string } | { method: string }[];
-        posts.push((Array.isArray(body) ? body : [body]).map((r) => r.method));
-        void forwarded.post(JSON.stringify(body)).then((answer) => res.end(JSON.stringify(answer)));
-      });
+    const { provider, close } = await recordedProvider(node.url, (text) => {
+      const body = JSON.parse(text) as { method: string } | { method: string }[];
+      posts.push((Array.isArray(body) ? body : [body]).map((r) => r.method));
     });
-    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
-    const provider = new DevNodeProvider(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
     try {
       const owner = await provider.getSigner(0);
       const feed = await new SettableAggregator__factory(owner).deploy(8, "test", 100_000_000n, owner.address);
@@ -304,9 +307,7 @@ describe("anvil", function () {
       expect((settled[0] as PromiseFulfilledResult<bigint>).value).to.equal(100_000_000n);
       expect(posts).to.deep.equal([["eth_call", "eth_call"]]);
     } finally {
-      provider.destroy();
-      forwarded.close();
-      await new Promise<void>((r) => proxy.close(() => r()));
+      await close();
       await node.close();
     }
   });
