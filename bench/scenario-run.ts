@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const inProcess = hre.network.name === IN_PROCESS_NETWORK;
   const { openTaskChain } = await import("../tasks/session");
   // BENCH_BACKEND chooses among the nodes a run can start; with another --network it does not apply.
-  const chain = await openTaskChain(hre, inProcess ? process.env.BENCH_BACKEND : undefined, positions);
+  const chain = await openTaskChain(hre, inProcess ? process.env.BENCH_BACKEND : undefined);
   const backend = chain.backend;
   // anvil: every request goes through the JSON-RPC provider's send; in-process: through Hardhat's provider. A
   // transaction that reverts fails its send on Hardhat but is mined with status 0 on anvil (not counted as failed).

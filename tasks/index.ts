@@ -84,8 +84,8 @@ interface ScenarioArgs {
 }
 
 const BACKEND_HELP =
-  "The node: anvil (started on a free loopback port, stopped after; the default up to 1,000 positions) or hardhat " +
-  "(Hardhat's in-process network; the default above); or set LOOPSTRESS_BACKEND. With --network, that network is used";
+  "The node: anvil (started on a free loopback port, stopped after; the default) or hardhat " +
+  "(Hardhat's in-process network); or set LOOPSTRESS_BACKEND. With --network, that network is used";
 
 /** The most decimals a token of the profiles has (USDe, sUSDe, DAI, WETH: 18): --amount of a swap has no more. */
 const SWAP_AMOUNT_MAX_DECIMALS = 18;
@@ -246,7 +246,7 @@ task(
   .addOptionalParam("backend", BACKEND_HELP)
   .setAction(async (args: ScenarioArgs, hre) =>
     runCli(async () => {
-      const { populationSize, readCascadeScenario, withAaveRelease } = await import("../src/scenario/cascade-schema");
+      const { readCascadeScenario, withAaveRelease } = await import("../src/scenario/cascade-schema");
       const { runCascade } = await import("../src/scenario/run-cascade");
       const { cascadeMarkdown, writeCascadeReport } = await import("../src/report/cascade-report");
       const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
@@ -261,7 +261,7 @@ task(
       const scenario = withAaveRelease(readCascadeScenario(args.file), args.aaveRelease);
       const params = embeddedParamsFor(scenario);
       checkCascadeFits(scenario, params);
-      const chain = await openTaskChain(hre, args.backend, populationSize(scenario));
+      const chain = await openTaskChain(hre, args.backend);
       const t0 = Date.now();
       const report = await (async () => {
         const { deployer, liquidator } = splitSigners(chain.signers);
@@ -307,7 +307,7 @@ task(
       runCli(async () => {
         const path = await import("path");
         const os = await import("os");
-        const { populationSize, readCascadeScenario } = await import("../src/scenario/cascade-schema");
+        const { readCascadeScenario } = await import("../src/scenario/cascade-schema");
         const { embeddedParamsFor } = await import("../src/scenario/cascade-chain");
         const { terminalProgress } = await import("../src/scenario/population");
         const { checkCascadeFits } = await import("../src/scenario/fits");
@@ -378,7 +378,7 @@ task(
           });
         } else {
           exitWithParent();
-          const chain = await openTaskChain(hre, args.backend, populationSize(scenario));
+          const chain = await openTaskChain(hre, args.backend);
           rows = await (async () => {
             const { deployer, liquidator } = splitSigners(chain.signers);
             const ctx = await deployEmbeddedContext(chain.provider, deployer, params);

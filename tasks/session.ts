@@ -20,17 +20,12 @@ async function hardhatChain(hre: HardhatRuntimeEnvironment): Promise<SessionChai
 }
 
 /**
- * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else the default for its `positions`):
- * Hardhat's in-process network, or anvil started for the command. With --network, the selected network. The caller
- * closes it.
+ * The node a scenario or sweep runs on (--backend, else LOOPSTRESS_BACKEND, else anvil): anvil started for the
+ * command, or Hardhat's in-process network. With --network, the selected network. The caller closes it.
  */
-export async function openTaskChain(
-  hre: HardhatRuntimeEnvironment,
-  backendFlag?: string,
-  positions?: number,
-): Promise<BackendChain> {
+export async function openTaskChain(hre: HardhatRuntimeEnvironment, backendFlag?: string): Promise<BackendChain> {
   const { chooseBackend, openAnvilChain } = await import("../src/session/backend");
-  const backend = chooseBackend(backendFlag, process.env, hre.network.name, positions);
+  const backend = chooseBackend(backendFlag, process.env, hre.network.name);
   if (backend === "anvil") return openAnvilChain();
   return { ...(await hardhatChain(hre)), backend, close: async () => undefined };
 }

@@ -27,13 +27,13 @@ export const BACKENDS = ["anvil", "hardhat"] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /**
- * The default node, by the population a command opens: anvil up to ANVIL_DEFAULT_MAX_POSITIONS, Hardhat's in-process
- * network above. anvil 1.7.1 rebuilds the whole state trie at every block, so its cost per transaction grows with the
- * chain's state (about 1 ms per block for every 1,000 storage slots, measured), while Hardhat's stays flat: anvil ran
- * the canonical scenario (110 positions) 1.7x as fast as Hardhat, in a sixth of the memory, the two ran level at
- * 1,000 positions (296 s against 278 s), and Hardhat pulls ahead above (README, Backends).
+ * The default node at every size: anvil. anvil 1.7.1 rebuilds the whole state trie at every block, so its cost per
+ * transaction grows with the chain's state, while Hardhat's stays flat; measured all the same, anvil ran the canonical
+ * scenario (110 positions) about twice as fast as Hardhat in a sixth of the memory, 1,000 positions in 241.1 s against
+ * 277.9 s in a quarter of it, and 3,000 in 839.7 s (280 ms a position, Hardhat's rate at 1,000) in 1.6 GB, where
+ * Hardhat keeps about 4.6 MB per mined block (README, Backends).
  */
-export const ANVIL_DEFAULT_MAX_POSITIONS = 1_000;
+const DEFAULT_BACKEND: Backend = "anvil";
 
 /** The environment variable that stands in for --backend (e.g. for `npm start`). */
 const BACKEND_ENV = "LOOPSTRESS_BACKEND";
@@ -41,24 +41,17 @@ const BACKEND_ENV = "LOOPSTRESS_BACKEND";
 /** Hardhat's in-process network: the only one --backend can replace (another --network is used as selected). */
 const IN_PROCESS_NETWORK = "hardhat";
 
-/** The default backend for a command that opens `positions` positions (none known: anvil). */
-function defaultBackend(positions = 0): Backend {
-  return positions > ANVIL_DEFAULT_MAX_POSITIONS ? "hardhat" : "anvil";
-}
-
 /**
- * --backend, else LOOPSTRESS_BACKEND, else the default for the population the command opens; a wrong name is
- * refused with the field it came from. With another Hardhat network selected (--network localhost) the command runs
+ * --backend, else LOOPSTRESS_BACKEND, else anvil; a wrong name is refused with the field it came from. With another Hardhat network selected (--network localhost) the command runs
  * on it ("hardhat": through Hardhat's provider), and an explicit --backend is refused rather than ignored.
  */
 export function chooseBackend(
   flag: string | undefined,
   env: Record<string, string | undefined> = {},
   network: string = IN_PROCESS_NETWORK,
-  positions = 0,
 ): Backend {
   const [field, value] = flag !== undefined ? ["--backend", flag] : [BACKEND_ENV, env[BACKEND_ENV]];
-  let backend: Backend = defaultBackend(positions);
+  let backend: Backend = DEFAULT_BACKEND;
   if (value !== undefined && value !== "") {
     if (!(BACKENDS as readonly string[]).includes(value))
       throw new InputError(field, `unknown backend "${shownValue(value)}"`, `use ${BACKENDS.join(" or ")}`);
