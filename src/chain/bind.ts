@@ -2,6 +2,7 @@ import { keccak_256 } from "@noble/hashes/sha3";
 import {
   Contract,
   ErrorFragment,
+  type Result,
   EventFragment,
   FunctionFragment,
   Interface,
@@ -74,5 +75,79 @@ export function bindContract<C>(factory: ContractFactory<C>, address: string, ru
     iface = keepHashes(Interface.from(factory.abi));
     interfaces.set(factory, iface);
   }
-  return new Contract(address, iface, runner) as unknown as C;
+  return readsDirect(new Contract(address, iface, runner), iface) as unknown as C;
+}
+
+/** An EIP-1193-era `send`, as every provider the harness uses has (ethers', Hardhat's, ours). */
+interface SendingProvider {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+function hasSend(x: unknown): x is SendingProvider {
+  return typeof (x as { send?: unknown } | null)?.send === "function";
+}
+
+/** The view and pure functions of an ABI, by every name a caller can use for them (bare when not overloaded). */
+const viewsByInterface = new WeakMap<Interface, Map<string, FunctionFragment>>();
+
+function viewsOf(iface: Interface): Map<string, FunctionFragment> {
+  let views = viewsByInterface.get(iface);
+  if (views) return views;
+  views = new Map();
+  const functions = iface.fragments.filter((f): f is FunctionFragment => f instanceof FunctionFragment);
+  for (const f of functions) {
+    if (!f.constant) continue;
+    views.set(f.format("sighash"), f);
+    if (functions.filter((g) => g.name === f.name).length === 1) views.set(f.name, f);
+  }
+  viewsByInterface.set(iface, views);
+  return views;
+}
+
+/**
+ * The same eth_call ethers sends for a view function, sent directly: `{ from, to, data }` (from when the runner is a
+ * signer; lowercase, in ethers' order, so the read cache sees one request) at "latest", decoded the same way. ethers'
+ * own path resolves every argument and address through promises, copies and re-checks the request twice and wraps
+ * it for the provider: about a fifth of a scaled run's CPU. Anything this does not handle as ethers would (call
+ * overrides, arguments to resolve, no provider, a failed call, whose error ethers decorates) goes the ethers way.
+ */
+function readsDirect(contract: Contract, iface: Interface): Contract {
+  const views = viewsOf(iface);
+  const to = String(contract.target).toLowerCase();
+  return new Proxy(contract, {
+    get(target, name, receiver) {
+      const fragment = typeof name === "string" ? views.get(name) : undefined;
+      if (fragment === undefined) return Reflect.get(target, name, receiver);
+      const viaEthers = (): ((...args: unknown[]) => Promise<unknown>) & object =>
+        Reflect.get(target, name, receiver) as ((...args: unknown[]) => Promise<unknown>) & object;
+      const direct = async (...args: unknown[]): Promise<unknown> => {
+        const runner = target.runner;
+        const provider = hasSend(runner) ? runner : runner?.provider;
+        if (args.length !== fragment.inputs.length || !hasSend(provider)) return viaEthers()(...args);
+        let data: string;
+        try {
+          data = iface.encodeFunctionData(fragment, args);
+        } catch {
+          return viaEthers()(...args);
+        }
+        const from =
+          runner !== null && "getAddress" in runner && typeof runner.getAddress === "function"
+            ? String(await (runner.getAddress as () => Promise<string>)()).toLowerCase()
+            : undefined;
+        let returned: unknown;
+        try {
+          returned = await provider.send("eth_call", [
+            from === undefined ? { to, data } : { from, to, data },
+            "latest",
+          ]);
+        } catch {
+          return viaEthers()(...args);
+        }
+        const result: Result = iface.decodeFunctionResult(fragment, String(returned));
+        return result.length === 1 ? result[0] : result;
+      };
+      // The method's other faces (staticCall, send, estimateGas, fragment, ...) are ethers' own.
+      return new Proxy(direct, { get: (_, key) => Reflect.get(viaEthers(), key) });
+    },
+  });
 }
