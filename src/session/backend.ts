@@ -30,8 +30,8 @@ export type Backend = (typeof BACKENDS)[number];
  * The default node at every size: anvil. anvil 1.7.1 rebuilds the whole state trie at every block, so its cost per
  * transaction grows with the chain's state, while Hardhat's stays flat; measured all the same, anvil ran the canonical
  * scenario (110 positions) about twice as fast as Hardhat in a sixth of the memory, 1,000 positions in 241.1 s against
- * 277.9 s in a quarter of it, and 3,000 in 613.2 s (204 ms a position, against Hardhat's 278 ms at 1,000) in 1.95 GB,
- * where Hardhat keeps about 4.6 MB per mined block (README, Backends).
+ * 277.9 s in a quarter of it, and 3,000 in 2.4 GB (388 ms a position), where Hardhat keeps about 4.6 MB per mined
+ * block, about 5 GB at 1,000 (README, Backends).
  */
 const DEFAULT_BACKEND: Backend = "anvil";
 
