@@ -1,4 +1,5 @@
 import { keccak_256 } from "@noble/hashes/sha3";
+import { rpc, type RpcProvider } from "./rpc";
 import {
   Contract,
   ErrorFragment,
@@ -78,14 +79,12 @@ export function bindContract<C>(factory: ContractFactory<C>, address: string, ru
   return readsDirect(new Contract(address, iface, runner), iface) as unknown as C;
 }
 
-/** An EIP-1193-era `send`, as every provider the harness uses has (ethers', Hardhat's, ours). */
-interface SendingProvider {
-  send(method: string, params: unknown[]): Promise<unknown>;
-}
-
-function hasSend(x: unknown): x is SendingProvider {
+/** Whether a runner (or its provider) speaks raw JSON-RPC, as every provider the harness uses does. */
+function hasSend(x: unknown): x is RpcProvider {
   return typeof (x as { send?: unknown } | null)?.send === "function";
 }
+
+type ContractMethod = (...args: unknown[]) => Promise<unknown>;
 
 /** The view and pure functions of an ABI, by every name a caller can use for them (bare when not overloaded). */
 const viewsByInterface = new WeakMap<Interface, Map<string, FunctionFragment>>();
@@ -118,8 +117,7 @@ function readsDirect(contract: Contract, iface: Interface): Contract {
     get(target, name, receiver) {
       const fragment = typeof name === "string" ? views.get(name) : undefined;
       if (fragment === undefined) return Reflect.get(target, name, receiver);
-      const viaEthers = (): ((...args: unknown[]) => Promise<unknown>) & object =>
-        Reflect.get(target, name, receiver) as ((...args: unknown[]) => Promise<unknown>) & object;
+      const viaEthers = (): ContractMethod => Reflect.get(target, name, receiver) as ContractMethod;
       const direct = async (...args: unknown[]): Promise<unknown> => {
         const runner = target.runner;
         const provider = hasSend(runner) ? runner : runner?.provider;
@@ -136,7 +134,7 @@ function readsDirect(contract: Contract, iface: Interface): Contract {
             : undefined;
         let returned: unknown;
         try {
-          returned = await provider.send("eth_call", [
+          returned = await rpc(provider, "eth_call", [
             from === undefined ? { to, data } : { from, to, data },
             "latest",
           ]);
