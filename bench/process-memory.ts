@@ -10,3 +10,14 @@ export function peakRssOf(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** The sum of several processes' peaks (e.g. a node made of two processes); undefined when any cannot be read. */
+export function peakRssOfAll(pids: readonly number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const bytes = peakRssOf(pid);
+    if (bytes === undefined) return undefined;
+    total += bytes;
+  }
+  return pids.length > 0 ? total : undefined;
+}

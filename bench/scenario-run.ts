@@ -21,7 +21,7 @@ import { writeCascadeReport } from "../src/report/cascade-report";
 import { deployEmbeddedContext } from "../src/session/embedded";
 import { splitSigners } from "../src/session";
 import { UniswapV3Dex } from "../src/dex/uniswap-v3";
-import { peakRssOf } from "./process-memory";
+import { peakRssOfAll } from "./process-memory";
 import { HTTP_NODE, IN_PROCESS_NETWORK } from "./labels";
 
 const CANONICAL = "scenarios/oct-10-2025.yaml";
@@ -179,7 +179,8 @@ async function main(): Promise<void> {
   const dir = wanted > 0 ? undefined : await writeCascadeReport(report);
   endPhase("");
   const wallMs = performance.now() - t0;
-  const nodePeakRssBytes = chain.pid === undefined ? undefined : peakRssOf(chain.pid);
+  // anvil: the node and the genesis node it forks, both counted.
+  const nodePeakRssBytes = peakRssOfAll(chain.pids ?? []);
   if (recorder && writesFile) {
     const last = await chain.provider.getBlock("latest");
     const run: RecordedRun = { writes: recorder.writes(), lastBlockHash: last?.hash ?? "" };

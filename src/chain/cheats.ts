@@ -106,17 +106,37 @@ export async function deal(ctx: ChainContext, symbol: TokenSymbol, to: Signer, a
   await dealErc20(ctx.provider, token, account, current + amountRaw);
 }
 
+/** Each node's snapshots taken through snapshot(): those still live, and those a revert used up. */
+const snapshotsOf = new WeakMap<RpcProvider, { live: Set<string>; usedUp: Set<string> }>();
+
+function snapshotBook(provider: RpcProvider): { live: Set<string>; usedUp: Set<string> } {
+  const book = snapshotsOf.get(provider) ?? { live: new Set<string>(), usedUp: new Set<string>() };
+  snapshotsOf.set(provider, book);
+  return book;
+}
+
 /** Snapshot / revert: every manipulation inside a run is reversible. */
 export async function snapshot(provider: RpcProvider): Promise<string> {
   await assertLocalDevNode(provider);
-  return rpc<string>(provider, "evm_snapshot", []);
+  const id = await rpc<string>(provider, "evm_snapshot", []);
+  snapshotBook(provider).live.add(id);
+  return id;
 }
 
 /**
- * Reverts to a snapshot, which is then used up (with every later one), as on Hardhat; anvil deletes them the same way,
- * but answers an unknown id with an error where Hardhat answers false: both end in the same error here.
+ * Reverts to a snapshot, which is then used up with every later one, as on Hardhat. anvil deletes the later ones only
+ * when it does not run as a fork (a fork keeps them), and answers an unknown id with an error where Hardhat answers
+ * false: the snapshots a revert used up are remembered here (ids only grow), so every node ends in the same error.
  */
 export async function revertTo(provider: RpcProvider, id: string): Promise<void> {
+  const book = snapshotBook(provider);
+  const usedUp = new Error(`evm_revert(${id}) failed: snapshot unknown or already used`);
+  if (book.usedUp.has(id)) throw usedUp;
   const ok = await rpc<boolean>(provider, "evm_revert", [id]).catch(() => false);
-  if (!ok) throw new Error(`evm_revert(${id}) failed: snapshot unknown or already used`);
+  if (!ok) throw usedUp;
+  for (const later of [...book.live].filter((x) => BigInt(x) >= BigInt(id))) {
+    book.live.delete(later);
+    book.usedUp.add(later);
+  }
+  book.usedUp.add(id);
 }

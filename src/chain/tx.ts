@@ -35,8 +35,9 @@ export async function sendTx(
 
 /**
  * anvil mines a reverting transaction (status 0) and its receipt carries no revert data: the transaction is replayed
- * as a call on the state it ran on (the block before its own: the harness mines one transaction per block), which
- * reverts with the same data, so the reason reads as on Hardhat.
+ * as a call on the latest state, which reverts with the same data, so the reason reads as on Hardhat. That is the state
+ * it ran on: a reverted transaction changes nothing but its sender's nonce and gas money, and its block is the latest
+ * (the harness mines one transaction per block). anvil keeps no past state to call on (src/chain/anvil.ts).
  */
 async function replayedReason(
   provider: RpcProvider,
@@ -47,7 +48,7 @@ async function replayedReason(
   if (!mined) return original === undefined ? "transaction failed" : decodeRevert(original);
   const { from, to, data, value, gasLimit } = response;
   try {
-    await provider.call({ from, to, data, value, gasLimit, blockTag: mined.blockNumber - 1 });
+    await provider.call({ from, to, data, value, gasLimit, blockTag: "latest" });
   } catch (err) {
     return decodeRevert(err);
   }

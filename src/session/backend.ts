@@ -66,8 +66,8 @@ export function chooseBackend(
 /** A chain the command opened and must close (anvil: stops the process; Hardhat's in-process network: nothing). */
 export interface BackendChain<S extends Signer = Signer> extends SessionChain<S> {
   backend: Backend;
-  /** The node's process when the command started it (anvil), e.g. to read its memory; none in-process. */
-  pid?: number;
+  /** The node's processes when the command started it (anvil), e.g. to read their memory; none in-process. */
+  pids?: number[];
   /** anvil: its loopback JSON-RPC URL (e.g. to serve as a fork's upstream in tests). */
   url?: string;
   close(): Promise<void>;
@@ -262,7 +262,7 @@ export async function openAnvilChain(options: AnvilOptions = {}): Promise<Backen
     const signers = accounts.map((a) => new DevNodeSigner(provider, a));
     return {
       backend: "anvil",
-      pid: node.pid,
+      pids: node.pids,
       url: node.url,
       provider,
       signers,

@@ -329,15 +329,16 @@ describe("anvil", function () {
     }
   });
 
-  it("is gone after close(), and close() can be called twice", async function () {
+  it("is gone after close(), with the genesis node it forks, and close() can be called twice", async function () {
     const node = await startAnvil();
-    expect(isRunning(node.pid)).to.equal(true);
+    expect(node.pids.length).to.equal(2);
+    expect(node.pids.map(isRunning)).to.deep.equal([true, true]);
     const provider = new JsonRpcProvider(node.url, Network.from(DEV_CHAIN_ID), { staticNetwork: true });
     expect(await provider.getBlockNumber()).to.equal(0);
     provider.destroy();
     await node.close();
     await node.close();
-    expect(isRunning(node.pid)).to.equal(false);
+    expect(node.pids.map(isRunning)).to.deep.equal([false, false]);
   });
 
   it("a start that does not answer in time is stopped and named in one error", async function () {
