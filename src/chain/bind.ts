@@ -104,6 +104,69 @@ function viewsOf(iface: Interface): Map<string, FunctionFragment> {
 }
 
 /**
+ * Encodings of direct reads and decodings of their one-value answers, kept per function: the harness asks the same few
+ * thousand reads (a balance, a feed, a market's state) over and over, and ethers builds its coders again for each, then
+ * checksums every address argument: about a seventh of a scaled run's CPU. Bounded; past it, nothing more is kept.
+ */
+const MAX_KEPT_CODINGS = 100_000;
+let codingsKept = 0;
+const encodings = new WeakMap<FunctionFragment, Map<string, string>>();
+const decodings = new WeakMap<FunctionFragment, Map<string, unknown>>();
+
+/** Output types ethers decodes to a primitive (bigint, string, boolean), which no caller can change. */
+const PRIMITIVE_OUTPUT = /^(?:u?int\d*|address|bool|bytes\d+)$/;
+
+function keepCoding<V>(kept: Map<string, V>, key: string, value: V): V {
+  if (codingsKept < MAX_KEPT_CODINGS) {
+    codingsKept += 1;
+    kept.set(key, value);
+  }
+  return value;
+}
+
+function codingsOf<V>(all: WeakMap<FunctionFragment, Map<string, V>>, fragment: FunctionFragment): Map<string, V> {
+  let kept = all.get(fragment);
+  if (kept === undefined) all.set(fragment, (kept = new Map()));
+  return kept;
+}
+
+/** An unambiguous key for arguments made of strings, bigints, numbers, booleans and arrays of them; else undefined. */
+function argumentsKey(args: readonly unknown[]): string | undefined {
+  let key = "";
+  for (const arg of args) {
+    if (typeof arg === "string") key += `s${arg.length}:${arg}`;
+    else if (typeof arg === "bigint") key += `n${arg};`;
+    else if (typeof arg === "number") key += `d${arg};`;
+    else if (typeof arg === "boolean") key += arg ? "T" : "F";
+    else if (Array.isArray(arg)) {
+      const inner = argumentsKey(arg);
+      if (inner === undefined) return undefined;
+      key += `[${inner.length}:${inner}]`;
+    } else return undefined;
+  }
+  return key;
+}
+
+/** `iface.encodeFunctionData(fragment, args)`, answered from memory for arguments encoded before. */
+function encodeCall(iface: Interface, fragment: FunctionFragment, args: readonly unknown[]): string {
+  const key = argumentsKey(args);
+  if (key === undefined) return iface.encodeFunctionData(fragment, args);
+  const kept = codingsOf(encodings, fragment);
+  return kept.get(key) ?? keepCoding(kept, key, iface.encodeFunctionData(fragment, args));
+}
+
+/** A direct read's answer as ethers' contract returns it: the one value itself, else the Result. */
+function decodeAnswer(iface: Interface, fragment: FunctionFragment, returned: string): unknown {
+  const decode = (): unknown => {
+    const result: Result = iface.decodeFunctionResult(fragment, returned);
+    return result.length === 1 ? result[0] : result;
+  };
+  if (fragment.outputs.length !== 1 || !PRIMITIVE_OUTPUT.test(fragment.outputs[0].type)) return decode();
+  const kept = codingsOf(decodings, fragment);
+  return kept.has(returned) ? kept.get(returned) : keepCoding(kept, returned, decode());
+}
+
+/**
  * The same eth_call ethers sends for a view function, sent directly: `{ from, to, data }` (from when the runner is a
  * signer; lowercase, in ethers' order, so the read cache sees one request) at "latest", decoded the same way. ethers'
  * own path resolves every argument and address through promises, copies and re-checks the request twice and wraps
@@ -124,7 +187,7 @@ function readsDirect(contract: Contract, iface: Interface): Contract {
         if (args.length !== fragment.inputs.length || !hasSend(provider)) return viaEthers()(...args);
         let data: string;
         try {
-          data = iface.encodeFunctionData(fragment, args);
+          data = encodeCall(iface, fragment, args);
         } catch {
           return viaEthers()(...args);
         }
@@ -141,8 +204,7 @@ function readsDirect(contract: Contract, iface: Interface): Contract {
         } catch {
           return viaEthers()(...args);
         }
-        const result: Result = iface.decodeFunctionResult(fragment, String(returned));
-        return result.length === 1 ? result[0] : result;
+        return decodeAnswer(iface, fragment, String(returned));
       };
       // The method's other faces (staticCall, send, estimateGas, fragment, ...) are ethers' own.
       return new Proxy(direct, { get: (_, key) => Reflect.get(viaEthers(), key) });

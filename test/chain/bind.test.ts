@@ -112,6 +112,35 @@ describe("view functions read directly", function () {
     provider.call = ownCall;
   }
 
+  it("answer a read asked again from its own answer: a new state, other arguments, a many-valued result", async function () {
+    const [signer, other] = await hre.ethers.getSigners();
+    const admin = await signer.getAddress();
+    const token = await new StandInERC20__factory(signer).deploy("Token", "TKN", 6, admin);
+    await token.waitForDeployment();
+    const address = await token.getAddress();
+    const bound = bindContract(StandInERC20__factory, address, hre.ethers.provider);
+    const own = StandInERC20__factory.connect(address, hre.ethers.provider);
+    const balances = async () => [await bound.balanceOf(admin), await bound.balanceOf(other.address)];
+    expect(await balances()).to.deep.equal([0n, 0n]);
+    await (await token.mint(admin, 5n)).wait();
+    expect(await balances()).to.deep.equal([5n, 0n]);
+    await (await token.mint(other.address, 7n)).wait();
+    expect(await balances()).to.deep.equal([5n, 7n]);
+    await (await token.approve(other.address, 3n)).wait();
+    // The same two addresses in the other order are another read.
+    expect([await bound.allowance(admin, other.address), await bound.allowance(other.address, admin)]).to.deep.equal([
+      3n,
+      0n,
+    ]);
+    const feed = await new SettableAggregator__factory(signer).deploy(8, "feed", 100n, admin);
+    await feed.waitForDeployment();
+    const boundFeed = bindContract(SettableAggregator__factory, await feed.getAddress(), hre.ethers.provider);
+    const first = await boundFeed.latestRoundData();
+    expect([...first]).to.deep.equal([...(await feed.latestRoundData())]);
+    expect(first[1]).to.equal(100n);
+    expect(await bound.symbol()).to.equal(await own.symbol());
+  });
+
   it("send the eth_call ethers sends, and return or throw what it does, on Hardhat's network", async function () {
     const [signer] = await hre.ethers.getSigners();
     await expectSameAsEthers(hre.network.provider, hre.ethers.provider, signer);
