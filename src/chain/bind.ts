@@ -104,30 +104,34 @@ function viewsOf(iface: Interface): Map<string, FunctionFragment> {
 }
 
 /**
- * Encodings of direct reads and decodings of their one-value answers, kept per function: the harness asks the same few
- * thousand reads (a balance, a feed, a market's state) over and over, and ethers builds its coders again for each, then
- * checksums every address argument: about a seventh of a scaled run's CPU. Bounded; past it, nothing more is kept.
+ * Encodings of direct reads and decodings of their answers, kept: the harness asks the same few thousand reads (a
+ * balance, a feed, a market's state, an account's health) over and over, and ethers builds its coders again for each
+ * encoding and decoding, then checksums every address in it: about a seventh of a scaled run's CPU. A decoded answer
+ * can be handed out again because ethers freezes it (a Result, nested Results and primitives). At most
+ * MAX_KEPT_CODINGS are kept, the oldest dropped first, and no answer longer than MAX_KEPT_ANSWER_CHARS (a lens's answer
+ * for many accounts is asked once).
  */
-const MAX_KEPT_CODINGS = 100_000;
-let codingsKept = 0;
-const encodings = new WeakMap<FunctionFragment, Map<string, string>>();
-const decodings = new WeakMap<FunctionFragment, Map<string, unknown>>();
+const MAX_KEPT_CODINGS = 50_000;
+const MAX_KEPT_ANSWER_CHARS = 1_024;
+const codings = new Map<string, unknown>();
+const fragmentIds = new WeakMap<FunctionFragment, number>();
+let fragmentsSeen = 0;
 
-/** Output types ethers decodes to a primitive (bigint, string, boolean), which no caller can change. */
-const PRIMITIVE_OUTPUT = /^(?:u?int\d*|address|bool|bytes\d+)$/;
-
-function keepCoding<V>(kept: Map<string, V>, key: string, value: V): V {
-  if (codingsKept < MAX_KEPT_CODINGS) {
-    codingsKept += 1;
-    kept.set(key, value);
-  }
-  return value;
+/** A number per function fragment, for the keys of the kept codings (two ABIs may share a selector). */
+function fragmentId(fragment: FunctionFragment): number {
+  const known = fragmentIds.get(fragment);
+  if (known !== undefined) return known;
+  fragmentsSeen += 1;
+  fragmentIds.set(fragment, fragmentsSeen);
+  return fragmentsSeen;
 }
 
-function codingsOf<V>(all: WeakMap<FunctionFragment, Map<string, V>>, fragment: FunctionFragment): Map<string, V> {
-  let kept = all.get(fragment);
-  if (kept === undefined) all.set(fragment, (kept = new Map()));
-  return kept;
+function keptCoding<V>(key: string, code: () => V): V {
+  if (codings.has(key)) return codings.get(key) as V;
+  const value = code();
+  if (codings.size >= MAX_KEPT_CODINGS) codings.delete(codings.keys().next().value as string);
+  codings.set(key, value);
+  return value;
 }
 
 /** An unambiguous key for arguments made of strings, bigints, numbers, booleans and arrays of them; else undefined. */
@@ -150,20 +154,19 @@ function argumentsKey(args: readonly unknown[]): string | undefined {
 /** `iface.encodeFunctionData(fragment, args)`, answered from memory for arguments encoded before. */
 function encodeCall(iface: Interface, fragment: FunctionFragment, args: readonly unknown[]): string {
   const key = argumentsKey(args);
-  if (key === undefined) return iface.encodeFunctionData(fragment, args);
-  const kept = codingsOf(encodings, fragment);
-  return kept.get(key) ?? keepCoding(kept, key, iface.encodeFunctionData(fragment, args));
+  const encode = () => iface.encodeFunctionData(fragment, args);
+  return key === undefined ? encode() : keptCoding(`e${fragmentId(fragment)}|${key}`, encode);
 }
 
-/** A direct read's answer as ethers' contract returns it: the one value itself, else the Result. */
+/** A direct read's answer as ethers' contract returns it (the one value itself, else the Result), kept. */
 function decodeAnswer(iface: Interface, fragment: FunctionFragment, returned: string): unknown {
   const decode = (): unknown => {
     const result: Result = iface.decodeFunctionResult(fragment, returned);
     return result.length === 1 ? result[0] : result;
   };
-  if (fragment.outputs.length !== 1 || !PRIMITIVE_OUTPUT.test(fragment.outputs[0].type)) return decode();
-  const kept = codingsOf(decodings, fragment);
-  return kept.has(returned) ? kept.get(returned) : keepCoding(kept, returned, decode());
+  return returned.length > MAX_KEPT_ANSWER_CHARS
+    ? decode()
+    : keptCoding(`d${fragmentId(fragment)}|${returned}`, decode);
 }
 
 /**

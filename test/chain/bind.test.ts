@@ -138,6 +138,12 @@ describe("view functions read directly", function () {
     const first = await boundFeed.latestRoundData();
     expect([...first]).to.deep.equal([...(await feed.latestRoundData())]);
     expect(first[1]).to.equal(100n);
+    // Asked again: the same answer, frozen as ethers makes it; after a change, the new answer.
+    expect([...(await boundFeed.latestRoundData())]).to.deep.equal([...first]);
+    expect(Object.isFrozen(first)).to.equal(true);
+    await (await feed.setAnswer(120n)).wait();
+    const second = await boundFeed.latestRoundData();
+    expect([second[0] - first[0], second[1]]).to.deep.equal([1n, 120n]);
     expect(await bound.symbol()).to.equal(await own.symbol());
   });
 
