@@ -349,7 +349,14 @@ export class AaveV3Market implements LendingMarket {
     let fee = 0n;
     let found = false;
     let deficit: bigint | undefined;
+    // Only the events read here are decoded (a liquidation also emits the reserves' updates, mints and burns).
+    const wanted = new Set([
+      ORIGIN_EVENTS.getEvent("DeficitCreated")?.topicHash,
+      pool.interface.getEvent("LiquidationCall").topicHash,
+      aToken.interface.getEvent("Transfer").topicHash,
+    ]);
     for (const log of receipt.logs) {
+      if (!wanted.has(log.topics[0])) continue;
       if (sameAddress(log.address, this.ctx.record.aave.pool)) {
         // v3.3+: debt left on an account with no collateral is burnt and booked as the reserve's deficit.
         const deficitLog = ORIGIN_EVENTS.parseLog(log);

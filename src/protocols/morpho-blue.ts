@@ -64,6 +64,12 @@ export interface MorphoMarketState {
   lastUpdate: bigint;
 }
 
+/** Morpho's events (from EventsLib), parsed once: createInterface() parses the ABI again at every call. */
+let morphoEventsParsed: ReturnType<typeof EventsLib__factory.createInterface> | undefined;
+function morphoEvents(): ReturnType<typeof EventsLib__factory.createInterface> {
+  return (morphoEventsParsed ??= EventsLib__factory.createInterface());
+}
+
 export class MorphoBlueMarket implements LendingMarket {
   readonly protocol: ProtocolName = "morpho-blue";
   readonly key: string;
@@ -353,9 +359,11 @@ export class MorphoBlueMarket implements LendingMarket {
     healthFactorBeforeWad: bigint,
     collateralPriceWad: bigint,
   ): Promise<LiquidationRecord> {
-    const events = EventsLib__factory.createInterface();
+    const events = morphoEvents();
+    // Only the Liquidate events are decoded (a liquidation also emits AccrueInterest and the tokens' transfers).
+    const liquidateTopic = events.getEvent("Liquidate").topicHash;
     for (const log of receipt.logs) {
-      if (!sameAddress(log.address, this.ctx.record.morpho.morpho)) continue;
+      if (log.topics[0] !== liquidateTopic || !sameAddress(log.address, this.ctx.record.morpho.morpho)) continue;
       const parsed = events.parseLog(log);
       if (parsed?.name !== "Liquidate" || !sameAddress(String(parsed.args.borrower), borrower)) continue;
       const repaid = parsed.args.repaidAssets as bigint;
