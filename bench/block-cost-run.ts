@@ -1,9 +1,9 @@
 /**
  * What a block costs as the chain's state grows: on a fresh node of the backend (BENCH_BACKEND), the mean time of a
  * plain ether transfer (one transaction, one block), then again after SLOTS storage slots have been written into one
- * account. anvil 1.7.1 rebuilds its whole state trie at every block, so its blocks cost more the more state the chain
- * holds; this is why the default backend changes with the population (src/session/backend.ts). Writes its figures to
- * BENCH_OUT; never asserts anything.
+ * account. An unforked anvil 1.7.1 rebuilds its whole state trie at every block, so its blocks cost more the more state
+ * the chain holds; the session's anvil is a fork keeping no past state (src/chain/anvil.ts), whose blocks should cost
+ * the same on both. Writes its figures to BENCH_OUT; never asserts anything.
  */
 import fs from "fs";
 import os from "os";

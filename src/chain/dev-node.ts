@@ -35,9 +35,10 @@ export const DEV_HARDFORK = "osaka";
 
 /**
  * EIP-2935's block-hash history contract (the address the EIP fixes; deployed on mainnet with Prague). anvil runs its
- * system call at every block, writing one storage slot per block up to 8,191, and anvil 1.7.1 rehashes the whole state
- * at every block: after 8,000 blocks a transaction cost about twice what it did on a fresh node, and mining 8,000
- * empty blocks took 35 s instead of 0.5 s (measured). Hardhat's network keeps a placeholder there and writes nothing;
+ * system call at every block, writing one storage slot per block up to 8,191, and anvil 1.7.1 (unforked) rehashes the
+ * whole state at every block: after 8,000 blocks a transaction cost about twice what it did on a fresh node, and mining
+ * 8,000 empty blocks took 35 s instead of 0.5 s (measured before the session's anvil became a fork, which rehashes
+ * nothing: src/chain/anvil.ts). Hardhat's network keeps a placeholder there and writes nothing;
  * no contract the harness deploys or forks reads it (BLOCKHASH is the opcode's own), so anvil's chain has its code
  * removed when the session starts anvil (openAnvilChain, src/session/backend.ts), which makes the two chains write the
  * same state.

@@ -236,8 +236,8 @@ export class DevNodeProvider extends JsonRpcProvider {
 }
 
 /**
- * anvil writes a slot of EIP-2935's history at every block, and its cost per block grows with the state; Hardhat's
- * network writes none: removing the contract's code stops the writes (dev-node.ts says why nothing is lost).
+ * anvil writes a slot of EIP-2935's history at every block and Hardhat's network writes none: removing the contract's
+ * code stops the writes, so the two chains hold the same state (dev-node.ts says why nothing is lost).
  */
 async function stopBlockHashHistory(provider: JsonRpcProvider): Promise<void> {
   await rpc(provider, "anvil_setCode", [HISTORY_STORAGE_ADDRESS, "0x"]);
