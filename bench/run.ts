@@ -36,8 +36,8 @@ import { peakRssOf } from "./process-memory";
 import { startHardhatNode } from "../test/node-process";
 
 const RESULTS = path.join("bench", "results.json");
-const DEFAULT_SCALES = [500, 1000, 3000];
-/** Larger populations are not run by default: their expected time is extrapolated from the largest run. */
+const DEFAULT_SCALES = [500, 1000, 3000, 10_000];
+/** Sizes whose expected time is extrapolated from the largest run when BENCH_SCALES leaves them out. */
 const NOT_RUN = [3000, 10_000];
 const MS_PER_MIN = 60_000;
 const GB = 1e9;

@@ -16,6 +16,8 @@ import { recordWrites, type RecordedWrite } from "../src/chain/write-log";
 import { populationSize, readCascadeScenario, type CascadeScenario } from "../src/scenario/cascade-schema";
 import { embeddedParamsFor } from "../src/scenario/cascade-chain";
 import { checkCascadeFits } from "../src/scenario/fits";
+import { borrowedByMarket, planPopulation } from "../src/scenario/population";
+import { setPlannedLiquidity } from "../src/embedded/markets";
 import { runCascade } from "../src/scenario/run-cascade";
 import { writeCascadeReport } from "../src/report/cascade-report";
 import { deployEmbeddedContext } from "../src/session/embedded";
@@ -113,6 +115,23 @@ function diff(a: Record<string, RpcMethodStats>, b: Record<string, RpcMethodStat
   return out;
 }
 
+/** A market of a scaled copy lends a quarter more than its population borrows. */
+const LENDING_HEADROOM_DIVISOR = 4n;
+
+/**
+ * A copy scaled past the embedded markets' liquidity (10,000 positions borrow more than some Morpho markets lend) has
+ * those markets lend a quarter more than its population borrows; the markets that were raised, by key.
+ */
+function lendWhatItBorrows(s: CascadeScenario, params: ReturnType<typeof embeddedParamsFor>): string[] {
+  const raised: string[] = [];
+  for (const [market, e] of borrowedByMarket(planPopulation(s.population, s.name), params)) {
+    if (e.needWhole <= e.haveWhole) continue;
+    setPlannedLiquidity(params, market, e.needWhole + e.needWhole / LENDING_HEADROOM_DIVISOR, e.field);
+    raised.push(market);
+  }
+  return raised;
+}
+
 async function main(): Promise<void> {
   const out = process.env.BENCH_OUT ?? path.join(os.tmpdir(), "loopstress-bench.json");
   const canonical = readCascadeScenario(CANONICAL);
@@ -120,6 +139,7 @@ async function main(): Promise<void> {
   const scenario = wanted > 0 ? scaled(canonical, wanted) : canonical;
   const positions = populationSize(scenario);
   const params = embeddedParamsFor(scenario);
+  const raised = wanted > 0 ? lendWhatItBorrows(scenario, params) : [];
   checkCascadeFits(scenario, params);
 
   // --network localhost: the node behind LOOPSTRESS_LOCALHOST_URL (bench/run.ts starts `hardhat node` there).
@@ -191,7 +211,10 @@ async function main(): Promise<void> {
   const opened = phases.filter((p) => p.name !== "deploy" && p.name !== "report").reduce((n, p) => n + p.ms, 0);
   const figures: ScenarioRunFigures = {
     backend: inProcess ? backend : HTTP_NODE,
-    scenario: wanted > 0 ? `${CANONICAL} scaled to ${positions} positions, market policies only` : CANONICAL,
+    scenario:
+      wanted > 0
+        ? `${CANONICAL} scaled to ${positions} positions, market policies only${raised.length > 0 ? `, lending raised on ${raised.join(", ")}` : ""}`
+        : CANONICAL,
     positions,
     policyRuns: runs,
     wallMs: Math.round(wallMs),

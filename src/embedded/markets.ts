@@ -19,6 +19,9 @@ export interface PlannedMarket {
 const wholeTokens = (params: EmbeddedParams, symbol: TokenSymbol, raw: bigint): bigint =>
   raw / 10n ** BigInt(params.tokens.find((t) => t.symbol === symbol)?.decimals ?? 18);
 
+const rawUnits = (params: EmbeddedParams, symbol: TokenSymbol, whole: bigint): bigint =>
+  whole * 10n ** BigInt(params.tokens.find((t) => t.symbol === symbol)?.decimals ?? 18);
+
 const PLANNED: Record<ProtocolName, (params: EmbeddedParams, rest: string, field: string) => PlannedMarket> = {
   "aave-v3": (params, rest, field) => {
     const { collateral, debt } = parseAaveMarketKey(rest, field);
@@ -36,11 +39,36 @@ const PLANNED: Record<ProtocolName, (params: EmbeddedParams, rest: string, field
   },
 };
 
-export function plannedMarket(params: EmbeddedParams, key: string, field: string): PlannedMarket {
+/** Sets what the deployment supplies to lend, per protocol (Aave: the debt reserve's seed, shared by its markets). */
+const SUPPLY: Record<
+  ProtocolName,
+  (params: EmbeddedParams, rest: string, market: PlannedMarket, whole: bigint) => void
+> = {
+  "aave-v3": (params, _rest, market, whole) => {
+    params.aave.seedSupplyRaw[market.debt] = rawUnits(params, market.debt, whole);
+  },
+  "morpho-blue": (params, rest, market, whole) => {
+    const m = params.morpho.markets.find((x) => x.key === rest);
+    if (m) m.supplyRaw = rawUnits(params, market.debt, whole);
+  },
+};
+
+function splitKey(key: string, field: string): { protocol: ProtocolName; rest: string } {
   const i = key.indexOf(":");
   const protocol = key.slice(0, i) as ProtocolName;
   if (i <= 0 || !PROTOCOL_NAMES.includes(protocol)) {
     throw new InputError(field, `unknown protocol in "${key}"`, `use one of ${PROTOCOL_NAMES.join(", ")}`);
   }
-  return PLANNED[protocol](params, key.slice(i + 1), field);
+  return { protocol, rest: key.slice(i + 1) };
+}
+
+export function plannedMarket(params: EmbeddedParams, key: string, field: string): PlannedMarket {
+  const { protocol, rest } = splitKey(key, field);
+  return PLANNED[protocol](params, rest, field);
+}
+
+/** Makes the deployment supply `liquidityWhole` of the market's debt token to lend (e.g. the bench's largest copies). */
+export function setPlannedLiquidity(params: EmbeddedParams, key: string, liquidityWhole: bigint, field: string): void {
+  const { protocol, rest } = splitKey(key, field);
+  SUPPLY[protocol](params, rest, PLANNED[protocol](params, rest, field), liquidityWhole);
 }

@@ -103,17 +103,33 @@ export async function validatePopulation(ctx: ChainContext, plan: PlannedPositio
   }
 }
 
+/** What the population borrows on each market (whole stablecoins, ~USD), and what the market has to lend. */
+export function borrowedByMarket(
+  plan: PlannedPosition[],
+  params: EmbeddedParams,
+): Map<string, { needWhole: bigint; haveWhole: bigint; field: string }> {
+  const borrowed = new Map<string, { needWhole: bigint; haveWhole: bigint; field: string }>();
+  for (const p of plan) {
+    const field = `population.groups[${p.group}]`;
+    const debtWhole = idealLoop(p.initialRaw, p.targetLtvWad, p.rounds).debtWad / WAD; // USD ~ whole stablecoins
+    const { liquidityWhole } = plannedMarket(params, p.market, `${field}.market`);
+    const e = borrowed.get(p.market) ?? { needWhole: 0n, haveWhole: liquidityWhole, field };
+    e.needWhole += debtWhole;
+    borrowed.set(p.market, e);
+  }
+  return borrowed;
+}
+
 /**
  * Checks, from the chain parameters alone (before anything is deployed), that the population fits the liquidity it
  * needs: each position's purchase of USDe must stay under half of its pool's USDe, and each lending market must have
  * the stablecoins the positions borrow.
  */
 export function checkPopulationFits(plan: PlannedPosition[], params: EmbeddedParams): void {
-  const borrowed = new Map<string, { need: bigint; have: bigint; field: string }>();
   for (const p of plan) {
     const field = `population.groups[${p.group}]`;
     const debtWhole = idealLoop(p.initialRaw, p.targetLtvWad, p.rounds).debtWad / WAD; // USD ~ whole stablecoins
-    const { debt, liquidityWhole: have } = plannedMarket(params, p.market, `${field}.market`);
+    const { debt } = plannedMarket(params, p.market, `${field}.market`);
     const pool = params.uniswap.pools.find(
       (x) => (x.tokenA === "USDe" && x.tokenB === debt) || (x.tokenB === "USDe" && x.tokenA === debt),
     );
@@ -125,15 +141,12 @@ export function checkPopulationFits(plan: PlannedPosition[], params: EmbeddedPar
         `lower the group's size/rounds or raise dex.depthPerSide["${pool.key}"]`,
       );
     }
-    const e = borrowed.get(p.market) ?? { need: 0n, have, field };
-    e.need += debtWhole;
-    borrowed.set(p.market, e);
   }
-  for (const [market, e] of borrowed) {
-    if (e.need > e.have) {
+  for (const [market, e] of borrowedByMarket(plan, params)) {
+    if (e.needWhole > e.haveWhole) {
       throw new InputError(
         e.field,
-        `the population borrows ~${e.need} on ${market}, which has ${e.have} to lend`,
+        `the population borrows ~${e.needWhole} on ${market}, which has ${e.haveWhole} to lend`,
         "fewer or smaller positions",
       );
     }
