@@ -184,29 +184,36 @@ async function main(): Promise<void> {
     phaseRpc = rpcNow;
   };
 
-  const { deployer, liquidator } = splitSigners(chain.signers);
-  const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
-  endPhase("population");
+  // A failed run still stops its node (a node left running would keep this process alive).
+  let dir: string | undefined;
+  let wallMs: number;
+  let nodePeakRssBytes: number | undefined;
   let runs = 0;
-  const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
-    liquidator,
-    // The engine names each policy run as it starts it: that line ends the phase before.
-    log: (line) => {
-      if (line.startsWith("policies: ")) endPhase(`run ${++runs}: ${line.slice("policies: ".length)}`);
-    },
-  });
-  endPhase("report");
-  const dir = wanted > 0 ? undefined : await writeCascadeReport(report);
-  endPhase("");
-  const wallMs = performance.now() - t0;
-  // anvil: the node and the genesis node it forks, both counted.
-  const nodePeakRssBytes = peakRssOfAll(chain.pids ?? []);
-  if (recorder && writesFile) {
-    const last = await chain.provider.getBlock("latest");
-    const run: RecordedRun = { writes: recorder.writes(), lastBlockHash: last?.hash ?? "" };
-    fs.writeFileSync(writesFile, JSON.stringify(run));
+  try {
+    const { deployer, liquidator } = splitSigners(chain.signers);
+    const ctx = await deployEmbeddedContext(chain.provider, deployer, params);
+    endPhase("population");
+    const report = await runCascade(ctx, new UniswapV3Dex(ctx), scenario, {
+      liquidator,
+      // The engine names each policy run as it starts it: that line ends the phase before.
+      log: (line) => {
+        if (line.startsWith("policies: ")) endPhase(`run ${++runs}: ${line.slice("policies: ".length)}`);
+      },
+    });
+    endPhase("report");
+    dir = wanted > 0 ? undefined : await writeCascadeReport(report);
+    endPhase("");
+    wallMs = performance.now() - t0;
+    // anvil: the node and the genesis node it forks, both counted.
+    nodePeakRssBytes = peakRssOfAll(chain.pids ?? []);
+    if (recorder && writesFile) {
+      const last = await chain.provider.getBlock("latest");
+      const run: RecordedRun = { writes: recorder.writes(), lastBlockHash: last?.hash ?? "" };
+      fs.writeFileSync(writesFile, JSON.stringify(run));
+    }
+  } finally {
+    await chain.close();
   }
-  await chain.close();
   const all = counter.snapshot();
   const opened = phases.filter((p) => p.name !== "deploy" && p.name !== "report").reduce((n, p) => n + p.ms, 0);
   const figures: ScenarioRunFigures = {

@@ -79,7 +79,7 @@ function chainArgs(port: number): string[] {
  * keeping 64 states and 1.2 ms forked keeping none (measured, a plain transfer per block). The harness reads only the
  * latest state (a revert's reason too: src/chain/tx.ts).
  */
-function forkArgs(port: number, fork: { url: string; blockNumber: number }): string[] {
+function forkArgs(port: number, fork: AnvilFork): string[] {
   return [
     ...chainArgs(port),
     ...["--fork-url", fork.url, "--fork-block-number", String(fork.blockNumber)],

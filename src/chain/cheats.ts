@@ -119,7 +119,10 @@ function snapshotBook(provider: RpcProvider): { live: Set<string>; usedUp: Set<s
 export async function snapshot(provider: RpcProvider): Promise<string> {
   await assertLocalDevNode(provider);
   const id = await rpc<string>(provider, "evm_snapshot", []);
-  snapshotBook(provider).live.add(id);
+  const book = snapshotBook(provider);
+  // A node reset (a re-fork) counts its ids from the start again: an id the node gives out is live.
+  book.usedUp.delete(id);
+  book.live.add(id);
   return id;
 }
 

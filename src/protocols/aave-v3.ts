@@ -10,7 +10,7 @@ import { InputError } from "../errors";
 import type { ChainContext } from "../chain/context";
 import { tokenAddress, tokenDecimals } from "../chain/context";
 import { sendTx } from "../chain/tx";
-import { positionLens } from "../chain/tools";
+import { inLensCalls, positionLens } from "../chain/tools";
 import type { OraclePolicy } from "../domain/oracle-policy";
 import { TOKEN_SYMBOLS, TokenSymbol } from "../domain/tokens";
 import { assertLocalDevNode } from "../chain/safety";
@@ -286,14 +286,15 @@ export class AaveV3Market implements LendingMarket {
 
   async healthFactors(accounts: string[]): Promise<bigint[]> {
     if (accounts.length === 0) return [];
-    const data = await (await positionLens(this.ctx)).aaveAccounts(this.ctx.record.aave.pool, accounts);
+    const lens = await positionLens(this.ctx);
+    const data = await inLensCalls(accounts, (chunk) => lens.aaveAccounts(this.ctx.record.aave.pool, chunk));
     return data.map((d) => (d.totalDebtBase > 0n ? d.healthFactor : MaxUint256));
   }
 
   async liquidatable(accounts: string[]): Promise<string[]> {
     if (accounts.length === 0) return [];
     const lens = await positionLens(this.ctx);
-    const data = await lens.aaveAccounts(this.ctx.record.aave.pool, accounts);
+    const data = await inLensCalls(accounts, (chunk) => lens.aaveAccounts(this.ctx.record.aave.pool, chunk));
     return accounts.filter(
       (_, i) => data[i].totalDebtBase > 0n && data[i].healthFactor < WAD && data[i].totalCollateralBase > 0n,
     );

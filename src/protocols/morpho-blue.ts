@@ -19,7 +19,7 @@ import type { ChainContext } from "../chain/context";
 import { SECONDS_PER_BLOCK, latestBlock } from "../chain/clock";
 import type { MorphoMarketRecord } from "../chain/deployments";
 import { sendTx } from "../chain/tx";
-import { positionLens } from "../chain/tools";
+import { inLensCalls, positionLens } from "../chain/tools";
 import type { TokenSymbol } from "../domain/tokens";
 import { mulDivDown } from "../math/fixed-point";
 import {
@@ -264,7 +264,9 @@ export class MorphoBlueMarket implements LendingMarket {
     const [state, price, positions] = await Promise.all([
       this.marketStateAt(timestamp),
       this.oraclePrice(),
-      positionLens(this.ctx).then((lens) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts)),
+      positionLens(this.ctx).then((lens) =>
+        inLensCalls(accounts, (chunk) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, chunk)),
+      ),
     ]);
     const lltv = BigInt(this.record.lltv);
     return positions.map((p) =>
@@ -283,7 +285,9 @@ export class MorphoBlueMarket implements LendingMarket {
     const [state, price, positions] = await Promise.all([
       this.marketStateAt(timestamp),
       this.oraclePrice(),
-      positionLens(this.ctx).then((lens) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, accounts)),
+      positionLens(this.ctx).then((lens) =>
+        inLensCalls(accounts, (chunk) => lens.morphoAccounts(this.ctx.record.morpho.morpho, this.id, chunk)),
+      ),
     ]);
     const lltv = BigInt(this.record.lltv);
     return accounts.filter((_, i) => {

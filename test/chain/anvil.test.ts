@@ -329,6 +329,28 @@ describe("anvil", function () {
     }
   });
 
+  it("takes a snapshot id the node gives out again after a re-fork as live, and uses it up as before", async function () {
+    const upstream = await openAnvilChain();
+    const chain = await openAnvilChain();
+    try {
+      const p = chain.provider;
+      const first = await snapshot(p);
+      await revertTo(p, first);
+      // A re-fork (anvil_reset) counts snapshot ids from the start again.
+      await chain.resetForking(upstream.url ?? "", 0);
+      const again = await snapshot(p);
+      expect(again).to.equal(first);
+      await revertTo(p, again);
+      await revertTo(p, again).then(
+        () => expect.fail(`snapshot ${again} was reused`),
+        (err: Error) => expect(err.message).to.equal(`evm_revert(${again}) failed: snapshot unknown or already used`),
+      );
+    } finally {
+      await chain.close();
+      await upstream.close();
+    }
+  });
+
   it("is gone after close(), with the genesis node it forks, and close() can be called twice", async function () {
     const node = await startAnvil();
     expect(node.pids.length).to.equal(2);

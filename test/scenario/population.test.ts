@@ -4,7 +4,17 @@ import { WAD } from "../../src/constants";
 import { InputError } from "../../src/errors";
 import { UniswapV3Dex } from "../../src/dex/uniswap-v3";
 import { openMarket } from "../../src/protocols/registry";
-import { buildPopulation, planPopulation, PopulationSpec, validatePopulation } from "../../src/scenario/population";
+import {
+  borrowedByMarket,
+  buildPopulation,
+  checkPopulationFits,
+  planPopulation,
+  PopulationSpec,
+  validatePopulation,
+} from "../../src/scenario/population";
+import { defaultEmbeddedParams } from "../../src/embedded/params";
+import { plannedMarket, setPlannedLiquidity } from "../../src/embedded/markets";
+import { idealLoop } from "../../src/strategies/iterative-loop";
 
 const spec: PopulationSpec = {
   seed: 7,
@@ -40,6 +50,43 @@ describe("population builder", function () {
       expect([3, 5, 8]).to.include(p.rounds);
       expect(p.initialRaw).to.be.within(1000n * WAD, 2_000_000n * WAD);
     }
+  });
+
+  it("sums what each market borrows; a market given that much to lend lets the fit check pass", function () {
+    const market = "morpho-blue:USDe/DAI-86";
+    const big: PopulationSpec = {
+      seed: 1,
+      groups: [
+        {
+          market,
+          count: 150,
+          size: { dist: "fixed", value: "200000" },
+          ltv: { dist: "fixed", value: "0.80" },
+          rounds: { dist: "fixed", value: "4" },
+          method: "flash",
+        },
+      ],
+    };
+    const plan = planPopulation(big, "p");
+    const params = defaultEmbeddedParams();
+    const each = idealLoop(200_000n * WAD, (80n * WAD) / 100n, 4).debtWad / WAD;
+    const borrowed = borrowedByMarket(plan, params);
+    expect([...borrowed.keys()]).to.deep.equal([market]);
+    expect(borrowed.get(market)).to.deep.equal({
+      needWhole: 150n * each,
+      haveWhole: 50_000_000n,
+      field: "population.groups[0]",
+    });
+    expect(() => checkPopulationFits(plan, params)).to.throw(
+      InputError,
+      `the population borrows ~${150n * each} on ${market}, which has 50000000 to lend`,
+    );
+    setPlannedLiquidity(params, market, 150n * each, "population.groups[0]");
+    expect(plannedMarket(params, market, "m").liquidityWhole).to.equal(150n * each);
+    expect(() => checkPopulationFits(plan, params)).to.not.throw();
+    // Aave: the debt reserve's seed, in the token's own units (USDC: 6 decimals).
+    setPlannedLiquidity(params, "aave-v3:USDe/USDC:emode-2", 123n, "m");
+    expect(params.aave.seedSupplyRaw.USDC).to.equal(123_000_000n);
   });
 
   it("opens every position for real, each on its own account, one flash-loan transaction each", async function () {
