@@ -18,6 +18,7 @@ import { embeddedParamsFor } from "../src/scenario/cascade-chain";
 import { checkCascadeFits } from "../src/scenario/fits";
 import { borrowedByMarket, planPopulation } from "../src/scenario/population";
 import { setPlannedLiquidity } from "../src/embedded/markets";
+import type { EmbeddedParams } from "../src/embedded/params";
 import { runCascade } from "../src/scenario/run-cascade";
 import { writeCascadeReport } from "../src/report/cascade-report";
 import { deployEmbeddedContext } from "../src/session/embedded";
@@ -122,7 +123,7 @@ const LENDING_HEADROOM_DIVISOR = 4n;
  * A copy scaled past the embedded markets' liquidity (10,000 positions borrow more than some Morpho markets lend) has
  * those markets lend a quarter more than its population borrows; the markets that were raised, by key.
  */
-function lendWhatItBorrows(s: CascadeScenario, params: ReturnType<typeof embeddedParamsFor>): string[] {
+function lendWhatItBorrows(s: CascadeScenario, params: EmbeddedParams): string[] {
   const raised: string[] = [];
   for (const [market, e] of borrowedByMarket(planPopulation(s.population, s.name), params)) {
     if (e.needWhole <= e.haveWhole) continue;

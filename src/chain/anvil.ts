@@ -90,8 +90,6 @@ function forkArgs(port: number, fork: AnvilFork): string[] {
 export interface AnvilProcess {
   /** http://127.0.0.1:<port> */
   url: string;
-  /** anvil's own process id (the node at `url`). */
-  pid: number;
   /** Every anvil process this node runs on (the node, and the genesis node it forks), e.g. to read their memory. */
   pids: number[];
   /** Stops anvil and waits until it has exited (idempotent). */
@@ -262,5 +260,5 @@ async function launch(args: (port: number) => string[], timeoutMs: number): Prom
   }
   const pid = anvilPid as number;
   let closing: Promise<void> | undefined;
-  return { url, pid, pids: [pid], close: () => (closing ??= stopChild(child, pid)) };
+  return { url, pids: [pid], close: () => (closing ??= stopChild(child, pid)) };
 }

@@ -16,6 +16,7 @@ import type { RpcProvider } from "./rpc";
 import { scheduleNextBlock } from "./clock";
 import { assertLocalDevNode } from "./safety";
 import { bindContract } from "./bind";
+import { chunk } from "./upstream/batching";
 
 /**
  * Where each tool was deployed, and the runtime code it had there: per chain connection (a provider), never per
@@ -70,11 +71,8 @@ export async function inLensCalls<T>(
   accounts: readonly string[],
   read: (chunk: string[]) => Promise<readonly T[]>,
 ): Promise<T[]> {
-  const chunks: string[][] = [];
-  for (let i = 0; i < accounts.length; i += LENS_ACCOUNTS_PER_CALL)
-    chunks.push(accounts.slice(i, i + LENS_ACCOUNTS_PER_CALL));
   const out: T[] = [];
-  for (const answer of await Promise.all(chunks.map(read))) out.push(...answer);
+  for (const answer of await Promise.all(chunk(accounts, LENS_ACCOUNTS_PER_CALL).map(read))) out.push(...answer);
   return out;
 }
 
